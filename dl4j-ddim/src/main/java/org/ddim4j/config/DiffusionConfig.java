@@ -1,0 +1,47 @@
+package org.ddim4j.config;
+
+import java.util.List;
+
+/**
+ * The {@code diffusion} section: the noise schedule and the default sampler settings.
+ *
+ * @param betaSchedule {@code linear} (the seed's), {@code quadratic} or {@code cosine}
+ * @param betaStart    first beta of the linear and quadratic schedules
+ * @param betaEnd      last beta of the linear and quadratic schedules
+ * @param numT         number of diffusion steps T
+ * @param numTSteps    number of sampling steps S
+ * @param eta          DDIM's eta: 0 is deterministic, 1 is DDPM-like
+ * @param skipType     timestep spacing: {@code uniform}, {@code quadratic}, {@code linspace}, {@code trailing}
+ *                     (an addition to the seed's keys; default {@code uniform})
+ * @param clipX0       clamp the predicted x0 to [-1, 1] at each step (an addition; default false, as the seed)
+ */
+public record DiffusionConfig(String betaSchedule, double betaStart, double betaEnd, int numT, int numTSteps,
+                              double eta, String skipType, boolean clipX0) {
+    public static final List<String> BETA_SCHEDULES = List.of("linear", "quadratic", "cosine");
+    public static final List<String> SKIP_TYPES = List.of("uniform", "quadratic", "linspace", "trailing");
+
+    public DiffusionConfig {
+        Check.oneOf("diffusion.beta_schedule", betaSchedule, BETA_SCHEDULES);
+        Check.inRange("diffusion.beta_start", betaStart, 0, 1, false);
+        Check.inRange("diffusion.beta_end", betaEnd, 0, 1, false);
+        if (betaStart <= 0) {
+            throw new InvalidValueException("diffusion.beta_start", betaStart, "expected a number in (0, 1)");
+        }
+        if (betaEnd < betaStart) {
+            throw new InvalidValueException("diffusion.beta_end", betaEnd,
+                    "expected a number >= diffusion.beta_start (" + betaStart + ")");
+        }
+        Check.positive("diffusion.num_t", numT);
+        Check.positive("diffusion.num_t_steps", numTSteps);
+        if (numTSteps > numT) {
+            throw new InvalidValueException("diffusion.num_t_steps", numTSteps,
+                    "expected at most diffusion.num_t (" + numT + ")");
+        }
+        Check.nonNegative("diffusion.eta", eta);
+        Check.oneOf("diffusion.skip_type", skipType, SKIP_TYPES);
+    }
+
+    public DiffusionConfig withSampling(int steps, String skip, double newEta) {
+        return new DiffusionConfig(betaSchedule, betaStart, betaEnd, numT, steps, newEta, skip, clipX0);
+    }
+}

@@ -1,0 +1,87 @@
+package org.ddim4j.config;
+
+import java.util.List;
+
+/**
+ * The {@code network} section: the seed's U-Net epsilon-network.
+ *
+ * @param hiddenChannels channels of the first level (and width of the sinusoidal time embedding)
+ * @param numBlocks      residual blocks per level on the way down (one more on the way up)
+ * @param channelMults   channel multiplier of each level; the number of levels is its length
+ * @param attentionSizes resolutions (feature map widths) at which self-attention follows each block
+ * @param embedChannels  width of the time embedding after its two linear layers
+ * @param dropout        dropout probability inside residual blocks, applied only while training
+ * @param numGroups      GroupNorm groups (eps 1e-6); {@code -1} selects BatchNorm
+ * @param ema            decay of the exponential moving average of the weights used for sampling
+ * @param doConvSample   3x3 convolution after each down- and up-sampling
+ */
+public record NetworkConfig(int hiddenChannels, int numBlocks, List<Integer> channelMults,
+                            List<Integer> attentionSizes, int embedChannels, double dropout, int numGroups,
+                            double ema, boolean doConvSample) {
+    /** The value of {@code num_groups} that selects BatchNorm instead of GroupNorm. */
+    public static final int BATCH_NORM = -1;
+
+    public NetworkConfig {
+        Check.positive("network.hidden_channels", hiddenChannels);
+        if (hiddenChannels % 2 != 0 || hiddenChannels < 4) {
+            throw new InvalidValueException("network.hidden_channels", hiddenChannels,
+                    "expected an even number >= 4 (it is also the sinusoidal embedding width)");
+        }
+        Check.positive("network.num_blocks", numBlocks);
+        Check.notNull("network.channel_mults", channelMults);
+        if (channelMults.isEmpty() || channelMults.stream().anyMatch(m -> m == null || m <= 0)) {
+            throw new InvalidValueException("network.channel_mults", channelMults,
+                    "expected a non-empty list of positive integers");
+        }
+        channelMults = List.copyOf(channelMults);
+        attentionSizes = attentionSizes == null ? List.of() : List.copyOf(attentionSizes);
+        if (attentionSizes.stream().anyMatch(s -> s == null || s <= 0)) {
+            throw new InvalidValueException("network.attention_sizes", attentionSizes,
+                    "expected a list of positive resolutions");
+        }
+        Check.positive("network.embed_channels", embedChannels);
+        Check.inRange("network.dropout", dropout, 0, 1, false);
+        if (numGroups != BATCH_NORM) {
+            if (numGroups <= 0) {
+                throw new InvalidValueException("network.num_groups", numGroups,
+                        "expected a positive number of groups (GroupNorm) or -1 (BatchNorm)");
+            }
+            for (int mult : channelMults) {
+                if ((hiddenChannels * mult) % numGroups != 0) {
+                    throw new InvalidValueException("network.num_groups", numGroups,
+                            "must divide every level's channel count (hidden_channels " + hiddenChannels
+                                    + " x channel_mults " + channelMults + ")");
+                }
+            }
+        }
+        Check.inRange("network.ema", ema, 0, 1, true);
+    }
+
+    public int numLevels() {
+        return channelMults.size();
+    }
+
+    public boolean batchNorm() {
+        return numGroups == BATCH_NORM;
+    }
+
+    public NetworkConfig withNumGroups(int groups) {
+        return new NetworkConfig(hiddenChannels, numBlocks, channelMults, attentionSizes, embedChannels, dropout,
+                groups, ema, doConvSample);
+    }
+
+    public NetworkConfig withHiddenChannels(int channels) {
+        return new NetworkConfig(channels, numBlocks, channelMults, attentionSizes, embedChannels, dropout,
+                numGroups, ema, doConvSample);
+    }
+
+    public NetworkConfig withEma(double decay) {
+        return new NetworkConfig(hiddenChannels, numBlocks, channelMults, attentionSizes, embedChannels, dropout,
+                numGroups, decay, doConvSample);
+    }
+
+    public NetworkConfig withDropout(double p) {
+        return new NetworkConfig(hiddenChannels, numBlocks, channelMults, attentionSizes, embedChannels, p,
+                numGroups, ema, doConvSample);
+    }
+}

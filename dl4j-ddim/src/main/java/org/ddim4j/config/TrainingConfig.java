@@ -1,0 +1,46 @@
+package org.ddim4j.config;
+
+import java.util.List;
+
+/**
+ * The {@code training} section.
+ *
+ * @param batchSize     images per training iteration
+ * @param logBatchSize  images in the sample grid written every {@code logFrequency} iterations
+ * @param criterion     {@code l1} (mean absolute error) or {@code l2} (mean squared error) on the noise
+ * @param numI          number of training iterations
+ * @param logFrequency  iterations between sample grids and log lines
+ * @param saveFrequency iterations between checkpoints
+ * @param tensorboard   accepted for compatibility with the seed's files; ddim4j writes a CSV and a PNG instead
+ * @param seed          seed of every random choice in training (an addition; default 0)
+ */
+public record TrainingConfig(int batchSize, int logBatchSize, String criterion, int numI, int logFrequency,
+                             int saveFrequency, boolean tensorboard, long seed) {
+    public static final List<String> CRITERIA = List.of("l1", "l2");
+
+    public TrainingConfig {
+        Check.positive("training.batch_size", batchSize);
+        Check.positive("training.log_batch_size", logBatchSize);
+        Check.oneOf("training.criterion", criterion, CRITERIA);
+        Check.positive("training.num_i", numI);
+        Check.positive("training.log_frequency", logFrequency);
+        Check.positive("training.save_frequency", saveFrequency);
+    }
+
+    public TrainingConfig withCriterion(String c) {
+        return new TrainingConfig(batchSize, logBatchSize, c, numI, logFrequency, saveFrequency, tensorboard, seed);
+    }
+
+    public TrainingConfig withIterations(int iterations, int log, int save) {
+        return new TrainingConfig(batchSize, logBatchSize, criterion, iterations, log, save, tensorboard, seed);
+    }
+
+    public TrainingConfig withBatchSize(int batch, int logBatch) {
+        return new TrainingConfig(batch, logBatch, criterion, numI, logFrequency, saveFrequency, tensorboard, seed);
+    }
+
+    public TrainingConfig withSeed(long newSeed) {
+        return new TrainingConfig(batchSize, logBatchSize, criterion, numI, logFrequency, saveFrequency, tensorboard,
+                newSeed);
+    }
+}

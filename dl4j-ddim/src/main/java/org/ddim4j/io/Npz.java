@@ -1,0 +1,83 @@
+package org.ddim4j.io;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+
+/** NumPy's {@code .npz}: a zip of {@code .npy} arrays, stored or deflated. */
+public final class Npz {
+    private Npz() {
+    }
+
+    /** All arrays by name (without the {@code .npy} suffix), in file order. */
+    public static Map<String, INDArray> read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new TensorFormatException("npz file not found: " + file);
+        }
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            Enumeration<? extends ZipEntry> entries = zip.entries();
+            while (entries.hasMoreElements()) {
+                ZipEntry e = entries.nextElement();
+                if (e.isDirectory() || !e.getName().endsWith(".npy")) {
+                    continue;
+                }
+                String name = e.getName().substring(0, e.getName().length() - 4);
+                try (InputStream in = new java.io.BufferedInputStream(zip.getInputStream(e), 1 << 16)) {
+                    out.put(name, Npy.read(in, file + ":" + e.getName()));
+                }
+            }
+        } catch (ZipException e) {
+            throw new TensorFormatException(file + ": not a valid npz (zip) file: " + e.getMessage(), e);
+        } catch (NoSuchFileException e) {
+            throw new TensorFormatException("npz file not found: " + file, e);
+        } catch (IOException e) {
+            throw new TensorFormatException(file + ": cannot read: " + e, e);
+        }
+        return out;
+    }
+
+    /** Reads one array, failing with the names present if it is missing. */
+    public static INDArray readArray(Path file, String name) {
+        Map<String, INDArray> all = read(file);
+        INDArray a = all.get(name);
+        if (a == null) {
+            throw new TensorFormatException(file + ": has no array '" + name + "' (it holds " + all.keySet() + ")");
+        }
+        return a;
+    }
+
+    /** Writes the arrays as an uncompressed npz, atomically. */
+    public static void write(Path file, Map<String, INDArray> arrays) throws IOException {
+        AtomicFiles.write(file, out -> {
+            ZipOutputStream zip = new ZipOutputStream(out);
+            for (Map.Entry<String, INDArray> e : arrays.entrySet()) {
+                java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+                Npy.write(bytes, e.getValue());
+                byte[] data = bytes.toByteArray();
+                ZipEntry entry = new ZipEntry(e.getKey() + ".npy");
+                entry.setMethod(ZipEntry.STORED);
+                entry.setSize(data.length);
+                CRC32 crc = new CRC32();
+                crc.update(data);
+                entry.setCrc(crc.getValue());
+                zip.putNextEntry(entry);
+                zip.write(data);
+                zip.closeEntry();
+            }
+            zip.finish();
+        });
+    }
+}

@@ -1,0 +1,202 @@
+package org.ddim4j.sampler;
+
+import org.ddim4j.schedule.NoiseSchedule;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.rng.Random;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The DDIM sampler (Song, Meng and Ermon, "Denoising Diffusion Implicit Models", ICLR 2021): a pure
+ * function of the noise schedule, the visited timesteps, eta and a noise predictor.
+ *
+ * <p>One step from t to the next visited timestep s (s = -1 after the last, alpha_bar(-1) = 1), with
+ * a_t = alpha_bar(t):
+ * <ol>
+ *   <li>eps = model(x_t, t)</li>
+ *   <li>x0 = (x_t - sqrt(1 - a_t) eps) / sqrt(a_t): the "predicted x0" of Eq. 12; clamped to [-1, 1] if asked</li>
+ *   <li>sigma = eta sqrt((1 - a_s) / (1 - a_t)) sqrt(1 - a_t / a_s): Eq. 16 (eta = 0 is deterministic)</li>
+ *   <li>x_s = sqrt(a_s) x0 + sqrt(1 - a_s - sigma^2) eps + sigma z, z ~ N(0, I): Eq. 12</li>
+ * </ol>
+ * With eta = 0 the result is a deterministic function of x_T, bit-for-bit repeatable.
+ */
+public final class DdimSampler {
+    private final NoiseSchedule schedule;
+    private final int[] ascending;
+    private final double eta;
+    private final boolean clipX0;
+
+    public DdimSampler(NoiseSchedule schedule, TimestepSpacing spacing, int steps, double eta, boolean clipX0) {
+        this(schedule, spacing.timesteps(schedule.numSteps(), steps), eta, clipX0);
+    }
+
+    /** A sampler visiting the given timesteps (ascending, each in [0, T)) from the last to the first. */
+    public DdimSampler(NoiseSchedule schedule, int[] ascendingTimesteps, double eta, boolean clipX0) {
+        if (!(eta >= 0) || Double.isInfinite(eta)) {
+            throw new IllegalArgumentException("eta must be a finite number >= 0, got " + eta);
+        }
+        if (ascendingTimesteps.length == 0) {
+            throw new IllegalArgumentException("no timesteps to visit");
+        }
+        for (int i = 0; i < ascendingTimesteps.length; i++) {
+            int t = ascendingTimesteps[i];
+            if (t < 0 || t >= schedule.numSteps() || (i > 0 && t < ascendingTimesteps[i - 1])) {
+                throw new IllegalArgumentException("timesteps must be ascending within [0, " + schedule.numSteps()
+                        + "), got " + Arrays.toString(ascendingTimesteps));
+            }
+        }
+        this.schedule = schedule;
+        this.ascending = ascendingTimesteps.clone();
+        this.eta = eta;
+        this.clipX0 = clipX0;
+    }
+
+    public NoiseSchedule schedule() {
+        return schedule;
+    }
+
+    public double eta() {
+        return eta;
+    }
+
+    public boolean clipX0() {
+        return clipX0;
+    }
+
+    /** The visited timesteps in visiting (descending) order. */
+    public int[] timesteps() {
+        int n = ascending.length;
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = ascending[n - 1 - i];
+        }
+        return out;
+    }
+
+    /** For each visited timestep, the one it moves to: the previous one in ascending order, or -1. */
+    public int[] nextTimesteps() {
+        int n = ascending.length;
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            int k = n - 1 - i;
+            out[i] = k == 0 ? -1 : ascending[k - 1];
+        }
+        return out;
+    }
+
+    public int numSteps() {
+        return ascending.length;
+    }
+
+    /** Samples from x_T; {@code rng} may be null when eta = 0. The input is not modified. */
+    public INDArray sample(NoisePredictor model, INDArray xT, Random rng) {
+        return run(model, xT, rng, false).sample();
+    }
+
+    /** Samples from x_T, optionally keeping every x_t and predicted x0. */
+    public SampleResult run(NoisePredictor model, INDArray xT, Random rng, boolean keepTrajectory) {
+        checkInput(xT);
+        if (eta > 0 && rng == null) {
+            throw new IllegalArgumentException("eta > 0 needs a random generator for the noise");
+        }
+        int[] ts = timesteps();
+        int[] next = nextTimesteps();
+        List<INDArray> xs = new ArrayList<>();
+        List<INDArray> x0s = new ArrayList<>();
+        INDArray x = xT.castTo(DataType.FLOAT).dup();
+        if (keepTrajectory) {
+            xs.add(x.dup());
+        }
+        for (int i = 0; i < ts.length; i++) {
+            INDArray noise = eta > 0 ? Nd4j.randn(rng, x.shape()).castTo(DataType.FLOAT) : null;
+            Step step = step(model, x, ts[i], next[i], noise);
+            x = step.xNext();
+            if (keepTrajectory) {
+                xs.add(x.dup());
+                x0s.add(step.x0());
+            }
+        }
+        return new SampleResult(x, ts, next, xs, x0s);
+    }
+
+    /** The result of one DDIM step. */
+    public record Step(INDArray xNext, INDArray x0, INDArray eps) {
+    }
+
+    /** One DDIM step from t to tNext (see the class comment); {@code noise} may be null when eta = 0. */
+    public Step step(NoisePredictor model, INDArray x, int t, int tNext, INDArray noise) {
+        Coefficients c = coefficients(t, tNext);
+        // 1. eps = model(x_t, t), the network seeing t as float32
+        INDArray tBatch = Nd4j.valueArrayOf(new long[]{x.size(0)}, (float) t, DataType.FLOAT);
+        INDArray eps = model.predictNoise(x, tBatch);
+        // 2. predicted x0, Eq. 12
+        INDArray x0 = x.sub(eps.mul(c.sqrtOneMinusAt)).divi(c.sqrtAt);
+        if (clipX0) {
+            x0 = Transforms.min(Transforms.max(x0, -1.0, false), 1.0, false);
+        }
+        // 3.-4. x_s = sqrt(a_s) x0 + sigma z + sqrt(1 - a_s - sigma^2) eps
+        INDArray xNext = x0.mul(c.sqrtAtNext);
+        if (c.sigma > 0) {
+            if (noise == null) {
+                throw new IllegalArgumentException("eta > 0 needs noise for each step");
+            }
+            xNext.addi(noise.mul(c.sigma));
+        }
+        xNext.addi(eps.mul(c.dirCoef));
+        return new Step(xNext, x0, eps);
+    }
+
+    /**
+     * Reverse-mode gradient through a run of this sampler: given the trajectory of a run (its {@code xs},
+     * and the same noise for eta > 0) and dL/dx_final, returns dL/dx_T. Only the input is differentiated;
+     * the network's weights are constants.
+     */
+    public INDArray inputGradient(DifferentiableNoisePredictor model, SampleResult trajectory, INDArray gradFinal,
+                                  List<INDArray> noises) {
+        int[] ts = trajectory.timesteps();
+        int[] next = trajectory.nextTimesteps();
+        if (trajectory.xs().size() != ts.length + 1) {
+            throw new IllegalArgumentException("the trajectory must keep every x_t (run with keepTrajectory)");
+        }
+        INDArray g = gradFinal.castTo(DataType.FLOAT).dup();
+        for (int i = ts.length - 1; i >= 0; i--) {
+            Coefficients c = coefficients(ts[i], next[i]);
+            INDArray x = trajectory.xs().get(i);
+            // x_s = sqrt(a_s) clip(x0) + dir eps (+ sigma z), x0 = (x - sqrt(1 - a_t) eps) / sqrt(a_t)
+            INDArray gX0 = g.mul(c.sqrtAtNext);
+            if (clipX0) {
+                INDArray x0 = trajectory.x0Predictions().get(i);
+                INDArray inside = Transforms.abs(x0, true).lte(1.0).castTo(DataType.FLOAT);
+                gX0.muli(inside);
+            }
+            INDArray gEps = g.mul(c.dirCoef).subi(gX0.mul(c.sqrtOneMinusAt / c.sqrtAt));
+            INDArray tBatch = Nd4j.valueArrayOf(new long[]{x.size(0)}, (float) ts[i], DataType.FLOAT);
+            g = gX0.divi(c.sqrtAt).addi(model.inputGradient(x, tBatch, gEps));
+        }
+        return g;
+    }
+
+    private record Coefficients(float sqrtAt, float sqrtOneMinusAt, float sqrtAtNext, float sigma, float dirCoef) {
+    }
+
+    private Coefficients coefficients(int t, int tNext) {
+        float at = schedule.alphaBar(t);
+        float an = schedule.alphaBar(tNext);
+        // Eq. 16: sigma_t(eta) = eta sqrt((1 - a_s)/(1 - a_t)) sqrt(1 - a_t/a_s)
+        float sigma = (float) (eta * Math.sqrt((1.0f - an) / (1.0f - at)) * Math.sqrt(1.0f - at / an));
+        float dir = (float) Math.sqrt(Math.max(0.0f, (1.0f - an) - sigma * sigma));
+        return new Coefficients((float) Math.sqrt(at), (float) Math.sqrt(1.0f - at), (float) Math.sqrt(an), sigma, dir);
+    }
+
+    private static void checkInput(INDArray xT) {
+        if (xT == null || xT.rank() != 4) {
+            throw new IllegalArgumentException("x_T must be [B, C, H, W], got "
+                    + (xT == null ? "null" : Arrays.toString(xT.shape())));
+        }
+    }
+}

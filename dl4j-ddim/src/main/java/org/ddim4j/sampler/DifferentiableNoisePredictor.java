@@ -1,0 +1,16 @@
+package org.ddim4j.sampler;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** A noise predictor that also gives vector-Jacobian products with respect to its input. */
+public interface DifferentiableNoisePredictor extends NoisePredictor {
+    /**
+     * The gradient with respect to x of sum(eps(x, t) * cotangent): J_x^T cotangent.
+     *
+     * @param x         input, [B, C, H, W]
+     * @param t         timesteps, [B]
+     * @param cotangent same shape as eps
+     * @return same shape as x
+     */
+    INDArray inputGradient(INDArray x, INDArray t, INDArray cotangent);
+}

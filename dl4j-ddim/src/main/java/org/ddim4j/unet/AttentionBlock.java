@@ -1,0 +1,44 @@
+package org.ddim4j.unet;
+
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+
+import java.util.List;
+
+/**
+ * Single-head self-attention over the pixels of a feature map, with a residual connection:
+ * h = norm(x); q, k, v = 1x1 convs of h; w = softmax_keys(q^T k / sqrt(C)); out = x + out_proj(v w^T).
+ */
+public record AttentionBlock(String name, int channels, int size, boolean batchNorm) {
+
+    void declare(List<ParamSpec> out) {
+        Layers.declareNorm(out, name + ".norm", channels, batchNorm);
+        for (String p : new String[]{"Q", "K", "V", "out_proj"}) {
+            Layers.declareConv(out, name + "." + p, channels, channels, 1);
+        }
+    }
+
+    SDVariable apply(GraphContext ctx, SDVariable x) {
+        SDVariable h = Layers.norm(ctx, name + ".norm", x, channels, size, size);
+        SDVariable q = Layers.conv(ctx, name + ".Q", h, 1);
+        SDVariable k = Layers.conv(ctx, name + ".K", h, 1);
+        SDVariable v = Layers.conv(ctx, name + ".V", h, 1);
+        SDVariable attended = attend(ctx.sd(), q, k, v, channels, (long) size * size).reshape(-1, channels, size, size);
+        return x.add(Layers.conv(ctx, name + ".out_proj", attended, 1));
+    }
+
+    /**
+     * Scaled dot-product attention over N positions of [B, C, N]-shaped (or [B, C, H, W]) q, k, v.
+     * 1. scores[b, i, j] = sum_c q[b, c, i] k[b, c, j] / sqrt(C)
+     * 2. weights = softmax over j (the keys)
+     * 3. out[b, c, i] = sum_j v[b, c, j] weights[b, i, j]
+     */
+    public static SDVariable attend(SameDiff sd, SDVariable q, SDVariable k, SDVariable v, long channels, long n) {
+        SDVariable qf = q.reshape(-1, channels, n);
+        SDVariable kf = k.reshape(-1, channels, n);
+        SDVariable vf = v.reshape(-1, channels, n);
+        SDVariable scores = sd.mmul(qf, kf, true, false, false).mul(Math.pow(channels, -0.5));
+        SDVariable weights = sd.nn().softmax(scores, 2);
+        return sd.mmul(vf, weights, false, true, false);
+    }
+}

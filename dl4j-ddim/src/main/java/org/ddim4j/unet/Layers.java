@@ -1,0 +1,95 @@
+package org.ddim4j.unet;
+
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
+
+import java.util.List;
+
+/**
+ * The primitive layers of the U-Net, each a pair: {@code declareX} lists its tensors (PyTorch names and
+ * shapes), {@code x} adds it to a graph. GroupNorm and BatchNorm use eps 1e-6, as the seed.
+ */
+public final class Layers {
+    /** Normalisation epsilon of the seed (PyTorch's default 1e-5 does not reproduce it). */
+    public static final double NORM_EPS = 1e-6;
+
+    private Layers() {
+    }
+
+    public static void declareConv(List<ParamSpec> out, String name, long outCh, long inCh, long kernel) {
+        out.add(new ParamSpec(name + ".weight", ParamKind.CONV, new long[]{outCh, inCh, kernel, kernel}));
+        out.add(new ParamSpec(name + ".bias", ParamKind.VECTOR, new long[]{outCh}));
+    }
+
+    public static void declareLinear(List<ParamSpec> out, String name, long outF, long inF) {
+        out.add(new ParamSpec(name + ".weight", ParamKind.LINEAR, new long[]{outF, inF}));
+        out.add(new ParamSpec(name + ".bias", ParamKind.VECTOR, new long[]{outF}));
+    }
+
+    public static void declareNorm(List<ParamSpec> out, String name, long channels, boolean batchNorm) {
+        out.add(new ParamSpec(name + ".weight", ParamKind.VECTOR, new long[]{channels}));
+        out.add(new ParamSpec(name + ".bias", ParamKind.VECTOR, new long[]{channels}));
+        if (batchNorm) {
+            out.add(new ParamSpec(name + ".running_mean", ParamKind.RUNNING_STAT, new long[]{channels}));
+            out.add(new ParamSpec(name + ".running_var", ParamKind.RUNNING_STAT, new long[]{channels}));
+            out.add(new ParamSpec(name + ".num_batches_tracked", ParamKind.COUNTER, new long[]{}));
+        }
+    }
+
+    /** Square convolution, stride 1, zero padding (kernel - 1) / 2, NCHW. */
+    public static SDVariable conv(GraphContext ctx, String name, SDVariable x, int kernel) {
+        int pad = (kernel - 1) / 2;
+        Conv2DConfig cfg = Conv2DConfig.builder().kH(kernel).kW(kernel).sH(1).sW(1).pH(pad).pW(pad).dH(1).dW(1)
+                .paddingMode(PaddingMode.VALID).dataFormat(Conv2DConfig.NCHW).build();
+        return ctx.sd().cnn().conv2d(x, ctx.param(name + ".weight"), ctx.param(name + ".bias"), cfg);
+    }
+
+    /** x [B, in] times the [in, out] weight, plus bias. */
+    public static SDVariable linear(GraphContext ctx, String name, SDVariable x) {
+        return ctx.sd().nn().linear(x, ctx.param(name + ".weight"), ctx.param(name + ".bias"));
+    }
+
+    public static SDVariable swish(GraphContext ctx, SDVariable x) {
+        return ctx.sd().nn().swish(x);
+    }
+
+    /**
+     * GroupNorm (num_groups > 0) or BatchNorm (num_groups = -1) of x [B, C, H, W], with per-channel affine.
+     * GroupNorm: statistics over each group of C/G consecutive channels and all pixels, biased variance.
+     */
+    public static SDVariable norm(GraphContext ctx, String name, SDVariable x, long channels, long height, long width) {
+        SameDiff sd = ctx.sd();
+        SDVariable gamma = ctx.param(name + ".weight");
+        SDVariable beta = ctx.param(name + ".bias");
+        if (ctx.numGroups() > 0) {
+            long groups = ctx.numGroups();
+            // 1. group the channels: [B, G, C/G * H * W]
+            SDVariable grouped = x.reshape(-1, groups, channels / groups * height * width);
+            // 2. mean and biased variance of each group
+            SDVariable mean = grouped.mean(true, 2);
+            SDVariable centred = grouped.sub(mean);
+            SDVariable variance = centred.mul(centred).mean(true, 2);
+            // 3. normalise and restore the layout
+            SDVariable normed = centred.mul(sd.math().rsqrt(variance.add(NORM_EPS))).reshape(-1, channels, height, width);
+            // 4. per-channel scale and shift
+            return sd.nn().biasAdd(normed.mul(gamma.reshape(1, channels, 1, 1)), beta, true);
+        }
+        if (ctx.mode() == GraphMode.EVAL) {
+            return sd.nn().batchNorm(x, ctx.param(name + ".running_mean"), ctx.param(name + ".running_var"), gamma,
+                    beta, NORM_EPS, 1);
+        }
+        // Training-mode BatchNorm: batch statistics over (B, H, W); the running averages are updated
+        // outside the graph from the exposed mean and (biased) variance.
+        SDVariable mean = x.mean(true, 0, 2, 3);
+        SDVariable centred = x.sub(mean);
+        SDVariable variance = centred.mul(centred).mean(true, 0, 2, 3);
+        SDVariable meanOut = sd.identity(name + ".batch_mean", mean.reshape(channels));
+        SDVariable varOut = sd.identity(name + ".batch_var", variance.reshape(channels));
+        ctx.recordBatchStatistics(new GraphContext.BatchStatistics(name, meanOut.name(), varOut.name(),
+                height * width));
+        SDVariable normed = centred.mul(sd.math().rsqrt(variance.add(NORM_EPS)));
+        return sd.nn().biasAdd(normed.mul(gamma.reshape(1, channels, 1, 1)), beta, true);
+    }
+}

@@ -1,0 +1,196 @@
+package org.ddim4j.unet;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.rng.Random;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The tensors of a U-Net by PyTorch name, held in SameDiff layout (conv [kh, kw, in, out], linear [in, out]).
+ * The arrays are shared with the graphs built over them: updating one in place updates the network.
+ */
+public final class Parameters {
+    private final List<ParamSpec> specs;
+    private final Map<String, ParamSpec> byName = new LinkedHashMap<>();
+    private final Map<String, INDArray> arrays = new LinkedHashMap<>();
+
+    private Parameters(List<ParamSpec> specs, Map<String, INDArray> sameDiffLayout) {
+        this.specs = List.copyOf(specs);
+        for (ParamSpec s : specs) {
+            byName.put(s.name(), s);
+            arrays.put(s.name(), sameDiffLayout.get(s.name()));
+        }
+    }
+
+    /**
+     * PyTorch's default initialisation (U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for conv and linear weights and
+     * biases; norms at scale 1, shift 0; running variance 1), with the output conv zero-initialised as in
+     * the seed, so that an untrained network predicts zero noise.
+     */
+    public static Parameters initialize(UNetArchitecture arch, long seed) {
+        Random rng = Nd4j.getRandomFactory().getNewRandomInstance(seed);
+        List<ParamSpec> specs = arch.params();
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        Map<String, Long> fanIn = new LinkedHashMap<>();
+        for (ParamSpec s : specs) {
+            long[] ts = s.torchShape();
+            if (s.kind() == ParamKind.CONV) {
+                fanIn.put(stem(s.name()), ts[1] * ts[2] * ts[3]);
+            } else if (s.kind() == ParamKind.LINEAR) {
+                fanIn.put(stem(s.name()), ts[1]);
+            }
+        }
+        for (ParamSpec s : specs) {
+            String stem = stem(s.name());
+            INDArray a;
+            if (stem.equals("out_conv")) {
+                a = Nd4j.zeros(DataType.FLOAT, s.sameDiffShape());
+            } else if (s.kind() == ParamKind.CONV || s.kind() == ParamKind.LINEAR
+                    || (s.kind() == ParamKind.VECTOR && fanIn.containsKey(stem))) {
+                double bound = 1.0 / Math.sqrt(fanIn.get(stem));
+                a = Nd4j.rand(s.sameDiffShape(), -bound, bound, rng).castTo(DataType.FLOAT);
+            } else if (s.kind() == ParamKind.COUNTER) {
+                a = Nd4j.scalar(DataType.LONG, 0L);
+            } else if (s.name().endsWith(".weight") || s.name().endsWith(".running_var")) {
+                a = Nd4j.ones(DataType.FLOAT, s.sameDiffShape());
+            } else {
+                a = Nd4j.zeros(DataType.FLOAT, s.sameDiffShape());
+            }
+            out.put(s.name(), a);
+        }
+        return new Parameters(specs, out);
+    }
+
+    private static String stem(String name) {
+        return name.substring(0, name.lastIndexOf('.'));
+    }
+
+    /**
+     * Takes tensors in PyTorch layout by {@code state_dict} name. Every tensor of the network must be there
+     * with its exact shape, and nothing else; otherwise the error lists all offending names.
+     */
+    public static Parameters fromStateDict(UNetArchitecture arch, Map<String, INDArray> torchLayout, String source) {
+        List<ParamSpec> specs = arch.params();
+        List<String> missing = new ArrayList<>();
+        List<String> misshaped = new ArrayList<>();
+        Set<String> expected = new LinkedHashSet<>();
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        for (ParamSpec s : specs) {
+            expected.add(s.name());
+            INDArray a = torchLayout.get(s.name());
+            if (a == null) {
+                missing.add(s.name());
+                continue;
+            }
+            if (!Arrays.equals(a.shape(), s.torchShape()) && !(s.kind() == ParamKind.COUNTER && a.length() == 1)) {
+                misshaped.add(s.name() + " " + Arrays.toString(a.shape()) + " (expected "
+                        + Arrays.toString(s.torchShape()) + ")");
+                continue;
+            }
+            out.put(s.name(), toSameDiff(s, a));
+        }
+        List<String> unexpected = new ArrayList<>();
+        for (String name : torchLayout.keySet()) {
+            if (!expected.contains(name)) {
+                unexpected.add(name);
+            }
+        }
+        if (!missing.isEmpty() || !unexpected.isEmpty() || !misshaped.isEmpty()) {
+            throw new WeightMismatchException(source, missing, unexpected, misshaped);
+        }
+        return new Parameters(specs, out);
+    }
+
+    private static INDArray toSameDiff(ParamSpec s, INDArray torch) {
+        return switch (s.kind()) {
+            case CONV -> torch.castTo(DataType.FLOAT).permute(2, 3, 1, 0).dup('c');
+            case LINEAR -> torch.castTo(DataType.FLOAT).transpose().dup('c');
+            case COUNTER -> torch.castTo(DataType.LONG).reshape(new long[0]).dup();
+            default -> torch.castTo(DataType.FLOAT).dup('c');
+        };
+    }
+
+    private static INDArray toTorch(ParamSpec s, INDArray sameDiff) {
+        return switch (s.kind()) {
+            case CONV -> sameDiff.permute(3, 2, 0, 1).dup('c');
+            case LINEAR -> sameDiff.transpose().dup('c');
+            default -> sameDiff.dup('c');
+        };
+    }
+
+    /** Copies of all tensors in PyTorch layout, in {@code state_dict} order. */
+    public Map<String, INDArray> toStateDict() {
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        for (ParamSpec s : specs) {
+            out.put(s.name(), toTorch(s, arrays.get(s.name())));
+        }
+        return out;
+    }
+
+    public List<ParamSpec> specs() {
+        return specs;
+    }
+
+    public ParamSpec spec(String name) {
+        return byName.get(name);
+    }
+
+    /** The live array (SameDiff layout) of a tensor. */
+    public INDArray get(String name) {
+        INDArray a = arrays.get(name);
+        if (a == null) {
+            throw new IllegalArgumentException("no tensor named " + name);
+        }
+        return a;
+    }
+
+    /** All live arrays by name (SameDiff layout), unmodifiable. */
+    public Map<String, INDArray> arrays() {
+        return Collections.unmodifiableMap(arrays);
+    }
+
+    /** Names of the tensors the optimiser updates. */
+    public List<String> trainableNames() {
+        List<String> out = new ArrayList<>();
+        for (ParamSpec s : specs) {
+            if (s.kind().trainable()) {
+                out.add(s.name());
+            }
+        }
+        return out;
+    }
+
+    public long trainableCount() {
+        long n = 0;
+        for (ParamSpec s : specs) {
+            if (s.kind().trainable()) {
+                n += s.size();
+            }
+        }
+        return n;
+    }
+
+    /** A deep copy with its own arrays. */
+    public Parameters copy() {
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        arrays.forEach((k, v) -> out.put(k, v.dup()));
+        return new Parameters(specs, out);
+    }
+
+    /** Copies every tensor of {@code other} (same network) into this one's arrays, in place. */
+    public void assign(Parameters other) {
+        if (!other.specs.equals(specs)) {
+            throw new IllegalArgumentException("parameters of a different network");
+        }
+        arrays.forEach((k, v) -> v.assign(other.arrays.get(k)));
+    }
+}

@@ -1,0 +1,41 @@
+package org.ddim4j.unet;
+
+import org.nd4j.autodiff.samediff.SDVariable;
+
+import java.util.List;
+
+/**
+ * The seed's residual block: h = conv_1(swish(norm_1(x))) + time_embed_proj(swish(temb)) per channel;
+ * h = conv_2(dropout(swish(norm_2(h)))); out = skip(x) + h, where skip is a 1x1 conv when the channel
+ * count changes.
+ */
+public record ResidualBlock(String name, int inChannels, int outChannels, int embedChannels, int size,
+                            boolean batchNorm, double dropout) {
+
+    void declare(List<ParamSpec> out) {
+        Layers.declareNorm(out, name + ".norm_1", inChannels, batchNorm);
+        Layers.declareConv(out, name + ".conv_1", outChannels, inChannels, 3);
+        Layers.declareLinear(out, name + ".time_embed_proj", outChannels, embedChannels);
+        Layers.declareNorm(out, name + ".norm_2", outChannels, batchNorm);
+        Layers.declareConv(out, name + ".conv_2", outChannels, outChannels, 3);
+        if (inChannels != outChannels) {
+            Layers.declareConv(out, name + ".conv_skip", outChannels, inChannels, 1);
+        }
+    }
+
+    /** @param tembSwished swish of the time embedding, [B, embed] (computed once for all blocks) */
+    SDVariable apply(GraphContext ctx, SDVariable x, SDVariable tembSwished) {
+        SDVariable h = Layers.swish(ctx, Layers.norm(ctx, name + ".norm_1", x, inChannels, size, size));
+        h = Layers.conv(ctx, name + ".conv_1", h, 3);
+        SDVariable temb = Layers.linear(ctx, name + ".time_embed_proj", tembSwished).reshape(-1, outChannels, 1, 1);
+        h = h.add(temb);
+        h = Layers.swish(ctx, Layers.norm(ctx, name + ".norm_2", h, outChannels, size, size));
+        if (ctx.mode() == GraphMode.TRAIN && dropout > 0) {
+            // SameDiff's dropoutInverted takes the probability of keeping a unit and scales kept units by 1/p.
+            h = ctx.sd().nn().dropoutInverted(h, 1.0 - dropout);
+        }
+        h = Layers.conv(ctx, name + ".conv_2", h, 3);
+        SDVariable skip = inChannels != outChannels ? Layers.conv(ctx, name + ".conv_skip", x, 1) : x;
+        return skip.add(h);
+    }
+}

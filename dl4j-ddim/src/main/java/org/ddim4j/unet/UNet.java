@@ -1,0 +1,117 @@
+package org.ddim4j.unet;
+
+import org.ddim4j.config.NetworkConfig;
+import org.ddim4j.sampler.DifferentiableNoisePredictor;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The seed's U-Net epsilon-network: an architecture, its parameters and a lazily built evaluation graph.
+ * Thread-confined: one UNet serves one thread at a time.
+ */
+public final class UNet implements DifferentiableNoisePredictor {
+    private static final String COTANGENT = "eps_cotangent";
+    private static final String VJP = "eps_dot_cotangent";
+
+    private final UNetArchitecture architecture;
+    private final Parameters parameters;
+    private UNetGraph evalGraph;
+    private boolean vjpReady;
+
+    public UNet(UNetArchitecture architecture, Parameters parameters) {
+        if (!architecture.params().equals(parameters.specs())) {
+            throw new IllegalArgumentException("parameters do not belong to this architecture");
+        }
+        this.architecture = architecture;
+        this.parameters = parameters;
+    }
+
+    /** A freshly initialised network (PyTorch's default init, zero output conv). */
+    public static UNet create(NetworkConfig config, List<Integer> shape, long seed) {
+        UNetArchitecture arch = new UNetArchitecture(config, shape.get(0), shape.get(1), shape.get(2));
+        return new UNet(arch, Parameters.initialize(arch, seed));
+    }
+
+    /** A network with the given PyTorch-layout tensors; refuses missing, extra or mis-shaped ones. */
+    public static UNet fromStateDict(NetworkConfig config, List<Integer> shape, Map<String, INDArray> stateDict,
+                                     String source) {
+        UNetArchitecture arch = new UNetArchitecture(config, shape.get(0), shape.get(1), shape.get(2));
+        return new UNet(arch, Parameters.fromStateDict(arch, stateDict, source));
+    }
+
+    public UNetArchitecture architecture() {
+        return architecture;
+    }
+
+    public Parameters parameters() {
+        return parameters;
+    }
+
+    /** A deep copy (own arrays, own graphs). */
+    public UNet copy() {
+        return new UNet(architecture, parameters.copy());
+    }
+
+    /** The evaluation graph (built on first use). Its variables are this network's parameter arrays. */
+    public SameDiff evalGraph() {
+        if (evalGraph == null) {
+            evalGraph = UNetGraph.build(architecture, parameters, GraphMode.EVAL);
+        }
+        return evalGraph.sameDiff();
+    }
+
+    @Override
+    public INDArray predictNoise(INDArray x, INDArray t) {
+        checkInputs(x, t);
+        Sessions.useSafeSession(evalGraph());
+        return evalGraph().output(Map.of(UNetGraph.INPUT, x.castTo(DataType.FLOAT),
+                UNetGraph.TIMESTEP, t.castTo(DataType.FLOAT)), UNetGraph.OUTPUT).get(UNetGraph.OUTPUT);
+    }
+
+    /** Named activations of the evaluation graph (e.g. {@code time_embed.out}, {@code mid_layers.out}). */
+    public Map<String, INDArray> activations(INDArray x, INDArray t, String... names) {
+        checkInputs(x, t);
+        Sessions.useSafeSession(evalGraph());
+        return evalGraph().output(Map.of(UNetGraph.INPUT, x.castTo(DataType.FLOAT),
+                UNetGraph.TIMESTEP, t.castTo(DataType.FLOAT)), names);
+    }
+
+    @Override
+    public INDArray inputGradient(INDArray x, INDArray t, INDArray cotangent) {
+        checkInputs(x, t);
+        SameDiff sd = evalGraph();
+        if (!vjpReady) {
+            SDVariable eps = sd.getVariable(UNetGraph.OUTPUT);
+            SDVariable cot = sd.placeHolder(COTANGENT, DataType.FLOAT, -1, architecture.inChannels(),
+                    architecture.size(), architecture.size());
+            eps.mul(cot).sum().rename(VJP);
+            sd.setLossVariables(VJP);
+            UNetGraph.createGradientFunctionQuietly(sd);
+            vjpReady = true;
+        }
+        Sessions.useSafeSession(sd);
+        Map<String, INDArray> grads = sd.calculateGradients(Map.of(UNetGraph.INPUT, x.castTo(DataType.FLOAT),
+                UNetGraph.TIMESTEP, t.castTo(DataType.FLOAT), COTANGENT, cotangent.castTo(DataType.FLOAT)),
+                UNetGraph.INPUT);
+        return grads.get(UNetGraph.INPUT);
+    }
+
+    private void checkInputs(INDArray x, INDArray t) {
+        long c = architecture.inChannels();
+        long s = architecture.size();
+        if (x.rank() != 4 || x.size(1) != c || x.size(2) != s || x.size(3) != s) {
+            throw new IllegalArgumentException("x must be [B, " + c + ", " + s + ", " + s + "], got "
+                    + Arrays.toString(x.shape()));
+        }
+        if (t.rank() != 1 || t.size(0) != x.size(0)) {
+            throw new IllegalArgumentException("t must be [B] with B = " + x.size(0) + ", got "
+                    + Arrays.toString(t.shape()));
+        }
+    }
+}

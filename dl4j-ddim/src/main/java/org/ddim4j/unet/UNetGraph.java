@@ -1,0 +1,83 @@
+package org.ddim4j.unet;
+
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.VariableType;
+import org.nd4j.linalg.api.buffer.DataType;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.util.List;
+
+/**
+ * Builds the SameDiff graph of a U-Net over a set of {@link Parameters}: placeholders {@code x}
+ * [B, C, H, W] and {@code t} [B] (float32), output {@code eps}. The graph's variables are the parameter
+ * arrays themselves (not copies).
+ */
+public final class UNetGraph {
+    public static final String INPUT = "x";
+    public static final String TIMESTEP = "t";
+    public static final String OUTPUT = "eps";
+
+    private final SameDiff sd;
+    private final GraphContext context;
+
+    private UNetGraph(SameDiff sd, GraphContext context) {
+        this.sd = sd;
+        this.context = context;
+    }
+
+    public static UNetGraph build(UNetArchitecture arch, Parameters params, GraphMode mode) {
+        SameDiff sd = SameDiff.create();
+        GraphContext ctx = new GraphContext(sd, mode, arch.config().numGroups());
+        for (ParamSpec s : params.specs()) {
+            boolean used = s.kind().trainable() || (s.kind() == ParamKind.RUNNING_STAT && mode == GraphMode.EVAL);
+            if (used) {
+                SDVariable v = sd.var(s.name(), params.get(s.name()));
+                if (s.kind() == ParamKind.RUNNING_STAT) {
+                    sd.convertToConstant(v);
+                }
+            }
+        }
+        long c = arch.inChannels();
+        long size = arch.size();
+        SDVariable x = sd.placeHolder(INPUT, DataType.FLOAT, -1, c, size, size);
+        SDVariable t = sd.placeHolder(TIMESTEP, DataType.FLOAT, -1);
+        arch.forward(ctx, x, t).rename(OUTPUT);
+        return new UNetGraph(sd, ctx);
+    }
+
+    public SameDiff sameDiff() {
+        return sd;
+    }
+
+    /** BatchNorm statistics exposed by a training graph (empty for GroupNorm or evaluation graphs). */
+    public List<GraphContext.BatchStatistics> batchStatistics() {
+        return context.batchStatistics();
+    }
+
+    /** True if the variable is one of the graph's trainable parameters. */
+    public boolean isParameter(String name) {
+        SDVariable v = sd.getVariable(name);
+        return v != null && v.getVariableType() == VariableType.VARIABLE;
+    }
+
+    /**
+     * Creates the gradient function now. SameDiff prints one line per op to System.out while doing so,
+     * which no logging setting silences; that output is dropped here.
+     */
+    public static void createGradientFunctionQuietly(SameDiff sd) {
+        if (sd.hasGradientFunction()) {
+            return;
+        }
+        PrintStream original = System.out;
+        synchronized (System.class) {
+            try {
+                System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+                sd.createGradFunction();
+            } finally {
+                System.setOut(original);
+            }
+        }
+    }
+}
