@@ -1,0 +1,114 @@
+package org.ddim4j.train;
+
+import org.ddim4j.config.OptimizerConfig;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Adam exactly as PyTorch's {@code torch.optim.Adam} (DL4J's Adam adds epsilon before the bias correction,
+ * which gives different steps for small gradients). For each parameter p with gradient g at step k >= 1:
+ * <ol>
+ *   <li>g = g + weight_decay p (L2 penalty, as PyTorch's weight_decay)</li>
+ *   <li>m = beta1 m + (1 - beta1) g; v = beta2 v + (1 - beta2) g^2 (with AMSGrad, v_max = max(v_max, v))</li>
+ *   <li>p = p - lr / (1 - beta1^k) m / (sqrt(v) / sqrt(1 - beta2^k) + eps)</li>
+ * </ol>
+ * The state (m, v, v_max, k) is exposed for checkpoints.
+ */
+public final class AdamOptimizer {
+    private final double learningRate;
+    private final double beta1;
+    private final double beta2;
+    private final double epsilon;
+    private final double weightDecay;
+    private final boolean amsgrad;
+    private final Map<String, INDArray> m = new LinkedHashMap<>();
+    private final Map<String, INDArray> v = new LinkedHashMap<>();
+    private final Map<String, INDArray> vMax = new LinkedHashMap<>();
+    private long step;
+
+    public AdamOptimizer(double learningRate, double beta1, double beta2, double epsilon, double weightDecay,
+                         boolean amsgrad) {
+        this.learningRate = learningRate;
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.epsilon = epsilon;
+        this.weightDecay = weightDecay;
+        this.amsgrad = amsgrad;
+    }
+
+    public static AdamOptimizer from(OptimizerConfig c) {
+        return new AdamOptimizer(c.learningRate(), c.beta1(), c.beta2(), c.epsilon(), c.weightDecay(), c.amsgrad());
+    }
+
+    /** Number of steps taken so far. */
+    public long step() {
+        return step;
+    }
+
+    /** Applies one step to every parameter that has a gradient; parameters are updated in place. */
+    public void apply(Map<String, INDArray> params, Map<String, INDArray> grads) {
+        step++;
+        double bias1 = 1 - Math.pow(beta1, step);
+        double bias2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
+        double stepSize = learningRate / bias1;
+        for (Map.Entry<String, INDArray> e : grads.entrySet()) {
+            String name = e.getKey();
+            INDArray p = params.get(name);
+            if (p == null) {
+                throw new IllegalArgumentException("gradient for unknown parameter " + name);
+            }
+            INDArray g = e.getValue().castTo(DataType.FLOAT);
+            if (weightDecay != 0) {
+                g = g.add(p.mul(weightDecay));
+            }
+            INDArray mi = m.computeIfAbsent(name, k -> Nd4j.zeros(DataType.FLOAT, p.shape()));
+            INDArray vi = v.computeIfAbsent(name, k -> Nd4j.zeros(DataType.FLOAT, p.shape()));
+            mi.muli(beta1).addi(g.mul(1 - beta1));
+            vi.muli(beta2).addi(g.mul(g).muli(1 - beta2));
+            INDArray second = vi;
+            if (amsgrad) {
+                INDArray vm = vMax.computeIfAbsent(name, k -> Nd4j.zeros(DataType.FLOAT, p.shape()));
+                Transforms.max(vm, vi, false);
+                second = vm;
+            }
+            INDArray denom = Transforms.sqrt(second, true).divi(bias2Sqrt).addi(epsilon);
+            p.subi(mi.div(denom).muli(stepSize));
+        }
+    }
+
+    /** The optimiser state as named arrays ({@code m.NAME}, {@code v.NAME}, {@code vmax.NAME}, {@code step}). */
+    public Map<String, INDArray> state() {
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        m.forEach((k, a) -> out.put("m." + k, a));
+        v.forEach((k, a) -> out.put("v." + k, a));
+        vMax.forEach((k, a) -> out.put("vmax." + k, a));
+        out.put("step", Nd4j.scalar(DataType.LONG, step));
+        return out;
+    }
+
+    /** Restores a state written by {@link #state()}. */
+    public void restore(Map<String, INDArray> state) {
+        m.clear();
+        v.clear();
+        vMax.clear();
+        INDArray s = state.get("step");
+        if (s == null) {
+            throw new IllegalArgumentException("optimizer state has no 'step'");
+        }
+        step = s.getLong(0);
+        state.forEach((k, a) -> {
+            if (k.startsWith("m.")) {
+                m.put(k.substring(2), a.castTo(DataType.FLOAT).dup());
+            } else if (k.startsWith("v.")) {
+                v.put(k.substring(2), a.castTo(DataType.FLOAT).dup());
+            } else if (k.startsWith("vmax.")) {
+                vMax.put(k.substring(5), a.castTo(DataType.FLOAT).dup());
+            }
+        });
+    }
+}
