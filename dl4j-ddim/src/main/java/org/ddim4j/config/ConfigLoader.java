@@ -30,8 +30,41 @@ public final class ConfigLoader {
     private ConfigLoader() {
     }
 
+    /** The seed's configurations shipped with ddim4j, by name (e.g. {@code celeba}, {@code celeba_small}). */
+    public static final List<String> PRESETS = List.of("anime", "celeba", "celeba_small", "church", "cifar10", "ffhq",
+            "flowers102", "imagenet64", "miniplaces");
+
+    /** Loads one of the {@link #PRESETS}, the seed's YAML file as distributed. */
+    public static DdimConfig preset(String name) {
+        if (!PRESETS.contains(name)) {
+            throw new ConfigException("Unknown preset '" + name + "'; presets are " + PRESETS);
+        }
+        String resource = "/org/ddim4j/configs/" + name + ".yml";
+        try (java.io.InputStream in = ConfigLoader.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new ConfigException("preset resource missing from the jar: " + resource);
+            }
+            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), name + ".yml");
+        } catch (IOException e) {
+            throw new ConfigException("cannot read preset " + resource + ": " + e, e);
+        }
+    }
+
+    /** A path to a YAML file, or the name of a preset when no such file exists. */
+    public static DdimConfig loadPathOrPreset(String pathOrName) {
+        Path p = Path.of(pathOrName);
+        if (Files.exists(p) || !PRESETS.contains(pathOrName)) {
+            return load(p);
+        }
+        return preset(pathOrName);
+    }
+
     public static DdimConfig load(Path file) {
         String text;
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigException("Config file not found: " + file.toAbsolutePath()
+                    + " (a YAML file in the seed's layout, or a preset name: " + PRESETS + ")");
+        }
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {

@@ -79,6 +79,16 @@ public final class Parameters {
      * with its exact shape, and nothing else; otherwise the error lists all offending names.
      */
     public static Parameters fromStateDict(UNetArchitecture arch, Map<String, INDArray> torchLayout, String source) {
+        return fromNamedArrays(arch, torchLayout, source, true);
+    }
+
+    /** Takes tensors already in SameDiff layout (as a saved SameDiff graph holds them), with the same checks. */
+    public static Parameters fromSameDiffLayout(UNetArchitecture arch, Map<String, INDArray> arrays, String source) {
+        return fromNamedArrays(arch, arrays, source, false);
+    }
+
+    private static Parameters fromNamedArrays(UNetArchitecture arch, Map<String, INDArray> torchLayout, String source,
+                                              boolean isTorchLayout) {
         List<ParamSpec> specs = arch.params();
         List<String> missing = new ArrayList<>();
         List<String> misshaped = new ArrayList<>();
@@ -91,12 +101,13 @@ public final class Parameters {
                 missing.add(s.name());
                 continue;
             }
-            if (!Arrays.equals(a.shape(), s.torchShape()) && !(s.kind() == ParamKind.COUNTER && a.length() == 1)) {
+            long[] expectedShape = isTorchLayout ? s.torchShape() : s.sameDiffShape();
+            if (!Arrays.equals(a.shape(), expectedShape) && !(s.kind() == ParamKind.COUNTER && a.length() == 1)) {
                 misshaped.add(s.name() + " " + Arrays.toString(a.shape()) + " (expected "
-                        + Arrays.toString(s.torchShape()) + ")");
+                        + Arrays.toString(expectedShape) + ")");
                 continue;
             }
-            out.put(s.name(), toSameDiff(s, a));
+            out.put(s.name(), isTorchLayout ? toSameDiff(s, a) : copyOf(s, a));
         }
         List<String> unexpected = new ArrayList<>();
         for (String name : torchLayout.keySet()) {
@@ -117,6 +128,11 @@ public final class Parameters {
             case COUNTER -> torch.castTo(DataType.LONG).reshape(new long[0]).dup();
             default -> torch.castTo(DataType.FLOAT).dup('c');
         };
+    }
+
+    private static INDArray copyOf(ParamSpec s, INDArray a) {
+        return s.kind() == ParamKind.COUNTER ? a.castTo(DataType.LONG).reshape(new long[0]).dup()
+                : a.castTo(DataType.FLOAT).dup('c');
     }
 
     private static INDArray toTorch(ParamSpec s, INDArray sameDiff) {

@@ -37,6 +37,9 @@ public final class UNetGraph {
                 if (s.kind() == ParamKind.RUNNING_STAT) {
                     sd.convertToConstant(v);
                 }
+            } else if (s.kind() == ParamKind.COUNTER && mode == GraphMode.EVAL) {
+                // unused by the computation; kept so that a saved evaluation graph holds every tensor
+                sd.constant(s.name(), params.get(s.name()));
             }
         }
         long c = arch.inChannels();

@@ -1,0 +1,33 @@
+package org.ddim4j.model;
+
+import org.ddim4j.config.DdimConfig;
+import org.ddim4j.sampler.DdimSampler;
+import org.ddim4j.sampler.TimestepSpacing;
+import org.ddim4j.schedule.NoiseSchedule;
+import org.ddim4j.unet.UNet;
+
+/**
+ * A trained (or imported) DDIM: its configuration and the network used for sampling (the EMA weights
+ * of a training run).
+ */
+public record DdimModel(DdimConfig config, UNet network) {
+    public DdimModel {
+        if (!network.architecture().config().equals(config.network())) {
+            throw new IllegalArgumentException("network does not match config.network");
+        }
+    }
+
+    public NoiseSchedule schedule() {
+        return NoiseSchedule.from(config.diffusion());
+    }
+
+    /** The sampler of the config's diffusion section. */
+    public DdimSampler sampler() {
+        var d = config.diffusion();
+        return new DdimSampler(schedule(), TimestepSpacing.fromName(d.skipType()), d.numTSteps(), d.eta(), d.clipX0());
+    }
+
+    public DdimSampler sampler(int steps, TimestepSpacing spacing, double eta) {
+        return new DdimSampler(schedule(), spacing, steps, eta, config.diffusion().clipX0());
+    }
+}

@@ -1,0 +1,65 @@
+package org.ddim4j.model;
+
+import org.ddim4j.config.DdimConfig;
+import org.ddim4j.io.Safetensors;
+import org.ddim4j.io.TensorFormatException;
+import org.ddim4j.unet.UNet;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Loads a model from what a user points {@code --weights} at: a {@code .safetensors} file with the PyTorch
+ * {@code state_dict} names (needs a config), or a ddim4j model file (carries its own config).
+ */
+public final class WeightsLoader {
+    private WeightsLoader() {
+    }
+
+    /**
+     * @param config the config to use for a safetensors file (may be null for a model file; when given for a
+     *               model file, its network section must match the file's)
+     */
+    public static DdimModel load(Path weights, DdimConfig config) {
+        if (!Files.exists(weights)) {
+            throw new TensorFormatException("weights not found: " + weights.toAbsolutePath());
+        }
+        if (ModelFile.isModelFile(weights)) {
+            DdimModel model = ModelFile.load(weights);
+            if (config != null && !config.network().equals(model.config().network())) {
+                throw new IllegalArgumentException(weights + " holds a network of another configuration than the one"
+                        + " given:\n  file:   " + model.config().network() + "\n  config: " + config.network());
+            }
+            return model;
+        }
+        if (isSafetensors(weights)) {
+            if (config == null) {
+                throw new IllegalArgumentException(weights + " is a safetensors file: give the network's --config too");
+            }
+            Safetensors.Contents contents = Safetensors.read(weights);
+            UNet net = UNet.fromStateDict(config.network(), config.data().shape(), contents.tensors(), weights.toString());
+            return new DdimModel(config, net);
+        }
+        throw new TensorFormatException(weights + ": neither a ddim4j model file nor a safetensors file");
+    }
+
+    /** Writes the network's tensors as safetensors with PyTorch names and layouts, plus the config as metadata. */
+    public static void exportSafetensors(DdimModel model, Path file) throws IOException {
+        Safetensors.write(file, model.network().parameters().toStateDict(),
+                Map.of("format", "pt", "ddim4j_config", org.ddim4j.config.ConfigLoader.toYaml(model.config())));
+    }
+
+    private static boolean isSafetensors(Path file) {
+        if (file.getFileName().toString().endsWith(".safetensors")) {
+            return true;
+        }
+        try (var in = Files.newInputStream(file)) {
+            byte[] head = in.readNBytes(9);
+            return head.length == 9 && head[8] == '{';
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

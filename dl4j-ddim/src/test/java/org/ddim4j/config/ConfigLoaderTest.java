@@ -1,0 +1,95 @@
+package org.ddim4j.config;
+
+import org.ddim4j.unet.UNetArchitecture;
+import org.ddim4j.unet.ParamSpec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConfigLoaderTest {
+    private static long count(DdimConfig c) {
+        UNetArchitecture arch = new UNetArchitecture(c.network(), c.data().channels(), c.data().height(), c.data().width());
+        return arch.params().stream().filter(p -> p.kind().trainable()).mapToLong(ParamSpec::size).sum();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"anime", "celeba", "church", "ffhq", "flowers102", "imagenet64", "miniplaces"})
+    void everySeventyFiveMillionParameterSeedConfigLoadsAndBuilds(String name) {
+        DdimConfig c = ConfigLoader.preset(name);
+        assertEquals(128, c.network().hiddenChannels());
+        assertEquals(75_308_547L, count(c));
+        assertEquals(List.of(3, 64, 64), c.data().shape());
+        assertEquals("l1", c.training().criterion());
+        assertEquals(1e-8, c.optimizer().epsilon());
+    }
+
+    @Test
+    void smallAndCifarConfigsLoadAndBuild() {
+        DdimConfig small = ConfigLoader.preset("celeba_small");
+        assertEquals(32, small.network().hiddenChannels());
+        assertTrue(count(small) > 4_000_000 && count(small) < 5_000_000, "celeba_small: " + count(small));
+        DdimConfig cifar = ConfigLoader.preset("cifar10");
+        assertTrue(cifar.network().batchNorm());
+        assertEquals(1e-5, cifar.optimizer().weightDecay());
+        new UNetArchitecture(cifar.network(), 3, 32, 32).params();
+    }
+
+    @Test
+    void yamlRoundTripGivesAnEqualRecord() {
+        for (String name : ConfigLoader.PRESETS) {
+            DdimConfig c = ConfigLoader.preset(name);
+            assertEquals(c, ConfigLoader.parse(ConfigLoader.toYaml(c), "round-trip"));
+        }
+    }
+
+    @Test
+    void missingSectionsTakeTheDefaults() {
+        DdimConfig c = ConfigLoader.parse("network:\n  hidden_channels: 64\n", "x.yml");
+        assertEquals(64, c.network().hiddenChannels());
+        assertEquals(Defaults.optimizer(), c.optimizer());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "network:\\n  num_groups: 7|network.num_groups = 7",
+            "network:\\n  num_groups: 0|network.num_groups = 0",
+            "training:\\n  criterion: huber|training.criterion = huber: expected one of [l1, l2]",
+            "diffusion:\\n  beta_schedule: sigmoid|diffusion.beta_schedule = sigmoid",
+            "diffusion:\\n  num_t_steps: 2000|diffusion.num_t_steps = 2000",
+            "network:\\n  dropout: 1.5|network.dropout = 1.5",
+            "data:\\n  shape: [3, 60, 60]|data.shape = [3, 60, 60]",
+            "optimizer:\\n  learning_rate: -1|optimizer.learning_rate = -1",
+            "network:\\n  hidden_channels: abc|network.hidden_channels = abc: expected an integer",
+            "network:\\n  num_group: 8|unknown key(s) in section 'network': [num_group]",
+            "trainning:\\n  num_i: 3|unknown section(s) [trainning]"})
+    void badValuesNameTheFileTheKeyTheValueAndWhatIsAllowed(String yaml, String expected) {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml.replace("\\n", "\n"), "bad.yml"));
+        assertTrue(e.getMessage().startsWith("bad.yml: "), e.getMessage());
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+
+    @Test
+    void aMissingFileSaysWhereItLooked(@TempDir Path dir) {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(dir.resolve("nope.yml")));
+        assertTrue(e.getMessage().contains("nope.yml"), e.getMessage());
+    }
+
+    @Test
+    void malformedYamlIsReported(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("broken.yml");
+        Files.writeString(f, "network: [unclosed\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f));
+        assertTrue(e.getMessage().contains("broken.yml") && e.getMessage().contains("not valid YAML"), e.getMessage());
+    }
+}
