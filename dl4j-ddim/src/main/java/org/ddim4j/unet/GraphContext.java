@@ -5,6 +5,7 @@ import org.nd4j.autodiff.samediff.SameDiff;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /** What a block needs while it adds itself to a SameDiff graph: the graph, the mode and the parameters. */
 public final class GraphContext {
@@ -12,15 +13,23 @@ public final class GraphContext {
     private final GraphMode mode;
     private final int numGroups;
     private final List<BatchStatistics> batchStatistics = new ArrayList<>();
+    private final Function<String, SDVariable> params;
 
     /** The batch mean and variance a training-mode BatchNorm computed, by the name of its norm layer. */
     public record BatchStatistics(String normName, String meanVariable, String varianceVariable, long count) {
     }
 
+    /** Parameters are the graph's variables of the same name. */
     public GraphContext(SameDiff sd, GraphMode mode, int numGroups) {
+        this(sd, mode, numGroups, sd::getVariable);
+    }
+
+    /** Parameters come from {@code params} (e.g. a DL4J layer's parameter table). */
+    public GraphContext(SameDiff sd, GraphMode mode, int numGroups, Function<String, SDVariable> params) {
         this.sd = sd;
         this.mode = mode;
         this.numGroups = numGroups;
+        this.params = params;
     }
 
     public SameDiff sd() {
@@ -37,7 +46,7 @@ public final class GraphContext {
 
     /** The variable or constant of the parameter with this PyTorch name; it must exist in the graph. */
     public SDVariable param(String name) {
-        SDVariable v = sd.getVariable(name);
+        SDVariable v = params.apply(name);
         if (v == null) {
             throw new IllegalStateException("graph has no parameter " + name);
         }
