@@ -16,11 +16,32 @@ public final class Fixtures {
     private Fixtures() {
     }
 
-    public static Path parityDir() {
+    private static final String[] FILES = {"config.yml", "forward.npz", "inversion_step.npz", "sample_quadratic.npz",
+            "sample_uniform.npz", "schedule.npz", "small_unet.safetensors", "state_dict_names.txt", "meta.json"};
+    private static Path dir;
+
+    /** The fixture folder; when the fixtures are read from a jar (other modules' tests), a temporary copy. */
+    public static synchronized Path parityDir() {
+        if (dir != null) {
+            return dir;
+        }
+        java.net.URL url = Fixtures.class.getResource("/parity-small/config.yml");
         try {
-            return Path.of(Fixtures.class.getResource("/parity-small/config.yml").toURI()).getParent();
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
+            if ("file".equals(url.getProtocol())) {
+                dir = Path.of(url.toURI()).getParent();
+            } else {
+                dir = java.nio.file.Files.createTempDirectory("parity-small");
+                for (String f : FILES) {
+                    try (java.io.InputStream in = Fixtures.class.getResourceAsStream("/parity-small/" + f)) {
+                        java.nio.file.Files.copy(in, dir.resolve(f));
+                    }
+                    dir.resolve(f).toFile().deleteOnExit();
+                }
+                dir.toFile().deleteOnExit();
+            }
+            return dir;
+        } catch (URISyntaxException | java.io.IOException e) {
+            throw new IllegalStateException("cannot locate the parity fixtures", e);
         }
     }
 

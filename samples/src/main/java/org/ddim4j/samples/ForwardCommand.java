@@ -1,0 +1,79 @@
+package org.ddim4j.samples;
+
+import org.ddim4j.config.DdimConfig;
+import org.ddim4j.io.Npz;
+import org.ddim4j.model.DdimModel;
+import org.ddim4j.unet.UNetArchitecture;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+
+/** {@code ./ddim forward}: one pass of the epsilon-network on arrays from an npz file. */
+final class ForwardCommand implements Command {
+    @Override
+    public String name() {
+        return "forward";
+    }
+
+    @Override
+    public String summary() {
+        return "run the U-Net on x and t from an npz file, write eps";
+    }
+
+    @Override
+    public String usage() {
+        return """
+                usage: ./ddim forward --config C.yml --weights W --input IN.npz --output OUT.npz
+                  --config   the network's YAML config (the seed's layout) or a preset name; optional for a model file
+                  --weights  .safetensors (PyTorch state_dict names), a ddim4j model file, or a training run folder
+                  --input    npz with x float32 [B,C,H,W] and t [B] (float or int)
+                  --output   npz that receives eps float32 [B,C,H,W]""";
+    }
+
+    @Override
+    public void run(String[] argv, PrintStream out) throws Exception {
+        Args args = Args.parse("forward", argv, Set.of(), Set.of("config", "weights", "input", "output"), Set.of());
+        Path input = args.path("input");
+        Path output = args.path("output");
+        DdimModel model = Launch.model(args);
+        Map<String, INDArray> arrays = Npz.read(input);
+        INDArray x = require(arrays, "x", input);
+        INDArray t = require(arrays, "t", input);
+        UNetArchitecture arch = model.network().architecture();
+        long c = arch.inChannels();
+        long s = arch.size();
+        if (x.rank() != 4 || x.size(1) != c || x.size(2) != s || x.size(3) != s) {
+            throw new IllegalArgumentException(input + ": x has shape " + Arrays.toString(x.shape())
+                    + ", the network expects [B, " + c + ", " + s + ", " + s + "]");
+        }
+        if (t.rank() == 0) {
+            t = t.reshape(1);
+        }
+        if (t.rank() != 1 || t.size(0) != x.size(0)) {
+            throw new IllegalArgumentException(input + ": t has shape " + Arrays.toString(t.shape())
+                    + ", expected [" + x.size(0) + "] (one timestep per image of x)");
+        }
+        double maxT = t.castTo(DataType.DOUBLE).maxNumber().doubleValue();
+        double minT = t.castTo(DataType.DOUBLE).minNumber().doubleValue();
+        if (minT < 0 || maxT >= model.config().diffusion().numT()) {
+            throw new IllegalArgumentException(input + ": t must lie in [0, " + model.config().diffusion().numT()
+                    + "), got values in [" + minT + ", " + maxT + "]");
+        }
+        INDArray eps = model.network().predictNoise(x.castTo(DataType.FLOAT), t.castTo(DataType.FLOAT));
+        Npz.write(output, Map.of("eps", eps));
+        out.println("wrote eps " + Arrays.toString(eps.shape()) + " to " + output);
+    }
+
+    private static INDArray require(Map<String, INDArray> arrays, String name, Path file) {
+        INDArray a = arrays.get(name);
+        if (a == null) {
+            throw new IllegalArgumentException(file + " has no array '" + name + "' (it holds " + arrays.keySet() + ")");
+        }
+        return a;
+    }
+}
