@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +44,23 @@ public final class Safetensors {
             throw new TensorFormatException("safetensors file not found: " + file);
         }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            return read(ch, file.toString());
+        } catch (IOException e) {
+            throw new TensorFormatException(file + ": cannot read: " + e, e);
+        }
+    }
+
+    /** Reads safetensors held in memory (e.g. an entry of a checkpoint); {@code source} names it in errors. */
+    public static Contents read(byte[] data, String source) {
+        try (SeekableByteChannel ch = new org.apache.commons.compress.utils.SeekableInMemoryByteChannel(data)) {
+            return read(ch, source);
+        } catch (IOException e) {
+            throw new TensorFormatException(source + ": cannot read: " + e, e);
+        }
+    }
+
+    private static Contents read(SeekableByteChannel ch, String file) throws IOException {
+        {
             long fileSize = ch.size();
             if (fileSize < 8) {
                 throw new TensorFormatException(file + ": too short for a safetensors file (" + fileSize + " bytes)");
@@ -88,12 +106,10 @@ public final class Safetensors {
                 tensors.put(e.getKey(), readTensor(ch, file, e.getKey(), e.getValue(), dataStart, dataSize));
             }
             return new Contents(tensors, metadata);
-        } catch (IOException e) {
-            throw new TensorFormatException(file + ": cannot read: " + e, e);
         }
     }
 
-    private static INDArray readTensor(FileChannel ch, Path file, String name, JsonObject info, long dataStart,
+    private static INDArray readTensor(SeekableByteChannel ch, String file, String name, JsonObject info, long dataStart,
                                        long dataSize) throws IOException {
         String dtype = info.get("dtype").getAsString();
         JsonArray shapeJson = info.getAsJsonArray("shape");
@@ -183,10 +199,11 @@ public final class Safetensors {
         return flat.reshape('c', shape);
     }
 
-    private static void readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
+    private static void readFully(SeekableByteChannel ch, ByteBuffer buf, long position) throws IOException {
         long pos = position;
+        ch.position(pos);
         while (buf.hasRemaining()) {
-            int r = ch.read(buf, pos);
+            int r = ch.read(buf);
             if (r < 0) {
                 throw new IOException("unexpected end of file at byte " + pos);
             }
@@ -202,6 +219,12 @@ public final class Safetensors {
     /** Writes tensors; with {@code float16}, float tensors are stored as F16 (half the size). */
     public static void write(Path file, Map<String, INDArray> tensors, Map<String, String> metadata, boolean float16)
             throws IOException {
+        AtomicFiles.write(file, out -> write(out, tensors, metadata, float16));
+    }
+
+    /** Writes tensors as safetensors to a stream. */
+    public static void write(java.io.OutputStream out, Map<String, INDArray> tensors, Map<String, String> metadata,
+                             boolean float16) throws IOException {
         JsonObject header = new JsonObject();
         if (metadata != null && !metadata.isEmpty()) {
             JsonObject meta = new JsonObject();
@@ -244,14 +267,23 @@ public final class Safetensors {
         int pad = (8 - headerBytes.length % 8) % 8;
         byte[] padded = Arrays.copyOf(headerBytes, headerBytes.length + pad);
         Arrays.fill(padded, headerBytes.length, padded.length, (byte) ' ');
-        AtomicFiles.write(file, out -> {
-            ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded.length);
-            out.write(len.array());
-            out.write(padded);
-            for (Map.Entry<String, INDArray> e : tensors.entrySet()) {
-                out.write(encode(e.getValue(), dtypes.get(e.getKey())));
-            }
-        });
+        ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded.length);
+        out.write(len.array());
+        out.write(padded);
+        for (Map.Entry<String, INDArray> e : tensors.entrySet()) {
+            out.write(encode(e.getValue(), dtypes.get(e.getKey())));
+        }
+    }
+
+    /** Safetensors bytes of the tensors (float32 kept as F32). */
+    public static byte[] toBytes(Map<String, INDArray> tensors, Map<String, String> metadata) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try {
+            write(bytes, tensors, metadata, false);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return bytes.toByteArray();
     }
 
     private static byte[] encode(INDArray a, String dtype) {

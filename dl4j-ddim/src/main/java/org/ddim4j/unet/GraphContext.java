@@ -53,6 +53,21 @@ public final class GraphContext {
         return v;
     }
 
+    /** A dropout mask placeholder of the training graph: [B, channels, size, size] of 0 or 1/(1 - p). */
+    public record DropoutMask(String placeholder, long channels, long size, double probability) {
+    }
+
+    private final List<DropoutMask> dropoutMasks = new ArrayList<>();
+
+    SDVariable dropoutMask(String placeholder, long channels, long size, double probability) {
+        dropoutMasks.add(new DropoutMask(placeholder, channels, size, probability));
+        return sd.placeHolder(placeholder, org.nd4j.linalg.api.buffer.DataType.FLOAT, -1, channels, size, size);
+    }
+
+    public List<DropoutMask> dropoutMasks() {
+        return List.copyOf(dropoutMasks);
+    }
+
     void recordBatchStatistics(BatchStatistics stats) {
         batchStatistics.add(stats);
     }

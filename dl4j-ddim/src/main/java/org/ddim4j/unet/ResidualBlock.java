@@ -31,8 +31,9 @@ public record ResidualBlock(String name, int inChannels, int outChannels, int em
         h = h.add(temb);
         h = Layers.swish(ctx, Layers.norm(ctx, name + ".norm_2", h, outChannels, size, size));
         if (ctx.mode() == GraphMode.TRAIN && dropout > 0) {
-            // SameDiff's dropoutInverted takes the probability of keeping a unit and scales kept units by 1/p.
-            h = ctx.sd().nn().dropoutInverted(h, 1.0 - dropout);
+            // Inverted dropout with a mask fed in (0 or 1/(1-p)): SameDiff's dropout ops have no gradient, and a
+            // mask drawn from the training RNG keeps runs exactly repeatable and resumable.
+            h = h.mul(ctx.dropoutMask(name + ".dropout_mask", outChannels, size, dropout));
         }
         h = Layers.conv(ctx, name + ".conv_2", h, 3);
         SDVariable skip = inChannels != outChannels ? Layers.conv(ctx, name + ".conv_skip", x, 1) : x;

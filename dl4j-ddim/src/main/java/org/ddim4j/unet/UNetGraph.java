@@ -59,6 +59,11 @@ public final class UNetGraph {
         return context.batchStatistics();
     }
 
+    /** Dropout mask placeholders a training graph needs fed (empty for evaluation graphs or dropout 0). */
+    public List<GraphContext.DropoutMask> dropoutMasks() {
+        return context.dropoutMasks();
+    }
+
     /** True if the variable is one of the graph's trainable parameters. */
     public boolean isParameter(String name) {
         SDVariable v = sd.getVariable(name);

@@ -1,0 +1,323 @@
+package org.ddim4j.train;
+
+import org.ddim4j.config.ConfigLoader;
+import org.ddim4j.config.DdimConfig;
+import org.ddim4j.image.Images;
+import org.ddim4j.io.AtomicFiles;
+import org.ddim4j.model.DdimModel;
+import org.ddim4j.model.ModelFile;
+import org.ddim4j.sampler.DdimSampler;
+import org.ddim4j.schedule.NoiseSchedule;
+import org.ddim4j.unet.GraphContext;
+import org.ddim4j.unet.UNet;
+import org.ddim4j.unet.UNetArchitecture;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.rng.Random;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Trains the U-Net to predict the noise of q(x_t | x_0) (DDPM's simple loss, with the seed's choices):
+ * <ol>
+ *   <li>x_0: a batch of training images, each flipped horizontally with probability data.flip_horizontal</li>
+ *   <li>t: antithetic pairs, t and T - 1 - t, as the seed draws them</li>
+ *   <li>x_t = sqrt(alpha_bar_t) x_0 + sqrt(1 - alpha_bar_t) noise, noise ~ N(0, I)</li>
+ *   <li>loss = mean |eps(x_t, t) - noise| (l1) or mean squared (l2); dropout on</li>
+ *   <li>gradients clipped to global norm optimizer.gradient_clip, then one Adam step (PyTorch's)</li>
+ *   <li>BatchNorm running statistics and the EMA of the weights updated</li>
+ * </ol>
+ * Every random draw of iteration i comes from (training.seed, i), so a resumed run repeats an uninterrupted
+ * one exactly. Checkpoints every training.save_frequency iterations and at the end; sample grids from fixed
+ * noise with the EMA weights every training.log_frequency iterations.
+ */
+public final class Trainer {
+    private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+    private static final double BATCH_NORM_MOMENTUM = 0.1;
+
+    private final DdimConfig config;
+    private final BatchSource data;
+    private final TrainingRun run;
+    private final TrainingListener listener;
+    private final UNet network;
+    private final UNet ema;
+    private final AdamOptimizer optimizer;
+    private final NoiseSchedule schedule;
+    private final long seed;
+    private TrainingGraph graph;
+    private long iteration;
+    private double elapsedSeconds;
+
+    private Trainer(DdimConfig config, BatchSource data, Path runDir, TrainingListener listener, UNet network, UNet ema,
+                    AdamOptimizer optimizer, long iteration, double elapsedSeconds) {
+        this.config = config;
+        this.data = data;
+        this.run = new TrainingRun(runDir);
+        this.listener = listener;
+        this.network = network;
+        this.ema = ema;
+        this.optimizer = optimizer;
+        this.schedule = NoiseSchedule.from(config.diffusion());
+        this.seed = config.training().seed();
+        this.iteration = iteration;
+        this.elapsedSeconds = elapsedSeconds;
+    }
+
+    /** A new run in {@code runDir}, which must not hold a checkpoint already. */
+    public static Trainer start(DdimConfig config, BatchSource data, Path runDir, TrainingListener listener)
+            throws IOException {
+        TrainingRun run = new TrainingRun(runDir);
+        if (Files.exists(run.checkpoint())) {
+            throw new IllegalArgumentException(runDir + " already holds a training run (" + run.checkpoint().getFileName()
+                    + "); continue it with --resume or choose another --out folder");
+        }
+        checkData(config, data);
+        Files.createDirectories(runDir);
+        AtomicFiles.writeString(run.config(), ConfigLoader.toYaml(config));
+        UNet net = UNet.create(config.network(), config.data().shape(), Seeds.mix(config.training().seed(), -2));
+        return new Trainer(config, data, runDir, listener, net, net.copy(), AdamOptimizer.from(config.optimizer()), 0, 0);
+    }
+
+    /**
+     * Continues the run in {@code runDir} from its checkpoint. {@code numIterations}, when positive, replaces the
+     * run's training.num_i (to train longer); nothing else of the configuration can change.
+     */
+    public static Trainer resume(Path runDir, BatchSource data, TrainingListener listener, int numIterations) {
+        TrainingRun run = new TrainingRun(runDir);
+        if (!Files.exists(run.checkpoint())) {
+            throw new IllegalArgumentException(runDir + " holds no checkpoint to resume (expected "
+                    + run.checkpoint() + ")");
+        }
+        Checkpoint c = CheckpointFile.read(run.checkpoint());
+        DdimConfig config = c.config();
+        if (numIterations > 0) {
+            var t = config.training();
+            config = config.withTraining(t.withIterations(numIterations, t.logFrequency(), t.saveFrequency()));
+        }
+        checkData(config, data);
+        UNetArchitecture arch = new UNetArchitecture(config.network(), config.data().channels(), config.data().height(),
+                config.data().width());
+        AdamOptimizer adam = AdamOptimizer.from(config.optimizer());
+        adam.restore(c.optimizerState());
+        return new Trainer(config, data, runDir, listener, new UNet(arch, c.weights()), new UNet(arch, c.ema()), adam,
+                c.iteration(), c.elapsedSeconds());
+    }
+
+    private static void checkData(DdimConfig config, BatchSource data) {
+        INDArray probe = data.batch(0, 1);
+        long[] expected = {1, config.data().channels(), config.data().height(), config.data().width()};
+        if (!java.util.Arrays.equals(probe.shape(), expected)) {
+            throw new IllegalArgumentException("the dataset gives images of shape "
+                    + java.util.Arrays.toString(java.util.Arrays.copyOfRange(probe.shape(), 1, 4))
+                    + " but data.shape is " + config.data().shape());
+        }
+    }
+
+    public DdimConfig config() {
+        return config;
+    }
+
+    public long iteration() {
+        return iteration;
+    }
+
+    public UNet network() {
+        return network;
+    }
+
+    public UNet ema() {
+        return ema;
+    }
+
+    public TrainingRun run() {
+        return run;
+    }
+
+    /** The model to sample from: the EMA network. */
+    public DdimModel model() {
+        return new DdimModel(config, ema);
+    }
+
+    /**
+     * Trains until training.num_i iterations or the time limit (null for none), whichever comes first, then
+     * writes a checkpoint, the model file, the loss curve and a last sample grid.
+     *
+     * @return the loss of the last iteration (NaN if none ran)
+     */
+    public double train(Duration timeLimit) throws IOException {
+        long end = config.training().numI();
+        if (graph == null) {
+            graph = new TrainingGraph(network.architecture(), network.parameters(), config.training().criterion());
+        }
+        listener.onStart(iteration + 1, end);
+        long startNanos = System.nanoTime();
+        double lastLoss = Double.NaN;
+        double sessionStartElapsed = elapsedSeconds;
+        double rate = 0;
+        try (LossLog log = new LossLog(run.lossCsv(), iteration)) {
+            while (iteration < end) {
+                if (timeLimit != null && System.nanoTime() - startNanos > timeLimit.toNanos()) {
+                    LOG.info("time limit of {} reached at iteration {}", timeLimit, iteration);
+                    break;
+                }
+                long t0 = System.nanoTime();
+                double[] lossAndNorm = step(iteration + 1);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                iteration++;
+                elapsedSeconds = sessionStartElapsed + (System.nanoTime() - startNanos) / 1e9;
+                lastLoss = lossAndNorm[0];
+                log.append(iteration, lossAndNorm[0], lossAndNorm[1], seconds);
+                rate = rate == 0 ? 1 / seconds : 0.9 * rate + 0.1 / seconds;
+                listener.onIteration(iteration, lossAndNorm[0], lossAndNorm[1], rate);
+                if (iteration % config.training().logFrequency() == 0) {
+                    writeSamples();
+                    LossCurve.write(log.rows(), "training loss (" + config.training().criterion() + ")", run.lossCurve());
+                }
+                if (iteration % config.training().saveFrequency() == 0) {
+                    saveCheckpoint();
+                }
+            }
+            if (iteration > 0) {
+                saveCheckpoint();
+                LossCurve.write(log.rows(), "training loss (" + config.training().criterion() + ")", run.lossCurve());
+                if (iteration % config.training().logFrequency() != 0) {
+                    writeSamples();
+                }
+            }
+        }
+        return lastLoss;
+    }
+
+    /** One training iteration (1-based number i); returns {loss, gradient norm before clipping}. */
+    double[] step(long i) {
+        long stepSeed = Seeds.mix(seed, i);
+        SplittableRandom rng = new SplittableRandom(stepSeed);
+        int batch = config.training().batchSize();
+        int numT = schedule.numSteps();
+        // 1. the batch, flipped horizontally with probability flip_horizontal (flip_vertical likewise)
+        INDArray x0 = data.batch(i - 1, batch).castTo(DataType.FLOAT);
+        x0 = flip(x0, rng, config.data().effectiveFlipHorizontal(), true);
+        x0 = flip(x0, rng, config.data().randomFlip() ? config.data().flipVertical() : 0, false);
+        // 2. antithetic timesteps: t and T - 1 - t
+        int half = batch / 2 + 1;
+        int[] ts = new int[batch];
+        int[] drawn = new int[half];
+        for (int k = 0; k < half; k++) {
+            drawn[k] = rng.nextInt(numT);
+        }
+        for (int k = 0; k < batch; k++) {
+            ts[k] = k < half ? drawn[k] : numT - 1 - drawn[k - half];
+        }
+        // 3. x_t = sqrt(alpha_bar_t) x_0 + sqrt(1 - alpha_bar_t) noise
+        {
+            Random nd = Nd4j.getRandomFactory().getNewRandomInstance(Seeds.mix(stepSeed, 1));
+            INDArray noise = Nd4j.randn(nd, x0.shape()).castTo(DataType.FLOAT);
+            float[] signal = new float[batch];
+            float[] noiseScale = new float[batch];
+            float[] tFloat = new float[batch];
+            for (int k = 0; k < batch; k++) {
+                float a = schedule.alphaBar(ts[k]);
+                signal[k] = (float) Math.sqrt(a);
+                noiseScale[k] = (float) Math.sqrt(1 - a);
+                tFloat[k] = ts[k];
+            }
+            INDArray xt = x0.reshape(batch, -1).mulColumnVector(Nd4j.createFromArray(signal).reshape(batch, 1))
+                    .addi(noise.reshape(batch, -1).mulColumnVector(Nd4j.createFromArray(noiseScale).reshape(batch, 1)))
+                    .reshape(x0.shape());
+            // 4. forward and backward
+            TrainingGraph.Pass pass = graph.run(xt, Nd4j.createFromArray(tFloat), noise, nd);
+            if (!Double.isFinite(pass.loss())) {
+                throw new TrainingDivergedException(i, pass.loss(),
+                        Files.exists(run.checkpoint()) ? run.checkpoint().toString() : "(none written yet)");
+            }
+            // 5. clip and step
+            Map<String, INDArray> grads = pass.gradients();
+            double norm = GradientClipping.clipGlobalNorm(grads, config.optimizer().gradientClip());
+            optimizer.apply(network.parameters().arrays(), grads);
+            // 6. running statistics and EMA
+            updateRunningStatistics(pass.batchStatistics(), batch);
+            Ema.update(ema.parameters(), network.parameters(), config.network().ema());
+            return new double[]{pass.loss(), norm};
+        }
+    }
+
+    /** Flips each image of [B, C, H, W] with the given probability, horizontally (mirror) or vertically. */
+    static INDArray flip(INDArray x, SplittableRandom rng, double probability, boolean horizontal) {
+        int b = (int) x.size(0);
+        int c = (int) x.size(1);
+        int h = (int) x.size(2);
+        int w = (int) x.size(3);
+        boolean[] which = new boolean[b];
+        boolean any = false;
+        for (int k = 0; k < b; k++) {
+            which[k] = probability > 0 && rng.nextDouble() < probability;
+            any |= which[k];
+        }
+        if (!any) {
+            return x;
+        }
+        float[] in = x.dup('c').data().asFloat();
+        float[] out = in.clone();
+        int plane = h * w;
+        for (int k = 0; k < b; k++) {
+            if (!which[k]) {
+                continue;
+            }
+            for (int ch = 0; ch < c; ch++) {
+                int base = (k * c + ch) * plane;
+                for (int y = 0; y < h; y++) {
+                    for (int xx = 0; xx < w; xx++) {
+                        int src = horizontal ? base + y * w + (w - 1 - xx) : base + (h - 1 - y) * w + xx;
+                        out[base + y * w + xx] = in[src];
+                    }
+                }
+            }
+        }
+        return Nd4j.createFromArray(out).reshape(b, c, h, w);
+    }
+
+    private void updateRunningStatistics(Map<String, INDArray> stats, int batch) {
+        for (GraphContext.BatchStatistics b : graph.batchStatisticsLayout()) {
+            INDArray mean = stats.get(b.meanVariable());
+            INDArray var = stats.get(b.varianceVariable());
+            long n = batch * b.count();
+            INDArray unbiased = var.mul((double) n / Math.max(1, n - 1));
+            var p = network.parameters();
+            p.get(b.normName() + ".running_mean").muli(1 - BATCH_NORM_MOMENTUM).addi(mean.mul(BATCH_NORM_MOMENTUM));
+            p.get(b.normName() + ".running_var").muli(1 - BATCH_NORM_MOMENTUM).addi(unbiased.muli(BATCH_NORM_MOMENTUM));
+            INDArray counter = p.get(b.normName() + ".num_batches_tracked");
+            counter.assign(counter.getLong(0) + 1);
+        }
+    }
+
+    private void saveCheckpoint() throws IOException {
+        CheckpointFile.write(new Checkpoint(config, iteration, seed, network.parameters(), ema.parameters(),
+                optimizer.state(), elapsedSeconds), run.checkpoint());
+        ModelFile.save(model(), run.model());
+        listener.onCheckpoint(iteration, run.checkpoint());
+    }
+
+    /** The fixed noise of the run's sample grids. */
+    public INDArray fixedNoise() {
+        UNetArchitecture a = network.architecture();
+        Random r = Nd4j.getRandomFactory().getNewRandomInstance(Seeds.mix(seed, -1));
+        return Nd4j.randn(r, config.training().logBatchSize(), a.inChannels(), a.size(), a.size()).castTo(DataType.FLOAT);
+    }
+
+    private void writeSamples() throws IOException {
+        DdimSampler sampler = model().sampler();
+        INDArray x = sampler.sample(ema, fixedNoise(), Nd4j.getRandomFactory().getNewRandomInstance(Seeds.mix(seed, -3)));
+        Path grid = run.sampleGrid(iteration);
+        Files.createDirectories(grid.getParent());
+        Images.writePng(Images.grid(x), grid);
+        listener.onSamples(iteration, grid);
+    }
+}

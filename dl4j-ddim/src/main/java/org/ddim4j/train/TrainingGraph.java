@@ -1,0 +1,90 @@
+package org.ddim4j.train;
+
+import org.ddim4j.unet.GraphContext;
+import org.ddim4j.unet.GraphMode;
+import org.ddim4j.unet.Parameters;
+import org.ddim4j.unet.Sessions;
+import org.ddim4j.unet.UNetArchitecture;
+import org.ddim4j.unet.UNetGraph;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.api.OutAndGrad;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The U-Net in training mode with the denoising loss on top: placeholders {@code x} (x_t), {@code t} and
+ * {@code target} (the noise that made x_t); loss = mean |eps - target| (l1) or mean (eps - target)^2 (l2),
+ * as PyTorch's L1Loss and MSELoss. One call gives the loss, the gradient of every trainable tensor and the
+ * BatchNorm batch statistics.
+ */
+public final class TrainingGraph {
+    public static final String TARGET = "target";
+    public static final String LOSS = "loss";
+
+    private final UNetGraph graph;
+    private final List<String> trainable;
+
+    /** The result of one forward and backward pass. */
+    public record Pass(double loss, Map<String, INDArray> gradients, Map<String, INDArray> batchStatistics) {
+    }
+
+    public TrainingGraph(UNetArchitecture arch, Parameters params, String criterion) {
+        this.graph = UNetGraph.build(arch, params, GraphMode.TRAIN);
+        SameDiff sd = graph.sameDiff();
+        SDVariable eps = sd.getVariable(UNetGraph.OUTPUT);
+        SDVariable target = sd.placeHolder(TARGET, DataType.FLOAT, -1, arch.inChannels(), arch.size(), arch.size());
+        SDVariable diff = eps.sub(target);
+        SDVariable perElement = switch (criterion) {
+            case "l1" -> sd.math().abs(diff);
+            case "l2" -> diff.mul(diff);
+            default -> throw new IllegalArgumentException("criterion must be l1 or l2, got " + criterion);
+        };
+        perElement.mean().rename(LOSS);
+        sd.setLossVariables(LOSS);
+        this.trainable = params.trainableNames();
+        UNetGraph.createGradientFunctionQuietly(sd);
+    }
+
+    /**
+     * One forward and backward pass.
+     *
+     * @param dropoutRng draws the dropout masks (ignored when the network has no dropout)
+     */
+    public Pass run(INDArray xt, INDArray t, INDArray target, org.nd4j.linalg.api.rng.Random dropoutRng) {
+        SameDiff sd = graph.sameDiff();
+        Map<String, INDArray> feed = new LinkedHashMap<>();
+        feed.put(UNetGraph.INPUT, xt);
+        feed.put(UNetGraph.TIMESTEP, t);
+        feed.put(TARGET, target);
+        long batch = xt.size(0);
+        for (GraphContext.DropoutMask m : graph.dropoutMasks()) {
+            double keep = 1.0 - m.probability();
+            INDArray mask = org.nd4j.linalg.factory.Nd4j.rand(dropoutRng, batch, m.channels(), m.size(), m.size())
+                    .castTo(DataType.FLOAT);
+            feed.put(m.placeholder(), mask.lt(keep).castTo(DataType.FLOAT).divi(keep));
+        }
+        Sessions.useSafeSession(sd);
+        List<String> outputs = new ArrayList<>();
+        outputs.add(LOSS);
+        for (GraphContext.BatchStatistics b : graph.batchStatistics()) {
+            outputs.add(b.meanVariable());
+            outputs.add(b.varianceVariable());
+        }
+        OutAndGrad r = sd.calculateGradientsAndOutputs(feed, outputs, trainable);
+        Map<String, INDArray> stats = new LinkedHashMap<>();
+        for (String o : outputs.subList(1, outputs.size())) {
+            stats.put(o, r.getOutputs().get(o));
+        }
+        return new Pass(r.getOutputs().get(LOSS).getDouble(0), r.getGradients(), stats);
+    }
+
+    public List<GraphContext.BatchStatistics> batchStatisticsLayout() {
+        return graph.batchStatistics();
+    }
+}

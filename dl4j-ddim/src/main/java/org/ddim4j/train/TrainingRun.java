@@ -1,0 +1,44 @@
+package org.ddim4j.train;
+
+import java.nio.file.Path;
+
+/**
+ * The files of a training run folder:
+ * <pre>
+ * config.yml        the configuration the run was started with
+ * checkpoint.ckpt   the latest checkpoint (weights, EMA, optimiser, iteration, seed)
+ * model.ddim        the EMA network as a model file, for sampling (ddim sample --weights RUN)
+ * loss.csv          iteration, loss, gradient norm, seconds
+ * loss.png          the loss curve
+ * samples/          sample grids from fixed noise, one per log_frequency iterations
+ * </pre>
+ */
+public record TrainingRun(Path dir) {
+    public Path config() {
+        return dir.resolve("config.yml");
+    }
+
+    public Path checkpoint() {
+        return dir.resolve("checkpoint.ckpt");
+    }
+
+    public Path model() {
+        return dir.resolve("model.ddim");
+    }
+
+    public Path lossCsv() {
+        return dir.resolve("loss.csv");
+    }
+
+    public Path lossCurve() {
+        return dir.resolve("loss.png");
+    }
+
+    public Path samples() {
+        return dir.resolve("samples");
+    }
+
+    public Path sampleGrid(long iteration) {
+        return samples().resolve(String.format("iter-%07d.png", iteration));
+    }
+}

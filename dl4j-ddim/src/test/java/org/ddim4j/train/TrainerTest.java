@@ -1,0 +1,184 @@
+package org.ddim4j.train;
+
+import org.ddim4j.config.DdimConfig;
+import org.ddim4j.io.AtomicFiles;
+import org.ddim4j.io.TensorFormatException;
+import org.ddim4j.model.ModelFile;
+import org.ddim4j.unet.Parameters;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TrainerTest {
+    private static void assertSameWeights(Parameters a, Parameters b) {
+        for (String name : a.arrays().keySet()) {
+            assertArrayEquals(a.get(name).castTo(DataType.DOUBLE).data().asDouble(),
+                    b.get(name).castTo(DataType.DOUBLE).data().asDouble(), 0.0, name);
+        }
+    }
+
+    @Test
+    void lossOfATinyModelOnATinyDatasetFalls(@TempDir Path dir) throws IOException {
+        Trainer trainer = Trainer.start(TinyData.config(4, 0.0, 200, 1000), TinyData.images(), dir, TrainingListener.NONE);
+        trainer.train(null);
+        List<String> lines = Files.readAllLines(trainer.run().lossCsv());
+        assertEquals(LossLog.HEADER, lines.get(0));
+        assertEquals(201, lines.size());
+        double first = lines.subList(1, 31).stream().mapToDouble(l -> Double.parseDouble(l.split(",")[1])).average().orElseThrow();
+        double last = lines.subList(171, 201).stream().mapToDouble(l -> Double.parseDouble(l.split(",")[1])).average().orElseThrow();
+        assertTrue(last < 0.7 * first, "loss went from " + first + " to " + last);
+        assertTrue(Files.size(trainer.run().lossCurve()) > 1000);
+        assertTrue(Files.exists(trainer.run().model()));
+        assertTrue(Files.list(trainer.run().samples()).findAny().isPresent());
+    }
+
+    @ParameterizedTest(name = "num_groups {0}, dropout {1}")
+    @CsvSource({"4, 0.1", "-1, 0.0"})
+    void resumedTrainingMatchesUninterruptedTraining(int groups, double dropout, @TempDir Path dir) throws IOException {
+        DdimConfig config = TinyData.config(groups, dropout, 8, 4);
+        Trainer straight = Trainer.start(config, TinyData.images(), dir.resolve("straight"), TrainingListener.NONE);
+        straight.train(null);
+
+        DdimConfig half = config.withTraining(config.training().withIterations(4, 1000, 4));
+        Trainer first = Trainer.start(half, TinyData.images(), dir.resolve("resumed"), TrainingListener.NONE);
+        first.train(null);
+        Trainer second = Trainer.resume(dir.resolve("resumed"), TinyData.images(), TrainingListener.NONE, 8);
+        assertEquals(4, second.iteration());
+        second.train(null);
+
+        assertEquals(8, second.iteration());
+        assertSameWeights(straight.network().parameters(), second.network().parameters());
+        assertSameWeights(straight.ema().parameters(), second.ema().parameters());
+        assertEquals(Files.readAllLines(straight.run().lossCsv()).size(), Files.readAllLines(second.run().lossCsv()).size());
+        if (groups < 0) {
+            INDArray runningVar = second.network().parameters().get("out_norm.running_var");
+            assertFalse(runningVar.equals(Nd4j.ones(DataType.FLOAT, runningVar.shape())), "running statistics never updated");
+            assertEquals(8L, second.network().parameters().get("out_norm.num_batches_tracked").getLong(0));
+            assertEquals(runningVar, second.ema().parameters().get("out_norm.running_var"));
+        }
+    }
+
+    @Test
+    void aCheckpointWriteThatDiesHalfwayLeavesThePreviousOneLoadable(@TempDir Path dir) throws IOException {
+        Trainer trainer = Trainer.start(TinyData.config(4, 0.0, 3, 3), TinyData.images(), dir, TrainingListener.NONE);
+        trainer.train(null);
+        Path ckpt = trainer.run().checkpoint();
+        byte[] before = Files.readAllBytes(ckpt);
+        assertThrows(IOException.class, () -> AtomicFiles.write(ckpt, out -> {
+            out.write(before, 0, before.length / 2);
+            throw new IOException("killed");
+        }));
+        assertArrayEquals(before, Files.readAllBytes(ckpt));
+        assertEquals(3, CheckpointFile.read(ckpt).iteration());
+        try (var files = Files.list(dir)) {
+            assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")), "temporary file left behind");
+        }
+    }
+
+    @Test
+    void truncatedDamagedOrForeignCheckpointsAreRefused(@TempDir Path dir) throws IOException {
+        Trainer trainer = Trainer.start(TinyData.config(4, 0.0, 2, 2), TinyData.images(), dir.resolve("run"), TrainingListener.NONE);
+        trainer.train(null);
+        byte[] bytes = Files.readAllBytes(trainer.run().checkpoint());
+
+        Path truncated = dir.resolve("truncated.ckpt");
+        Files.write(truncated, Arrays.copyOf(bytes, bytes.length / 2));
+        TensorFormatException e = assertThrows(TensorFormatException.class, () -> CheckpointFile.read(truncated));
+        assertTrue(e.getMessage().contains("truncated.ckpt"), e.getMessage());
+
+        Path foreign = dir.resolve("model.ckpt");
+        Files.copy(trainer.run().model(), foreign);
+        e = assertThrows(TensorFormatException.class, () -> CheckpointFile.read(foreign));
+        assertTrue(e.getMessage().contains("not a ddim4j checkpoint"), e.getMessage());
+
+        Path text = dir.resolve("notes.ckpt");
+        Files.writeString(text, "hello", StandardCharsets.UTF_8);
+        assertThrows(TensorFormatException.class, () -> CheckpointFile.read(text));
+    }
+
+    @Test
+    void aNanLossStopsTheRunAndKeepsTheLastGoodCheckpoint(@TempDir Path dir) throws IOException {
+        DdimConfig config = TinyData.config(4, 0.0, 4, 2);
+        Trainer trainer = Trainer.start(config, TinyData.images(), dir, TrainingListener.NONE);
+        trainer.train(null);
+        byte[] good = Files.readAllBytes(trainer.run().checkpoint());
+        BatchSource poisoned = new BatchSource() {
+            @Override
+            public int size() {
+                return 16;
+            }
+
+            @Override
+            public INDArray batch(long iteration, int batchSize) {
+                return Nd4j.valueArrayOf(new long[]{batchSize, 3, 8, 8}, Float.NaN, DataType.FLOAT);
+            }
+        };
+        Trainer resumed = Trainer.resume(dir, new BatchSource() {
+            @Override
+            public int size() {
+                return 16;
+            }
+
+            @Override
+            public INDArray batch(long iteration, int batchSize) {
+                // the shape probe at iteration 0 must pass; iterations after the checkpoint are poisoned
+                return iteration == 0 ? TinyData.images().batch(0, batchSize) : poisoned.batch(iteration, batchSize);
+            }
+        }, TrainingListener.NONE, 8);
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> resumed.train(null));
+        assertEquals(5, e.iteration());
+        assertTrue(e.getMessage().contains("NaN") && e.getMessage().contains("checkpoint.ckpt"), e.getMessage());
+        assertArrayEquals(good, Files.readAllBytes(trainer.run().checkpoint()));
+    }
+
+    @Test
+    void startingOverAnExistingRunOrResumingNothingIsRefused(@TempDir Path dir) throws IOException {
+        Trainer.start(TinyData.config(4, 0.0, 1, 1), TinyData.images(), dir, TrainingListener.NONE).train(null);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Trainer.start(TinyData.config(4, 0.0, 1, 1), TinyData.images(), dir, TrainingListener.NONE));
+        assertTrue(e.getMessage().contains("--resume"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Trainer.resume(dir.resolve("empty"), TinyData.images(), TrainingListener.NONE, 0));
+        assertTrue(e.getMessage().contains("holds no checkpoint"), e.getMessage());
+    }
+
+    @Test
+    void theModelFileOfARunSamplesWithTheEmaWeights(@TempDir Path dir) throws IOException {
+        Trainer trainer = Trainer.start(TinyData.config(4, 0.0, 3, 3), TinyData.images(), dir, TrainingListener.NONE);
+        trainer.train(null);
+        var model = ModelFile.load(trainer.run().model());
+        assertSameWeights(trainer.ema().parameters(), model.network().parameters());
+    }
+
+    @Test
+    void clippingFollowsClipGradNorm() {
+        var grads = new java.util.LinkedHashMap<String, INDArray>();
+        grads.put("a", Nd4j.createFromArray(3f, 0f));
+        grads.put("b", Nd4j.createFromArray(new float[][]{{0f, 4f}}));
+        double norm = GradientClipping.clipGlobalNorm(grads, 1.0);
+        assertEquals(5.0, norm, 1e-6);
+        assertEquals(3.0 / (5 + 1e-6), grads.get("a").getDouble(0), 1e-6);
+        assertEquals(4.0 / (5 + 1e-6), grads.get("b").getDouble(1), 1e-6);
+        var small = new java.util.LinkedHashMap<String, INDArray>();
+        small.put("a", Nd4j.createFromArray(0.3f));
+        GradientClipping.clipGlobalNorm(small, 1.0);
+        assertEquals(0.3, small.get("a").getDouble(0), 1e-7);
+    }
+}
