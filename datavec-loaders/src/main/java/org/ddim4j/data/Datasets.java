@@ -1,0 +1,51 @@
+package org.ddim4j.data;
+
+import org.ddim4j.config.DataConfig;
+import org.ddim4j.data.emoji.EmojiDataset;
+import org.ddim4j.train.BatchSource;
+import org.ddim4j.train.ShuffledBatches;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Predicate;
+
+/** Training data by the seed configs' {@code data.dataset} names. */
+public final class Datasets {
+    /** Datasets this version reads. */
+    public static final List<String> NAMES = List.of("emoji");
+
+    private Datasets() {
+    }
+
+    /**
+     * The training split of a dataset as batches for the trainer.
+     *
+     * @param root folder of the dataset's files, or null for the dataset's default location
+     */
+    public static BatchSource trainingBatches(DataConfig data, Path root, long seed) {
+        return switch (data.dataset()) {
+            case "emoji" -> emoji(data, root, seed, e -> true);
+            default -> throw new IllegalArgumentException("unknown dataset '" + data.dataset() + "' (data.dataset); "
+                    + "available: " + NAMES);
+        };
+    }
+
+    /** The emoji training split, optionally restricted to some images (e.g. one category), held in memory. */
+    public static ShuffledBatches emoji(DataConfig data, Path root, long seed, Predicate<EmojiDataset.Entry> keep) {
+        if (data.channels() != 3 || data.height() != data.width()) {
+            throw new IllegalArgumentException("the emoji set gives square RGB images; data.shape is " + data.shape());
+        }
+        EmojiDataset ds = EmojiDataset.open(root != null ? root : EmojiDataset.defaultRoot(), data.download());
+        List<EmojiDataset.Entry> entries = ds.entries(Split.TRAIN).stream().filter(keep).toList();
+        if (entries.isEmpty()) {
+            throw new IllegalArgumentException("no emoji images left after filtering; categories are " + ds.categories());
+        }
+        try {
+            return new ShuffledBatches(ds.tensors(entries, data.height()), seed);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the emoji images in " + ds.root() + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package org.ddim4j.data.emoji;
+
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
+import org.ddim4j.data.DatasetNotFoundException;
+import org.ddim4j.data.Split;
+import org.deeplearning4j.datasets.datavec.RecordReaderDataSetIterator;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class EmojiDatasetTest {
+    /**
+     * Writes a package in the npm tarball's layout: 40 base emoji (alternating categories "Flags" and
+     * "Smileys & Emotion"), one with a skin-tone variant, each image transparent but for a red square.
+     */
+    static void writeFakePackage(Path tgz) throws IOException {
+        StringBuilder json = new StringBuilder("[");
+        try (OutputStream f = Files.newOutputStream(tgz);
+             TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(f))) {
+            for (int i = 0; i < 40; i++) {
+                String name = String.format("1f%03x.png", i);
+                String category = i % 2 == 0 ? "Flags" : "Smileys & Emotion";
+                json.append(i == 0 ? "" : ",").append("{\"image\":\"").append(name).append("\",\"category\":\"")
+                        .append(category).append("\",\"subcategory\":\"sub").append(i % 3).append("\"");
+                if (i == 1) {
+                    json.append(",\"skin_variations\":{\"1F3FB\":{\"image\":\"1f001-1f3fb.png\"}}");
+                }
+                json.append("}");
+                put(tar, "package/img/google/64/" + name, png(i));
+                if (i == 1) {
+                    put(tar, "package/img/google/64/1f001-1f3fb.png", png(99));
+                }
+            }
+            put(tar, "package/img/google/sheets/ignored.png", png(0));
+            put(tar, "package/emoji.json", (json + "]").getBytes(StandardCharsets.UTF_8));
+            put(tar, "package/LICENSE", "MIT (code); images Apache-2.0".getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private static byte[] png(int seed) throws IOException {
+        BufferedImage img = new BufferedImage(64, 64, BufferedImage.TYPE_INT_ARGB);
+        for (int y = 16; y < 48; y++) {
+            for (int x = 16; x < 48; x++) {
+                img.setRGB(x, y, 0xFFFF0000);
+            }
+        }
+        img.setRGB(0, 0, 0xFF0000FF | (seed << 8));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(img, "png", out);
+        return out.toByteArray();
+    }
+
+    private static void put(TarArchiveOutputStream tar, String name, byte[] data) throws IOException {
+        TarArchiveEntry e = new TarArchiveEntry(name);
+        e.setSize(data.length);
+        tar.putArchiveEntry(e);
+        tar.write(data);
+        tar.closeArchiveEntry();
+    }
+
+    private static EmojiDataset fake(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        writeFakePackage(dir.resolve("emoji-datasource-google-16.0.0.tgz"));
+        return EmojiDataset.open(dir, false);
+    }
+
+    @Test
+    void unpacksAPackageLeftInTheFolderAndIndexesCategoriesAndSplits(@TempDir Path dir) throws IOException {
+        EmojiDataset ds = fake(dir);
+        assertEquals(java.util.List.of("Flags", "Smileys & Emotion"), ds.categories());
+        assertEquals(41, ds.entries(Split.TRAIN).size() + ds.entries(Split.VALID).size());
+        assertEquals(2, ds.entries(Split.VALID).size());
+        assertEquals(0, ds.entries(Split.TEST).size());
+        EmojiDataset.Entry variant = ds.entries(Split.TRAIN).stream().filter(e -> e.file().equals("1f001-1f3fb.png"))
+                .findFirst().orElseThrow();
+        assertEquals("Smileys & Emotion", variant.categoryName());
+        assertTrue(Files.notExists(dir.resolve("img/google/sheets")), "only the 64px images are unpacked");
+        EmojiDataset again = EmojiDataset.open(dir, false);
+        assertEquals(ds.entries(Split.TRAIN), again.entries(Split.TRAIN));
+    }
+
+    @Test
+    void imagesAreCompositedOntoWhiteInRgbOrder(@TempDir Path dir) throws IOException {
+        EmojiDataset ds = fake(dir);
+        INDArray img = ds.tensor(ds.entries(Split.TRAIN).get(0), 64);
+        assertEquals(1.0, img.getDouble(0, 2, 2), 1e-6);
+        assertEquals(1.0, img.getDouble(2, 2, 2), 1e-6);
+        assertEquals(1.0, img.getDouble(0, 30, 30), 1e-6);
+        assertEquals(-1.0, img.getDouble(1, 30, 30), 1e-6);
+        assertEquals(-1.0, img.getDouble(2, 30, 30), 1e-6);
+        INDArray small = ds.tensor(ds.entries(Split.TRAIN).get(0), 32);
+        assertEquals(-1.0, small.getDouble(1, 15, 15), 1e-6);
+        assertEquals(1.0, small.getDouble(1, 2, 2), 1e-6);
+    }
+
+    @Test
+    void worksWithRecordReaderDataSetIterator(@TempDir Path dir) throws IOException {
+        EmojiDataset ds = fake(dir);
+        EmojiRecordReader reader = new EmojiRecordReader(ds, Split.TRAIN, 32, 0.5, new Random(1));
+        RecordReaderDataSetIterator it = new RecordReaderDataSetIterator(reader, 16, 1, ds.categories().size());
+        int n = 0;
+        while (it.hasNext()) {
+            DataSet batch = it.next();
+            assertEquals(3, batch.getFeatures().size(1));
+            assertEquals(32, batch.getFeatures().size(3));
+            assertEquals(2, batch.getLabels().size(1));
+            assertEquals(batch.getFeatures().size(0), batch.getLabels().sumNumber().longValue());
+            n += batch.getFeatures().size(0);
+        }
+        assertEquals(39, n);
+        it.reset();
+        assertTrue(it.hasNext());
+    }
+
+    @Test
+    void flipsOnlyTheTrainingSplitAndAsOftenAsAsked(@TempDir Path dir) throws IOException {
+        EmojiDataset ds = fake(dir);
+        int flipped = 0;
+        EmojiRecordReader train = new EmojiRecordReader(ds, Split.TRAIN, 64, 0.5, new Random(3));
+        while (train.hasNext()) {
+            INDArray img = ((org.datavec.api.writable.NDArrayWritable) train.next().get(0)).get();
+            // the marker pixel (no red) sits at (0, 0) on white; a flip moves it to (0, 63)
+            flipped += img.getDouble(0, 0, 0, 63) < 0 ? 1 : 0;
+        }
+        assertTrue(flipped > 8 && flipped < 31, "flipped " + flipped + " of 39");
+        EmojiRecordReader valid = new EmojiRecordReader(ds, Split.VALID, 64, 1.0, new Random(3));
+        while (valid.hasNext()) {
+            INDArray img = ((org.datavec.api.writable.NDArrayWritable) valid.next().get(0)).get();
+            assertTrue(img.getDouble(0, 0, 0, 63) > 0.99 && img.getDouble(0, 0, 0, 0) < 0, "validation image flipped");
+        }
+    }
+
+    @Test
+    void withoutNpmTheErrorSaysHowToFetchByHand(@TempDir Path dir) {
+        String previous = System.getProperty("ddim4j.npm");
+        System.setProperty("ddim4j.npm", dir.resolve("no-such-npm").toString());
+        try {
+            DatasetNotFoundException e = assertThrows(DatasetNotFoundException.class,
+                    () -> EmojiDataset.open(dir.resolve("emoji"), true));
+            assertTrue(e.getMessage().contains("npm pack emoji-datasource-google@16.0.0"), e.getMessage());
+            assertTrue(e.getMessage().contains(dir.resolve("emoji").toString()), e.getMessage());
+        } finally {
+            if (previous == null) {
+                System.clearProperty("ddim4j.npm");
+            } else {
+                System.setProperty("ddim4j.npm", previous);
+            }
+        }
+        DatasetNotFoundException off = assertThrows(DatasetNotFoundException.class,
+                () -> EmojiDataset.open(dir.resolve("other"), false));
+        assertTrue(off.getMessage().contains("downloading is off"), off.getMessage());
+    }
+
+    @Test
+    void aForeignTarballIsRefused(@TempDir Path dir) throws IOException {
+        Path tgz = dir.resolve("emoji-datasource-google-16.0.0.tgz");
+        try (OutputStream f = Files.newOutputStream(tgz);
+             TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(f))) {
+            put(tar, "package/README.md", "not emoji".getBytes(StandardCharsets.UTF_8));
+        }
+        DatasetNotFoundException e = assertThrows(DatasetNotFoundException.class, () -> EmojiDataset.open(dir, false));
+        assertTrue(e.getMessage().contains("is not the emoji-datasource-google package"), e.getMessage());
+    }
+
+    @Test
+    @Tag("slow")
+    void fetchesTheRealPackageWithNpm(@TempDir Path dir) {
+        EmojiDataset ds = EmojiDataset.open(dir.resolve("emoji"), true);
+        assertEquals(3786, ds.entries(Split.TRAIN).size() + ds.entries(Split.VALID).size());
+        assertEquals(10, ds.categories().size());
+    }
+}
