@@ -30,9 +30,12 @@ public final class ConfigLoader {
     private ConfigLoader() {
     }
 
-    /** The seed's configurations shipped with ddim4j, by name (e.g. {@code celeba}, {@code celeba_small}). */
+    /**
+     * Configurations shipped with ddim4j, by name: the seed's nine files as distributed ({@code celeba},
+     * {@code celeba_small}, ...) and {@code emoji_demo}, the demo's small model.
+     */
     public static final List<String> PRESETS = List.of("anime", "celeba", "celeba_small", "church", "cifar10", "ffhq",
-            "flowers102", "imagenet64", "miniplaces");
+            "flowers102", "imagenet64", "miniplaces", "emoji_demo");
 
     /** Loads one of the {@link #PRESETS}, the seed's YAML file as distributed. */
     public static DdimConfig preset(String name) {

@@ -11,7 +11,9 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * Writes files so that a reader (or a crash) sees either the old file or the complete new one: the content
- * goes to a temporary file beside the target, is flushed to disk, then renamed over the target.
+ * goes to a temporary file beside the target, is flushed to disk, then renamed over the target. Temporary
+ * files left by a writer that was killed are removed by the next successful write of the same target.
+ * One writer per target at a time.
  */
 public final class AtomicFiles {
     private AtomicFiles() {
@@ -39,8 +41,20 @@ public final class AtomicFiles {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
             }
+            removeLeftovers(dir, target.getFileName().toString());
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Temporary files of the same target left by a process killed mid-write (never read; only space). */
+    private static void removeLeftovers(Path dir, String name) {
+        try (java.nio.file.DirectoryStream<Path> stale = Files.newDirectoryStream(dir, "." + name + ".*.tmp")) {
+            for (Path p : stale) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException ignored) {
+            // best effort: a leftover costs disk space, not correctness
         }
     }
 

@@ -2,7 +2,6 @@ package org.ddim4j.io;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -113,59 +112,19 @@ public final class Npy {
                     + java.util.Arrays.toString(h.shape) + ", got " + data.length);
         }
         ByteBuffer buf = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
-        int n = (int) count;
-        INDArray flat = switch (kind) {
-            case "f4" -> {
-                float[] a = new float[n];
-                buf.asFloatBuffer().get(a);
-                yield Nd4j.createFromArray(a);
-            }
-            case "f8" -> {
-                double[] a = new double[n];
-                buf.asDoubleBuffer().get(a);
-                yield Nd4j.createFromArray(a);
-            }
-            case "f2" -> {
-                float[] a = new float[n];
-                for (int i = 0; i < n; i++) {
-                    a[i] = Half.toFloat(buf.getShort());
-                }
-                yield Nd4j.createFromArray(a);
-            }
-            case "i8" -> {
-                long[] a = new long[n];
-                buf.asLongBuffer().get(a);
-                yield Nd4j.createFromArray(a);
-            }
-            case "i4" -> {
-                int[] a = new int[n];
-                buf.asIntBuffer().get(a);
-                yield Nd4j.createFromArray(a);
-            }
-            case "i2" -> {
-                int[] a = new int[n];
-                for (int i = 0; i < n; i++) {
-                    a[i] = buf.getShort();
-                }
-                yield Nd4j.createFromArray(a);
-            }
-            case "i1" -> {
-                int[] a = new int[n];
-                for (int i = 0; i < n; i++) {
-                    a[i] = data[i];
-                }
-                yield Nd4j.createFromArray(a);
-            }
-            case "u1" -> Nd4j.createFromArray(data).castTo(DataType.UINT8);
-            case "b1" -> {
-                boolean[] a = new boolean[n];
-                for (int i = 0; i < n; i++) {
-                    a[i] = data[i] != 0;
-                }
-                yield Nd4j.createFromArray(a);
-            }
+        RawArrays.Type type = switch (kind) {
+            case "f4" -> RawArrays.Type.F32;
+            case "f8" -> RawArrays.Type.F64;
+            case "f2" -> RawArrays.Type.F16;
+            case "i8" -> RawArrays.Type.I64;
+            case "i4" -> RawArrays.Type.I32;
+            case "i2" -> RawArrays.Type.I16;
+            case "i1" -> RawArrays.Type.I8;
+            case "u1" -> RawArrays.Type.U8;
+            case "b1" -> RawArrays.Type.BOOL;
             default -> throw new TensorFormatException(source + ": unsupported npy dtype " + h.descr);
         };
+        INDArray flat = RawArrays.decode(buf, type, (int) count);
         if (h.shape.length == 0) {
             return flat.reshape(new long[0]);
         }

@@ -125,13 +125,13 @@ public final class Safetensors {
         JsonArray off = info.getAsJsonArray("data_offsets");
         long begin = off.get(0).getAsLong();
         long end = off.get(1).getAsLong();
-        int itemSize = switch (dtype) {
-            case "F64", "I64", "U64" -> 8;
-            case "F32", "I32", "U32" -> 4;
-            case "F16", "BF16", "I16", "U16" -> 2;
-            case "I8", "U8", "BOOL" -> 1;
-            default -> throw new TensorFormatException(file + ": tensor '" + name + "' has unsupported dtype " + dtype);
-        };
+        RawArrays.Type type;
+        try {
+            type = RawArrays.Type.valueOf(dtype);
+        } catch (IllegalArgumentException e) {
+            throw new TensorFormatException(file + ": tensor '" + name + "' has unsupported dtype " + dtype);
+        }
+        int itemSize = type.size;
         if (begin < 0 || end < begin || end > dataSize || end - begin != count * itemSize) {
             throw new TensorFormatException(file + ": tensor '" + name + "' (" + dtype + " " + Arrays.toString(shape)
                     + ") has byte range [" + begin + ", " + end + ") that does not fit its shape or the file's "
@@ -143,59 +143,7 @@ public final class Safetensors {
         ByteBuffer buf = ByteBuffer.allocate((int) (end - begin)).order(ByteOrder.LITTLE_ENDIAN);
         readFully(ch, buf, dataStart + begin);
         buf.flip();
-        int n = (int) count;
-        INDArray flat = switch (dtype) {
-            case "F32" -> {
-                float[] a = new float[n];
-                buf.asFloatBuffer().get(a);
-                yield Nd4j.createFromArray(a);
-            }
-            case "F64" -> {
-                double[] a = new double[n];
-                buf.asDoubleBuffer().get(a);
-                yield Nd4j.createFromArray(a);
-            }
-            case "F16" -> {
-                float[] a = new float[n];
-                for (int i = 0; i < n; i++) {
-                    a[i] = Half.toFloat(buf.getShort());
-                }
-                yield Nd4j.createFromArray(a);
-            }
-            case "BF16" -> {
-                float[] a = new float[n];
-                for (int i = 0; i < n; i++) {
-                    a[i] = Float.intBitsToFloat((buf.getShort() & 0xffff) << 16);
-                }
-                yield Nd4j.createFromArray(a);
-            }
-            case "I64", "U64" -> {
-                long[] a = new long[n];
-                buf.asLongBuffer().get(a);
-                yield Nd4j.createFromArray(a);
-            }
-            case "I32", "U32" -> {
-                int[] a = new int[n];
-                buf.asIntBuffer().get(a);
-                yield Nd4j.createFromArray(a);
-            }
-            case "I16", "U16" -> {
-                int[] a = new int[n];
-                for (int i = 0; i < n; i++) {
-                    short s = buf.getShort();
-                    a[i] = dtype.equals("U16") ? s & 0xffff : s;
-                }
-                yield Nd4j.createFromArray(a);
-            }
-            default -> {
-                int[] a = new int[n];
-                for (int i = 0; i < n; i++) {
-                    byte b = buf.get();
-                    a[i] = dtype.equals("I8") ? b : b & 0xff;
-                }
-                yield Nd4j.createFromArray(a);
-            }
-        };
+        INDArray flat = RawArrays.decode(buf, type, (int) count);
         return flat.reshape('c', shape);
     }
 

@@ -7,6 +7,7 @@ import org.ddim4j.config.ConfigException;
 import org.ddim4j.config.ConfigLoader;
 import org.ddim4j.config.DdimConfig;
 import org.ddim4j.io.AtomicFiles;
+import org.ddim4j.io.Zips;
 import org.ddim4j.io.TensorFormatException;
 import org.ddim4j.unet.ParamSpec;
 import org.ddim4j.unet.Parameters;
@@ -59,9 +60,9 @@ public final class ModelFile {
             byte[] graph = Files.readAllBytes(tmpGraph);
             AtomicFiles.write(file, out -> {
                 ZipOutputStream zip = new ZipOutputStream(out);
-                put(zip, MANIFEST, new Gson().toJson(manifest).getBytes(StandardCharsets.UTF_8));
-                put(zip, CONFIG, ConfigLoader.toYaml(model.config()).getBytes(StandardCharsets.UTF_8));
-                put(zip, GRAPH, graph);
+                Zips.put(zip, MANIFEST, new Gson().toJson(manifest).getBytes(StandardCharsets.UTF_8));
+                Zips.put(zip, CONFIG, ConfigLoader.toYaml(model.config()).getBytes(StandardCharsets.UTF_8));
+                Zips.put(zip, GRAPH, graph);
                 zip.finish();
             });
         } finally {
@@ -69,11 +70,6 @@ public final class ModelFile {
         }
     }
 
-    private static void put(ZipOutputStream zip, String name, byte[] data) throws IOException {
-        zip.putNextEntry(new ZipEntry(name));
-        zip.write(data);
-        zip.closeEntry();
-    }
 
     /** True if the file is a zip whose manifest says it is a ddim4j model. */
     public static boolean isModelFile(Path file) {
@@ -92,7 +88,7 @@ public final class ModelFile {
             throw new TensorFormatException("model file not found: " + file);
         }
         try (ZipFile zip = new ZipFile(file.toFile())) {
-            JsonObject manifest = JsonParser.parseString(new String(entry(zip, file, MANIFEST), StandardCharsets.UTF_8))
+            JsonObject manifest = JsonParser.parseString(new String(Zips.read(zip, file, MANIFEST, "a ddim4j model file"), StandardCharsets.UTF_8))
                     .getAsJsonObject();
             if (!manifest.has("format") || !FORMAT.equals(manifest.get("format").getAsString())) {
                 throw new TensorFormatException(file + ": not a ddim4j model file (manifest format is "
@@ -103,10 +99,10 @@ public final class ModelFile {
                 throw new TensorFormatException(file + ": model file version " + version
                         + " is newer than this ddim4j reads (" + VERSION + ")");
             }
-            DdimConfig config = ConfigLoader.parse(new String(entry(zip, file, CONFIG), StandardCharsets.UTF_8),
+            DdimConfig config = ConfigLoader.parse(new String(Zips.read(zip, file, CONFIG, "a ddim4j model file"), StandardCharsets.UTF_8),
                     file + "!/" + CONFIG);
             SameDiff sd;
-            try (InputStream in = new java.io.ByteArrayInputStream(entry(zip, file, GRAPH))) {
+            try (InputStream in = new java.io.ByteArrayInputStream(Zips.read(zip, file, GRAPH, "a ddim4j model file"))) {
                 sd = SameDiff.load(in, false);
             } catch (RuntimeException e) {
                 throw new TensorFormatException(file + ": the SameDiff graph inside is damaged: " + e.getMessage(), e);
@@ -131,15 +127,4 @@ public final class ModelFile {
         }
     }
 
-    private static byte[] entry(ZipFile zip, Path file, String name) throws IOException {
-        ZipEntry e = zip.getEntry(name);
-        if (e == null) {
-            throw new TensorFormatException(file + ": not a ddim4j model file (no " + name + " inside)");
-        }
-        try (InputStream in = zip.getInputStream(e)) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            in.transferTo(out);
-            return out.toByteArray();
-        }
-    }
 }

@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * Loads a model from what a user points {@code --weights} at: a {@code .safetensors} file with the PyTorch
- * {@code state_dict} names (needs a config), or a ddim4j model file (carries its own config).
+ * {@code state_dict} names (needs a config), a ddim4j model file, a training checkpoint (its EMA weights) or a
+ * training run folder (its model file); the last three carry their own config.
  */
 public final class WeightsLoader {
     private WeightsLoader() {
@@ -25,6 +26,24 @@ public final class WeightsLoader {
     public static DdimModel load(Path weights, DdimConfig config) {
         if (!Files.exists(weights)) {
             throw new TensorFormatException("weights not found: " + weights.toAbsolutePath());
+        }
+        if (Files.isDirectory(weights)) {
+            Path model = new org.ddim4j.train.TrainingRun(weights).model();
+            if (!Files.isRegularFile(model)) {
+                throw new TensorFormatException(weights + " is a folder but not a training run with a model ("
+                        + model.getFileName() + " is missing)");
+            }
+            return load(model, config);
+        }
+        if (org.ddim4j.train.CheckpointFile.isCheckpoint(weights)) {
+            var c = org.ddim4j.train.CheckpointFile.read(weights);
+            DdimModel model = new DdimModel(c.config(), new UNet(new org.ddim4j.unet.UNetArchitecture(
+                    c.config().network(), c.config().data().channels(), c.config().data().height(),
+                    c.config().data().width()), c.ema()));
+            if (config != null && !config.network().equals(model.config().network())) {
+                throw new IllegalArgumentException(weights + " holds a network of another configuration than the one given");
+            }
+            return model;
         }
         if (ModelFile.isModelFile(weights)) {
             DdimModel model = ModelFile.load(weights);

@@ -8,6 +8,7 @@ import org.ddim4j.config.ConfigException;
 import org.ddim4j.config.ConfigLoader;
 import org.ddim4j.config.DdimConfig;
 import org.ddim4j.io.AtomicFiles;
+import org.ddim4j.io.Zips;
 import org.ddim4j.io.Safetensors;
 import org.ddim4j.io.TensorFormatException;
 import org.ddim4j.model.Versions;
@@ -72,9 +73,9 @@ public final class CheckpointFile {
 
         AtomicFiles.write(file, out -> {
             ZipOutputStream zip = new ZipOutputStream(out);
-            put(zip, "manifest.json", new Gson().toJson(manifest).getBytes(StandardCharsets.UTF_8));
+            Zips.put(zip, "manifest.json", new Gson().toJson(manifest).getBytes(StandardCharsets.UTF_8));
             for (Map.Entry<String, byte[]> e : entries.entrySet()) {
-                put(zip, e.getKey(), e.getValue());
+                Zips.put(zip, e.getKey(), e.getValue());
             }
             zip.finish();
         });
@@ -85,7 +86,7 @@ public final class CheckpointFile {
             throw new TensorFormatException("checkpoint not found: " + file.toAbsolutePath());
         }
         try (ZipFile zip = new ZipFile(file.toFile())) {
-            JsonObject manifest = JsonParser.parseString(new String(entry(zip, file, "manifest.json"),
+            JsonObject manifest = JsonParser.parseString(new String(Zips.read(zip, file, "manifest.json", "a ddim4j checkpoint"),
                     StandardCharsets.UTF_8)).getAsJsonObject();
             if (!manifest.has("format") || !FORMAT.equals(manifest.get("format").getAsString())) {
                 throw new TensorFormatException(file + ": not a ddim4j checkpoint (manifest format "
@@ -99,7 +100,7 @@ public final class CheckpointFile {
             Map<String, byte[]> entries = new LinkedHashMap<>();
             for (String name : new String[]{"config.yml", "weights.safetensors", "ema.safetensors",
                     "optimizer.safetensors", "state.json"}) {
-                byte[] bytes = entry(zip, file, name);
+                byte[] bytes = Zips.read(zip, file, name, "a ddim4j checkpoint");
                 if (sums == null || !sums.has(name) || !sums.get(name).getAsString().equals(sha256(bytes))) {
                     throw new TensorFormatException(file + ": entry " + name + " is damaged (checksum mismatch)");
                 }
@@ -142,23 +143,7 @@ public final class CheckpointFile {
         }
     }
 
-    private static void put(ZipOutputStream zip, String name, byte[] data) throws IOException {
-        zip.putNextEntry(new ZipEntry(name));
-        zip.write(data);
-        zip.closeEntry();
-    }
 
-    private static byte[] entry(ZipFile zip, Path file, String name) throws IOException {
-        ZipEntry e = zip.getEntry(name);
-        if (e == null) {
-            throw new TensorFormatException(file + ": not a ddim4j checkpoint (no " + name + " inside)");
-        }
-        try (InputStream in = zip.getInputStream(e)) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            in.transferTo(out);
-            return out.toByteArray();
-        }
-    }
 
     private static String sha256(byte[] bytes) {
         try {

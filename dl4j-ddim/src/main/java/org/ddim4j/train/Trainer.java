@@ -33,7 +33,8 @@ import java.util.SplittableRandom;
  *   <li>x_t = sqrt(alpha_bar_t) x_0 + sqrt(1 - alpha_bar_t) noise, noise ~ N(0, I)</li>
  *   <li>loss = mean |eps(x_t, t) - noise| (l1) or mean squared (l2); dropout on</li>
  *   <li>gradients clipped to global norm optimizer.gradient_clip, then one Adam step (PyTorch's)</li>
- *   <li>BatchNorm running statistics and the EMA of the weights updated</li>
+ *   <li>BatchNorm running statistics and the EMA of the weights updated (decay network.ema, warmed up
+ *       as {@link Ema#warmedUpDecay})</li>
  * </ol>
  * Every random draw of iteration i comes from (training.seed, i), so a resumed run repeats an uninterrupted
  * one exactly. Checkpoints every training.save_frequency iterations and at the end; sample grids from fixed
@@ -42,6 +43,8 @@ import java.util.SplittableRandom;
 public final class Trainer {
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
     private static final double BATCH_NORM_MOMENTUM = 0.1;
+    /** The optimiser sees all trainable tensors as one vector under this name. */
+    private static final String FLAT = "parameters";
 
     private final DdimConfig config;
     private final BatchSource data;
@@ -53,6 +56,10 @@ public final class Trainer {
     private final NoiseSchedule schedule;
     private final long seed;
     private TrainingGraph graph;
+    /** The trainable weights and their EMA as vectors; the networks' tensors are written from them. */
+    private final INDArray weightsFlat;
+    private final INDArray emaFlat;
+    private boolean emaTensorsStale;
     private long iteration;
     private double elapsedSeconds;
 
@@ -69,6 +76,8 @@ public final class Trainer {
         this.seed = config.training().seed();
         this.iteration = iteration;
         this.elapsedSeconds = elapsedSeconds;
+        this.weightsFlat = network.parameters().gatherTrainable();
+        this.emaFlat = ema.parameters().gatherTrainable();
     }
 
     /** A new run in {@code runDir}, which must not hold a checkpoint already. */
@@ -133,7 +142,13 @@ public final class Trainer {
         return network;
     }
 
+    /** The EMA network, its tensors brought up to date. */
     public UNet ema() {
+        if (emaTensorsStale) {
+            ema.parameters().scatterTrainable(emaFlat);
+            Ema.copyBuffers(ema.parameters(), network.parameters());
+            emaTensorsStale = false;
+        }
         return ema;
     }
 
@@ -143,7 +158,7 @@ public final class Trainer {
 
     /** The model to sample from: the EMA network. */
     public DdimModel model() {
-        return new DdimModel(config, ema);
+        return new DdimModel(config, ema());
     }
 
     /**
@@ -239,12 +254,14 @@ public final class Trainer {
                         Files.exists(run.checkpoint()) ? run.checkpoint().toString() : "(none written yet)");
             }
             // 5. clip and step
-            Map<String, INDArray> grads = pass.gradients();
-            double norm = GradientClipping.clipGlobalNorm(grads, config.optimizer().gradientClip());
-            optimizer.apply(network.parameters().arrays(), grads);
-            // 6. running statistics and EMA
+            INDArray grads = network.parameters().flatten(pass.gradients());
+            double norm = GradientClipping.clipGlobalNorm(Map.of(FLAT, grads), config.optimizer().gradientClip());
+            optimizer.apply(Map.of(FLAT, weightsFlat), Map.of(FLAT, grads));
+            network.parameters().scatterTrainable(weightsFlat);
+            // 6. running statistics and EMA (the EMA tensors are written when next needed)
             updateRunningStatistics(pass.batchStatistics(), batch);
-            Ema.update(ema.parameters(), network.parameters(), config.network().ema());
+            Ema.update(emaFlat, weightsFlat, Ema.warmedUpDecay(config.network().ema(), i));
+            emaTensorsStale = true;
             return new double[]{pass.loss(), norm};
         }
     }
@@ -299,7 +316,7 @@ public final class Trainer {
     }
 
     private void saveCheckpoint() throws IOException {
-        CheckpointFile.write(new Checkpoint(config, iteration, seed, network.parameters(), ema.parameters(),
+        CheckpointFile.write(new Checkpoint(config, iteration, seed, network.parameters(), ema().parameters(),
                 optimizer.state(), elapsedSeconds), run.checkpoint());
         ModelFile.save(model(), run.model());
         listener.onCheckpoint(iteration, run.checkpoint());
@@ -314,7 +331,7 @@ public final class Trainer {
 
     private void writeSamples() throws IOException {
         DdimSampler sampler = model().sampler();
-        INDArray x = sampler.sample(ema, fixedNoise(), Nd4j.getRandomFactory().getNewRandomInstance(Seeds.mix(seed, -3)));
+        INDArray x = sampler.sample(ema(), fixedNoise(), Nd4j.getRandomFactory().getNewRandomInstance(Seeds.mix(seed, -3)));
         Path grid = run.sampleGrid(iteration);
         Files.createDirectories(grid.getParent());
         Images.writePng(Images.grid(x), grid);

@@ -81,6 +81,7 @@ public final class TrainingGraph {
         for (String o : outputs.subList(1, outputs.size())) {
             stats.put(o, r.getOutputs().get(o));
         }
+        // the graph may reuse these arrays in its next execution: the caller consumes them before then
         return new Pass(r.getOutputs().get(LOSS).getDouble(0), r.getGradients(), stats);
     }
 

@@ -22,12 +22,59 @@ public final class Parameters {
     private final List<ParamSpec> specs;
     private final Map<String, ParamSpec> byName = new LinkedHashMap<>();
     private final Map<String, INDArray> arrays = new LinkedHashMap<>();
+    private final long trainableSize;
 
     private Parameters(List<ParamSpec> specs, Map<String, INDArray> sameDiffLayout) {
         this.specs = List.copyOf(specs);
+        long total = 0;
         for (ParamSpec s : specs) {
             byName.put(s.name(), s);
             arrays.put(s.name(), sameDiffLayout.get(s.name()));
+            if (s.kind().trainable()) {
+                total += s.size();
+            }
+        }
+        this.trainableSize = total;
+    }
+
+    /**
+     * Tensors by name laid out as one float32 vector, trainable tensors in spec order (missing ones zero).
+     * SameDiff copies any array that is a view, so graphs cannot share one flat buffer; the optimiser works
+     * on such vectors instead and {@link #scatterTrainable} writes the result back.
+     */
+    public INDArray flatten(Map<String, INDArray> byName) {
+        INDArray flat = Nd4j.create(DataType.FLOAT, trainableSize);
+        long offset = 0;
+        for (ParamSpec s : specs) {
+            if (s.kind().trainable()) {
+                INDArray a = byName.get(s.name());
+                if (a != null) {
+                    flat.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(offset, offset + s.size()))
+                            .assign(a.reshape(s.size()));
+                }
+                offset += s.size();
+            }
+        }
+        return flat;
+    }
+
+    /** The trainable tensors as one new vector. */
+    public INDArray gatherTrainable() {
+        return flatten(arrays);
+    }
+
+    /** Writes a vector laid out as {@link #gatherTrainable()} back into the trainable tensors, in place. */
+    public void scatterTrainable(INDArray flat) {
+        if (flat.length() != trainableSize) {
+            throw new IllegalArgumentException("expected " + trainableSize + " values, got " + flat.length());
+        }
+        long offset = 0;
+        for (ParamSpec s : specs) {
+            if (s.kind().trainable()) {
+                arrays.get(s.name()).assign(flat.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(offset, offset + s.size()))
+                        .reshape('c', s.sameDiffShape()));
+                offset += s.size();
+            }
         }
     }
 

@@ -71,15 +71,17 @@ public final class UNet implements DifferentiableNoisePredictor {
         checkInputs(x, t);
         Sessions.useSafeSession(evalGraph());
         return evalGraph().output(Map.of(UNetGraph.INPUT, x.castTo(DataType.FLOAT),
-                UNetGraph.TIMESTEP, t.castTo(DataType.FLOAT)), UNetGraph.OUTPUT).get(UNetGraph.OUTPUT);
+                UNetGraph.TIMESTEP, t.castTo(DataType.FLOAT)), UNetGraph.OUTPUT).get(UNetGraph.OUTPUT).dup();
     }
 
     /** Named activations of the evaluation graph (e.g. {@code time_embed.out}, {@code mid_layers.out}). */
     public Map<String, INDArray> activations(INDArray x, INDArray t, String... names) {
         checkInputs(x, t);
         Sessions.useSafeSession(evalGraph());
-        return evalGraph().output(Map.of(UNetGraph.INPUT, x.castTo(DataType.FLOAT),
-                UNetGraph.TIMESTEP, t.castTo(DataType.FLOAT)), names);
+        Map<String, INDArray> out = new java.util.LinkedHashMap<>();
+        evalGraph().output(Map.of(UNetGraph.INPUT, x.castTo(DataType.FLOAT),
+                UNetGraph.TIMESTEP, t.castTo(DataType.FLOAT)), names).forEach((k, v) -> out.put(k, v.dup()));
+        return out;
     }
 
     @Override
@@ -99,7 +101,7 @@ public final class UNet implements DifferentiableNoisePredictor {
         Map<String, INDArray> grads = sd.calculateGradients(Map.of(UNetGraph.INPUT, x.castTo(DataType.FLOAT),
                 UNetGraph.TIMESTEP, t.castTo(DataType.FLOAT), COTANGENT, cotangent.castTo(DataType.FLOAT)),
                 UNetGraph.INPUT);
-        return grads.get(UNetGraph.INPUT);
+        return grads.get(UNetGraph.INPUT).dup();
     }
 
     private void checkInputs(INDArray x, INDArray t) {

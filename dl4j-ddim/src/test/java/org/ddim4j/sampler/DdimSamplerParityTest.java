@@ -73,11 +73,12 @@ class DdimSamplerParityTest {
         double rel = relative(gradZ.reshape(3, 32, 32), ref.get("grad_z"));
         assertTrue(rel < 1e-4, "grad_z relative diff " + rel);
 
+        // The Adam step on the reference gradient gives the reference z1. (Where |g| is near Adam's eps the
+        // step amplifies gradient rounding, so z1 is checked from the reference gradient, not from ours.)
         AdamOptimizer adam = new AdamOptimizer(0.01, 0.9, 0.999, 1e-8, 0.0, false);
         INDArray z = z0.dup();
-        adam.apply(Map.of("z", z), Map.of("z", gradZ));
-        INDArray z1 = z.reshape(3, 32, 32);
-        double zdiff = Fixtures.maxAbsDiff(z1, ref.get("z1"));
-        assertTrue(zdiff < 1e-5, "z1 diff " + zdiff);
+        adam.apply(Map.of("z", z), Map.of("z", ref.get("grad_z").reshape(1, 3, 32, 32)));
+        double zdiff = Fixtures.maxAbsDiff(z.reshape(3, 32, 32), ref.get("z1"));
+        assertTrue(zdiff < 1e-6, "z1 diff " + zdiff);
     }
 }

@@ -168,6 +168,17 @@ class TrainerTest {
     }
 
     @Test
+    void emaWarmsUpToTheConfiguredDecay() {
+        assertEquals(0.1, Ema.warmedUpDecay(0.9995, 0), 1e-12);
+        assertEquals(0.5, Ema.warmedUpDecay(0.9995, 8), 1e-12);
+        assertEquals(0.9995, Ema.warmedUpDecay(0.9995, 1_000_000), 1e-12);
+        INDArray ema = Nd4j.createFromArray(1f, 1f);
+        Ema.update(ema, Nd4j.createFromArray(3f, -1f), 0.75);
+        assertEquals(1.5, ema.getDouble(0), 1e-6);
+        assertEquals(0.5, ema.getDouble(1), 1e-6);
+    }
+
+    @Test
     void clippingFollowsClipGradNorm() {
         var grads = new java.util.LinkedHashMap<String, INDArray>();
         grads.put("a", Nd4j.createFromArray(3f, 0f));

@@ -17,7 +17,7 @@ public final class Ddim {
     private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
 
     static {
-        for (Command c : List.of(new ForwardCommand(), new SampleCommand())) {
+        for (Command c : List.of(new DemoCommand(), new TrainCommand(), new SampleCommand(), new ForwardCommand())) {
             COMMANDS.put(c.name(), c);
         }
     }
@@ -55,7 +55,8 @@ public final class Ddim {
             err.println("ddim " + e.getMessage());
             err.println(command.usage());
             return 2;
-        } catch (ConfigException | TensorFormatException | IllegalArgumentException e) {
+        } catch (ConfigException | TensorFormatException | IllegalArgumentException
+                 | org.ddim4j.data.DatasetNotFoundException | org.ddim4j.train.TrainingDivergedException e) {
             err.println("ddim " + command.name() + ": error: " + e.getMessage());
             return 1;
         } catch (java.io.IOException e) {

@@ -3,7 +3,9 @@ package org.ddim4j.samples;
 import org.ddim4j.image.Images;
 import org.ddim4j.io.Npz;
 import org.ddim4j.model.DdimModel;
+import org.ddim4j.image.TrajectoryGif;
 import org.ddim4j.sampler.DdimSampler;
+import org.ddim4j.sampler.SampleResult;
 import org.ddim4j.sampler.TimestepSpacing;
 import org.ddim4j.unet.UNetArchitecture;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -33,21 +35,22 @@ final class SampleCommand implements Command {
     public String usage() {
         return """
                 usage: ./ddim sample --weights W [--config C.yml] [--steps S] [--skip uniform|quadratic|linspace|trailing]
-                                     [--eta E] [--seed N] [--count N | --noise Z.npz] --output OUT.npz|OUT.png
-                  --weights  .safetensors (needs --config), a ddim4j model file, or a training run folder
+                                     [--eta E] [--seed N] [--count N | --noise Z.npz] --output OUT.npz|OUT.png [--gif FILE]
+                  --weights  .safetensors (needs --config), a ddim4j model file, a checkpoint, or a training run folder
                   --steps    sampling steps (default: the config's diffusion.num_t_steps)
                   --skip     timestep spacing (default: the config's diffusion.skip_type, uniform)
                   --eta      0 is deterministic DDIM; 1 follows the DDPM posterior (default: the config's)
                   --seed     seed of the starting noise and of the eta > 0 noise (default 0)
                   --count    number of samples drawn from seeded noise (default 16)
                   --noise    npz holding z float32 [B,C,H,W] to start from instead
-                  --output   .npz gets x, the raw final samples (not clamped); .png gets a grid of clamp((x+1)/2, 0, 1)""";
+                  --output   .npz gets x, the raw final samples (not clamped); .png gets a grid of clamp((x+1)/2, 0, 1)
+                  --gif      also write the denoising trajectory (x_t and predicted x0 side by side) as a GIF""";
     }
 
     @Override
     public void run(String[] argv, PrintStream out) throws Exception {
         Args args = Args.parse("sample", argv, Set.of(),
-                Set.of("config", "weights", "steps", "skip", "eta", "seed", "count", "noise", "output"), Set.of());
+                Set.of("config", "weights", "steps", "skip", "eta", "seed", "count", "noise", "output", "gif"), Set.of());
         args.exclusive("count", "noise");
         Path output = args.path("output");
         String name = output.getFileName().toString().toLowerCase();
@@ -90,7 +93,11 @@ final class SampleCommand implements Command {
         DdimSampler sampler = model.sampler(steps, spacing, eta);
         Random noiseRng = Nd4j.getRandomFactory().getNewRandomInstance(seed + 1);
         long start = System.nanoTime();
-        INDArray x = sampler.sample(model.network(), z.castTo(DataType.FLOAT), noiseRng);
+        SampleResult result = sampler.run(model.network(), z.castTo(DataType.FLOAT), noiseRng, args.has("gif"));
+        INDArray x = result.sample();
+        if (args.has("gif")) {
+            TrajectoryGif.write(result, args.path("gif"));
+        }
         double seconds = (System.nanoTime() - start) / 1e9;
         if (name.endsWith(".npz")) {
             Npz.write(output, Map.of("x", x));

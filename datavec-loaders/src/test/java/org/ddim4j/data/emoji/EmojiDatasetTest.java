@@ -26,12 +26,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class EmojiDatasetTest {
+public class EmojiDatasetTest {
     /**
      * Writes a package in the npm tarball's layout: 40 base emoji (alternating categories "Flags" and
      * "Smileys & Emotion"), one with a skin-tone variant, each image transparent but for a red square.
      */
-    static void writeFakePackage(Path tgz) throws IOException {
+    public static void writeFakePackage(Path tgz) throws IOException {
         StringBuilder json = new StringBuilder("[");
         try (OutputStream f = Files.newOutputStream(tgz);
              TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(f))) {

@@ -1,0 +1,160 @@
+package org.ddim4j.samples;
+
+import org.ddim4j.config.ConfigLoader;
+import org.ddim4j.config.DdimConfig;
+import org.ddim4j.data.Datasets;
+import org.ddim4j.data.emoji.EmojiDataset;
+import org.ddim4j.image.Images;
+import org.ddim4j.image.TrajectoryGif;
+import org.ddim4j.io.AtomicFiles;
+import org.ddim4j.sampler.DdimSampler;
+import org.ddim4j.sampler.SampleResult;
+import org.ddim4j.train.ShuffledBatches;
+import org.ddim4j.train.Trainer;
+import org.ddim4j.train.TrainingRun;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * {@code ./ddim demo}: fetches the emoji set if needed, trains the small demo U-Net for a bounded time, then
+ * writes a sample grid, a denoising GIF, the loss curve and an index.html showing them. Run it again to
+ * continue training the same model.
+ */
+final class DemoCommand implements Command {
+    static final String DEFAULT_CATEGORY = "Smileys & Emotion";
+    static final int FINAL_SAMPLES = 48;
+
+    /**
+     * Seconds the pictures after training need: the final samples, the trainer's last sample grid and
+     * checkpoint, estimated from one timed forward pass of the network at the final batch size.
+     */
+    private static double finalWorkSeconds(DdimConfig config) {
+        var net = org.ddim4j.unet.UNet.create(config.network(), config.data().shape(), 0);
+        INDArray x = Nd4j.zeros(DataType.FLOAT, FINAL_SAMPLES, 3, config.data().height(), config.data().width());
+        INDArray t = Nd4j.zeros(DataType.FLOAT, FINAL_SAMPLES);
+        net.predictNoise(x, t);
+        long t0 = System.nanoTime();
+        net.predictNoise(x, t);
+        double forward = (System.nanoTime() - t0) / 1e9;
+        double perSample = forward / FINAL_SAMPLES;
+        int steps = config.diffusion().numTSteps();
+        return steps * forward + steps * perSample * config.training().logBatchSize() + 12;
+    }
+
+    @Override
+    public String name() {
+        return "demo";
+    }
+
+    @Override
+    public String summary() {
+        return "train a small DDIM on the emoji set for a few minutes and show what it draws";
+    }
+
+    @Override
+    public String usage() {
+        return """
+                usage: ./ddim demo [--out DIR] [--quick] [--minutes M] [--data-root DIR] [--category NAME|all]
+                  --out        output folder (default out/demo): samples.png, trajectory.gif, loss.png, index.html, run/
+                  --quick      at most 2 minutes in all (default: at most 15)
+                  --minutes    total time budget in minutes, overriding the default
+                  --data-root  where the emoji set is kept (default ~/.ddim4j/datasets/emoji-datasource-google-16.0.0)
+                  --category   train on one emoji category (default "Smileys & Emotion"), or all
+                Running the demo again with the same --out continues training the same model.""";
+    }
+
+    @Override
+    public void run(String[] argv, PrintStream out) throws Exception {
+        long start = System.nanoTime();
+        Args args = Args.parse("demo", argv, Set.of("quick"), Set.of("out", "minutes", "data-root", "category"), Set.of());
+        Path outDir = args.path("out", Path.of("out", "demo"));
+        double minutes = args.number("minutes", args.has("quick") ? 2 : 15);
+        if (!(minutes > 0)) {
+            throw new UsageException("demo: --minutes must be positive, got " + minutes);
+        }
+        String category = args.string("category", DEFAULT_CATEGORY);
+        Path dataRoot = args.has("data-root") ? args.path("data-root") : EmojiDataset.defaultRoot();
+
+        DdimConfig config = ConfigLoader.preset("emoji_demo");
+        out.println("emoji set: " + dataRoot);
+        EmojiDataset ds = EmojiDataset.open(dataRoot, true);
+        if (!category.equals("all") && !ds.categories().contains(category)) {
+            throw new UsageException("demo: --category must be one of " + ds.categories() + " or all, got '" + category + "'");
+        }
+        ShuffledBatches data = Datasets.emoji(config.data(), dataRoot, config.training().seed(),
+                e -> category.equals("all") || e.categoryName().equals(category));
+        out.printf(Locale.ROOT, "training on %d emoji (%s) at %dx%d; budget %.1f minutes%n", data.size(), category,
+                config.data().height(), config.data().width(), minutes);
+
+        // Time left for training: the budget less what was spent so far and what the final pictures need.
+        Path runDir = outDir.resolve("run");
+        Files.createDirectories(outDir);
+        Images.writePng(Images.grid(data.images(64)), outDir.resolve("training-images.png"));
+        double finalWork = finalWorkSeconds(config);
+        double spent = (System.nanoTime() - start) / 1e9;
+        Duration trainTime = Duration.ofMillis((long) (1000 * Math.max(5, minutes * 60 - spent - finalWork)));
+        ProgressPrinter progress = new ProgressPrinter(out, System.console() != null, System.nanoTime() + trainTime.toNanos());
+        Trainer trainer;
+        if (Files.exists(new TrainingRun(runDir).checkpoint())) {
+            trainer = Trainer.resume(runDir, data, progress, 0);
+            out.printf("continuing the previous demo run at iteration %d%n", trainer.iteration());
+        } else {
+            trainer = Trainer.start(config, data, runDir, progress);
+        }
+        long before = trainer.iteration();
+        long trainStart = System.nanoTime();
+        double loss = trainer.train(trainTime);
+        double trainSeconds = (System.nanoTime() - trainStart) / 1e9;
+        double itPerSec = (trainer.iteration() - before) / Math.max(1e-9, trainSeconds);
+
+        // Final pictures with the EMA weights.
+        DdimSampler sampler = trainer.model().sampler();
+        INDArray noise = Nd4j.randn(Nd4j.getRandomFactory().getNewRandomInstance(2026), FINAL_SAMPLES, 3,
+                config.data().height(), config.data().width()).castTo(DataType.FLOAT);
+        SampleResult result = sampler.run(trainer.ema(), noise, null, true);
+        Images.writePng(Images.grid(result.sample(), 8), outDir.resolve("samples.png"));
+        TrajectoryGif.write(result, 9, outDir.resolve("trajectory.gif"));
+        Files.copy(new TrainingRun(runDir).lossCurve(), outDir.resolve("loss.png"), StandardCopyOption.REPLACE_EXISTING);
+        double total = (System.nanoTime() - start) / 1e9;
+        AtomicFiles.writeString(outDir.resolve("index.html"), html(trainer, category, data.size(), loss, itPerSec, total));
+        out.printf(Locale.ROOT, "%ndemo done in %s: %d iterations (%.2f it/s), final loss %.4f%n", ProgressPrinter.clock(total),
+                trainer.iteration(), itPerSec, loss);
+        out.println("  samples:        " + outDir.resolve("samples.png"));
+        out.println("  denoising GIF:  " + outDir.resolve("trajectory.gif"));
+        out.println("  loss curve:     " + outDir.resolve("loss.png"));
+        out.println("  page:           " + outDir.resolve("index.html").toAbsolutePath());
+        out.println("  model:          " + runDir + "  (./ddim sample --weights " + runDir + " --output more.png)");
+    }
+
+    private static String html(Trainer trainer, String category, int images, double loss, double itPerSec, double seconds) {
+        DdimConfig c = trainer.config();
+        return String.format(Locale.ROOT, """
+                <!DOCTYPE html>
+                <html lang="en"><head><meta charset="utf-8"><title>ddim4j demo</title>
+                <style>body{font-family:sans-serif;max-width:960px;margin:2em auto}img{image-rendering:pixelated;
+                border:1px solid #ccc;margin:4px}td{padding:2px 12px}</style></head><body>
+                <h1>ddim4j demo: a DDIM trained on emoji</h1>
+                <p>A %,d-parameter U-Net trained for %d iterations (%.2f it/s) on %d emoji (%s) at %dx%d,
+                in %s in all. Final training loss (%s): %.4f.</p>
+                <h2>Samples</h2><p>48 samples from fixed noise, %d DDIM steps (%s spacing, eta 0), EMA weights.</p>
+                <img src="samples.png" width="%d" alt="samples">
+                <h2>Denoising</h2><p>x<sub>t</sub> (left) and the predicted x<sub>0</sub> (right) at each step.</p>
+                <img src="trajectory.gif" alt="denoising trajectory">
+                <h2>Training data</h2><img src="training-images.png" width="%d" alt="training images">
+                <h2>Loss</h2><img src="loss.png" alt="loss curve">
+                <p>Model: <code>run/model.ddim</code>. More samples: <code>./ddim sample --weights run --output more.png</code>.</p>
+                </body></html>
+                """, trainer.ema().parameters().trainableCount(), trainer.iteration(), itPerSec, images, category,
+                c.data().height(), c.data().width(), ProgressPrinter.clock(seconds), c.training().criterion(), loss,
+                c.diffusion().numTSteps(), c.diffusion().skipType(), 8 * 34 * 2, 8 * 34 * 2);
+    }
+}

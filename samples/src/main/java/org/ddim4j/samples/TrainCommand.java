@@ -1,0 +1,84 @@
+package org.ddim4j.samples;
+
+import org.ddim4j.config.ConfigLoader;
+import org.ddim4j.config.DdimConfig;
+import org.ddim4j.data.Datasets;
+import org.ddim4j.train.BatchSource;
+import org.ddim4j.train.CheckpointFile;
+import org.ddim4j.train.Trainer;
+import org.ddim4j.train.TrainingRun;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+
+/** {@code ./ddim train}: trains (or resumes) a DDIM on a dataset. */
+final class TrainCommand implements Command {
+    @Override
+    public String name() {
+        return "train";
+    }
+
+    @Override
+    public String summary() {
+        return "train a DDIM (checkpoints, EMA, loss curve, sample grids); --resume continues";
+    }
+
+    @Override
+    public String usage() {
+        return """
+                usage: ./ddim train --config C.yml --out RUN_DIR [--dataset NAME] [--data-root DIR] [--iterations N]
+                                    [--minutes M] [--resume]
+                  --config     the seed's YAML layout, or a preset name (emoji_demo, celeba, ...)
+                  --out        the run folder: checkpoint.ckpt, model.ddim, loss.csv, loss.png, samples/
+                  --dataset    overrides data.dataset (available: emoji)
+                  --data-root  folder holding the dataset's files (default: the dataset's own cache folder)
+                  --iterations overrides training.num_i
+                  --minutes    stop after this much training time (a checkpoint is written)
+                  --resume     continue the run in --out from its checkpoint (--config is then not needed)""";
+    }
+
+    @Override
+    public void run(String[] argv, PrintStream out) throws Exception {
+        Args args = Args.parse("train", argv, Set.of("resume"),
+                Set.of("config", "out", "dataset", "data-root", "iterations", "minutes"), Set.of());
+        Path runDir = args.path("out");
+        int iterations = args.integer("iterations", 0);
+        if (args.has("iterations") && iterations <= 0) {
+            throw new UsageException("train: --iterations must be positive, got " + iterations);
+        }
+        double minutes = args.number("minutes", 0);
+        if (minutes < 0) {
+            throw new UsageException("train: --minutes must be positive, got " + minutes);
+        }
+        Duration limit = minutes > 0 ? Duration.ofMillis((long) (minutes * 60_000)) : null;
+        Path dataRoot = args.has("data-root") ? args.path("data-root") : null;
+        long deadline = limit == null ? 0 : System.nanoTime() + limit.toNanos();
+        ProgressPrinter progress = new ProgressPrinter(out, System.console() != null, deadline);
+        Trainer trainer;
+        if (args.has("resume")) {
+            TrainingRun run = new TrainingRun(runDir);
+            DdimConfig config = CheckpointFile.read(run.checkpoint()).config();
+            BatchSource data = Datasets.trainingBatches(config.data(), dataRoot, config.training().seed());
+            trainer = Trainer.resume(runDir, data, progress, iterations);
+            out.printf("resuming %s at iteration %d%n", runDir, trainer.iteration());
+        } else {
+            DdimConfig config = ConfigLoader.loadPathOrPreset(args.required("config"));
+            if (args.has("dataset")) {
+                config = config.withData(config.data().withDataset(args.required("dataset"), config.data().root()));
+            }
+            if (iterations > 0) {
+                var t = config.training();
+                config = config.withTraining(t.withIterations(iterations, t.logFrequency(), t.saveFrequency()));
+            }
+            BatchSource data = Datasets.trainingBatches(config.data(), dataRoot, config.training().seed());
+            out.printf("dataset %s: %d training images; model: %,d parameters%n", config.data().dataset(), data.size(),
+                    org.ddim4j.unet.UNet.create(config.network(), config.data().shape(), 0).parameters().trainableCount());
+            trainer = Trainer.start(config, data, runDir, progress);
+        }
+        double loss = trainer.train(limit);
+        out.printf("%nstopped at iteration %d, last loss %.4f; run folder %s (sample with ./ddim sample --weights %s)%n",
+                trainer.iteration(), loss, runDir, runDir);
+    }
+}
