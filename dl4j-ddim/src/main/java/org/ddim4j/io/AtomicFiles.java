@@ -30,6 +30,7 @@ public final class AtomicFiles {
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
         try {
+            setPermissions(tmp, target);
             try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
                 writer.write(out);
             }
@@ -44,6 +45,21 @@ public final class AtomicFiles {
             removeLeftovers(dir, target.getFileName().toString());
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Temporary files are created readable by the owner only; the result gets the target's permissions if
+     * it exists, else rw-r--r-- (like a file written in place under the usual umask).
+     */
+    private static void setPermissions(Path tmp, Path target) {
+        try {
+            java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = Files.exists(target)
+                    ? Files.getPosixFilePermissions(target)
+                    : java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--");
+            Files.setPosixFilePermissions(tmp, perms);
+        } catch (UnsupportedOperationException | IOException ignored) {
+            // not a POSIX file system: the platform's defaults apply
         }
     }
 
