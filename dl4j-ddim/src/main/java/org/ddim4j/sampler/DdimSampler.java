@@ -152,12 +152,11 @@ public final class DdimSampler {
     }
 
     /**
-     * Reverse-mode gradient through a run of this sampler: given the trajectory of a run (its {@code xs},
-     * and the same noise for eta > 0) and dL/dx_final, returns dL/dx_T. Only the input is differentiated;
-     * the network's weights are constants.
+     * Reverse-mode gradient through a run of this sampler: given the trajectory of a run (its {@code xs}) and
+     * dL/dx_final, returns dL/dx_T. Only the input is differentiated: the network's weights are constants, and
+     * so is the noise of an eta > 0 run (it is added, so the gradient does not depend on it).
      */
-    public INDArray inputGradient(DifferentiableNoisePredictor model, SampleResult trajectory, INDArray gradFinal,
-                                  List<INDArray> noises) {
+    public INDArray inputGradient(DifferentiableNoisePredictor model, SampleResult trajectory, INDArray gradFinal) {
         int[] ts = trajectory.timesteps();
         int[] next = trajectory.nextTimesteps();
         if (trajectory.xs().size() != ts.length + 1) {

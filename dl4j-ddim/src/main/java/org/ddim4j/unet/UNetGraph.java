@@ -2,7 +2,6 @@ package org.ddim4j.unet;
 
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.linalg.api.buffer.DataType;
 
 import java.io.OutputStream;
@@ -62,12 +61,6 @@ public final class UNetGraph {
     /** Dropout mask placeholders a training graph needs fed (empty for evaluation graphs or dropout 0). */
     public List<GraphContext.DropoutMask> dropoutMasks() {
         return context.dropoutMasks();
-    }
-
-    /** True if the variable is one of the graph's trainable parameters. */
-    public boolean isParameter(String name) {
-        SDVariable v = sd.getVariable(name);
-        return v != null && v.getVariableType() == VariableType.VARIABLE;
     }
 
     /**

@@ -69,7 +69,7 @@ class DdimSamplerParityTest {
         INDArray inside = yRaw.gt(0.0).castTo(DataType.FLOAT).muli(yRaw.lt(1.0).castTo(DataType.FLOAT));
         INDArray gradY = Transforms.sign(target.sub(y)).negi().divi(target.length());
         INDArray gradX = gradY.mul(inside).muli(0.5);
-        INDArray gradZ = sampler.inputGradient(net, run, gradX, null);
+        INDArray gradZ = sampler.inputGradient(net, run, gradX);
         double rel = relative(gradZ.reshape(3, 32, 32), ref.get("grad_z"));
         assertTrue(rel < 1e-4, "grad_z relative diff " + rel);
 

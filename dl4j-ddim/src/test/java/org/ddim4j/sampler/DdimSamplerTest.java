@@ -98,7 +98,7 @@ class DdimSamplerTest {
         DdimSampler sampler = new DdimSampler(schedule, TimestepSpacing.UNIFORM, 5, 0.0, false);
         INDArray z = Nd4j.randn(Nd4j.getRandomFactory().getNewRandomInstance(5), 1, 1, 2, 2).castTo(DataType.DOUBLE);
         SampleResult run = sampler.run(diff, z.castTo(DataType.FLOAT), null, true);
-        INDArray g = sampler.inputGradient(diff, run, Nd4j.ones(DataType.FLOAT, 1, 1, 2, 2), null);
+        INDArray g = sampler.inputGradient(diff, run, Nd4j.ones(DataType.FLOAT, 1, 1, 2, 2));
         double h = 1e-2;
         for (int i = 0; i < 4; i++) {
             INDArray zp = z.dup();

@@ -1,6 +1,5 @@
 package org.ddim4j.samples;
 
-import org.ddim4j.data.emoji.EmojiDatasetTest;
 import org.ddim4j.train.Checkpoint;
 import org.ddim4j.train.CheckpointFile;
 import org.junit.jupiter.api.Test;
@@ -19,28 +18,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A training process killed with SIGKILL at random moments never damages its checkpoint. */
 class KillTest {
-    private static final String TINY = """
-            data:
-                dataset: "emoji"
-                shape: [3, 8, 8]
-            network:
-                hidden_channels: 8
-                num_blocks: 1
-                channel_mults: [1, 2]
-                attention_sizes: []
-                embed_channels: 16
-                num_groups: 4
-            diffusion:
-                num_t: 100
-                num_t_steps: 2
-            training:
-                batch_size: 4
-                log_batch_size: 2
-                num_i: 100000
-                log_frequency: 100000
-                save_frequency: 1
-            """;
-
     private static Process train(Path config, Path root, Path runDir, boolean resume) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g", "-Djavacpp.platform.extension=" + System.getProperty("javacpp.platform.extension", ""),
@@ -57,11 +34,8 @@ class KillTest {
 
     @Test
     void aRunKilledAtRandomMomentsResumesFromAnIntactCheckpoint(@TempDir Path dir) throws Exception {
-        Path root = dir.resolve("emoji");
-        Files.createDirectories(root);
-        EmojiDatasetTest.writeFakePackage(root.resolve("emoji-datasource-google-16.0.0.tgz"));
-        Path config = dir.resolve("tiny.yml");
-        Files.writeString(config, TINY);
+        Path root = TinyRun.fakeEmoji(dir);
+        Path config = TinyRun.config(dir, 100_000, 100_000, 1);
         Path runDir = dir.resolve("run");
         Random rng = new Random(5);
         long lastIteration = 0;

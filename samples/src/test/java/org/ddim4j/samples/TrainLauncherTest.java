@@ -1,6 +1,5 @@
 package org.ddim4j.samples;
 
-import org.ddim4j.data.emoji.EmojiDatasetTest;
 import org.ddim4j.train.CheckpointFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,41 +14,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TrainLauncherTest {
-    private static final String TINY = """
-            data:
-                dataset: "emoji"
-                shape: [3, 8, 8]
-            network:
-                hidden_channels: 8
-                num_blocks: 1
-                channel_mults: [1, 2]
-                attention_sizes: [4,]
-                embed_channels: 16
-                dropout: 0.1
-                num_groups: 4
-            diffusion:
-                num_t: 100
-                num_t_steps: 4
-            training:
-                batch_size: 4
-                log_batch_size: 4
-                num_i: 3
-                log_frequency: 2
-                save_frequency: 2
-            """;
-
-    private static Path fakeEmoji(Path dir) throws IOException {
-        Path root = dir.resolve("emoji");
-        Files.createDirectories(root);
-        EmojiDatasetTest.writeFakePackage(root.resolve("emoji-datasource-google-16.0.0.tgz"));
-        return root;
-    }
-
     @Test
     void trainsResumesAndSamplesFromTheRunFolder(@TempDir Path dir) throws IOException {
-        Path root = fakeEmoji(dir);
-        Path config = dir.resolve("tiny.yml");
-        Files.writeString(config, TINY);
+        Path root = TinyRun.fakeEmoji(dir);
+        Path config = TinyRun.config(dir, 3, 2, 2);
         Path runDir = dir.resolve("run");
         LauncherTest.Result r = run("train", "--config", config.toString(), "--data-root", root.toString(), "--out",
                 runDir.toString());
@@ -81,14 +49,13 @@ class TrainLauncherTest {
 
     @Test
     void badConfigValuesAndMissingDatasetsFailClearly(@TempDir Path dir) throws IOException {
+        Path tiny = TinyRun.config(dir, 3, 2, 2);
         Path bad = dir.resolve("bad.yml");
-        Files.writeString(bad, TINY.replace("num_groups: 4", "num_groups: 3"));
+        Files.writeString(bad, Files.readString(tiny).replace("num_groups: 4", "num_groups: 3"));
         LauncherTest.Result r = run("train", "--config", bad.toString(), "--out", dir.resolve("r").toString());
         assertEquals(1, r.code());
         assertTrue(r.err().contains("bad.yml: network.num_groups = 3"), r.err());
 
-        Path tiny = dir.resolve("tiny.yml");
-        Files.writeString(tiny, TINY);
         r = run("train", "--config", tiny.toString(), "--dataset", "celeba", "--out", dir.resolve("r").toString());
         assertEquals(1, r.code());
         assertTrue(r.err().contains("unknown dataset 'celeba'"), r.err());
