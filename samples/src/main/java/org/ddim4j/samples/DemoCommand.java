@@ -47,7 +47,7 @@ final class DemoCommand implements Command {
         double forward = (System.nanoTime() - t0) / 1e9;
         double perSample = forward / FINAL_SAMPLES;
         int steps = config.diffusion().numTSteps();
-        return steps * forward + steps * perSample * config.training().logBatchSize() + 12;
+        return steps * forward + steps * perSample * config.training().logBatchSize() + 20;
     }
 
     @Override
