@@ -15,9 +15,7 @@ import org.ddim4j.model.Versions;
 import org.ddim4j.unet.Parameters;
 import org.ddim4j.unet.UNetArchitecture;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,5 @@
 package org.ddim4j.samples;
 
-import org.ddim4j.config.DdimConfig;
 import org.ddim4j.io.Npz;
 import org.ddim4j.model.DdimModel;
 import org.ddim4j.unet.UNetArchitecture;

@@ -181,7 +181,7 @@ public class EmojiDatasetTest {
     }
 
     @Test
-    @Tag("slow")
+    @Tag(org.ddim4j.Tags.SLOW)
     void fetchesTheRealPackageWithNpm(@TempDir Path dir) {
         EmojiDataset ds = EmojiDataset.open(dir.resolve("emoji"), true);
         assertEquals(3786, ds.entries(Split.TRAIN).size() + ds.entries(Split.VALID).size());
