@@ -14,7 +14,7 @@ import java.util.function.Predicate;
 /** Training data by the seed configs' {@code data.dataset} names. */
 public final class Datasets {
     /** Datasets this version reads. */
-    public static final List<String> NAMES = List.of("emoji");
+    public static final List<String> NAMES = List.of("emoji", "cifar10");
 
     private Datasets() {
     }
@@ -27,9 +27,30 @@ public final class Datasets {
     public static BatchSource trainingBatches(DataConfig data, Path root, long seed) {
         return switch (data.dataset()) {
             case "emoji" -> emoji(data, root, seed, e -> true);
+            case "cifar10" -> cifar10(data, root, seed);
             default -> throw new IllegalArgumentException("unknown dataset '" + data.dataset() + "' (data.dataset); "
                     + "available: " + NAMES);
         };
+    }
+
+    /** CIFAR-10's 50,000 training images, read from disk as batches need them. */
+    public static ShuffledBatches cifar10(DataConfig data, Path root, long seed) {
+        if (root == null) {
+            root = expandHome(data.root());
+        }
+        var part = org.ddim4j.data.cifar.Cifar10Dataset.open(root).split(Split.TRAIN);
+        int size = data.height();
+        if (data.channels() != 3 || data.height() != data.width()) {
+            throw new IllegalArgumentException("CIFAR-10 gives square RGB images; data.shape is " + data.shape());
+        }
+        return new ShuffledBatches(part.size(), i -> size == 32 ? part.image(i)
+                : org.ddim4j.image.Images.fromImage(ImageTransforms.resizeShortSideAndCenterCrop(
+                org.ddim4j.image.Images.toImage(part.image(i)), size)), seed);
+    }
+
+    /** A data.root as the seed writes it ({@code ~/.torch/datasets}), with {@code ~} expanded. */
+    static Path expandHome(String root) {
+        return root.startsWith("~") ? Path.of(System.getProperty("user.home") + root.substring(1)) : Path.of(root);
     }
 
     /** The emoji training split, optionally restricted to some images (e.g. one category), held in memory. */

@@ -3,33 +3,53 @@ package org.ddim4j.train;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.SplittableRandom;
 
 /**
- * Batches from images held in memory, as a shuffling data loader serves them: every epoch visits each image
- * once in an order drawn from (seed, epoch). Image k of the run (k = iteration x batch + i, counting from 0)
- * is position k mod N of epoch k / N, so any iteration's batch can be produced directly.
+ * Batches as a shuffling data loader serves them: every epoch visits each image once in an order drawn from
+ * (seed, epoch). Image k of the run (k = iteration x batch + i, counting from 0) is position k mod N of epoch
+ * k / N, so any iteration's batch can be produced directly. Images come from memory or are loaded on demand.
  */
 public final class ShuffledBatches implements BatchSource {
+    /** Loads image i of a dataset as [C, H, W] float32 in [-1, 1]. */
+    @FunctionalInterface
+    public interface ImageLoader {
+        INDArray load(int index) throws java.io.IOException;
+    }
+
+    private final int count;
+    private final ImageLoader loader;
     private final INDArray images;
     private final long seed;
     private long cachedEpoch = -1;
     private int[] cachedOrder;
 
-    /** @param images [N, C, H, W] in [-1, 1] */
+    /** @param images [N, C, H, W] in [-1, 1], held in memory */
     public ShuffledBatches(INDArray images, long seed) {
         if (images.rank() != 4 || images.size(0) == 0) {
             throw new IllegalArgumentException("need a non-empty [N, C, H, W] array of images");
         }
         this.images = images.castTo(DataType.FLOAT);
+        this.count = (int) images.size(0);
+        this.loader = null;
+        this.seed = seed;
+    }
+
+    /** Images loaded on demand: {@code count} of them, by index. */
+    public ShuffledBatches(int count, ImageLoader loader, long seed) {
+        if (count <= 0) {
+            throw new IllegalArgumentException("the dataset has no images");
+        }
+        this.images = null;
+        this.count = count;
+        this.loader = loader;
         this.seed = seed;
     }
 
     @Override
     public int size() {
-        return (int) images.size(0);
+        return count;
     }
 
     @Override
@@ -40,8 +60,24 @@ public final class ShuffledBatches implements BatchSource {
             long k = iteration * batchSize + i;
             idx[i] = order(k / n)[(int) (k % n)];
         }
-        return Nd4j.pullRows(images.reshape(n, -1), 1, idx).reshape(batchSize, images.size(1), images.size(2),
-                images.size(3));
+        return gather(idx);
+    }
+
+    private INDArray gather(int[] idx) {
+        if (images != null) {
+            return Nd4j.pullRows(images.reshape(count, -1), 1, idx).reshape(idx.length, images.size(1),
+                    images.size(2), images.size(3));
+        }
+        INDArray[] slices = new INDArray[idx.length];
+        try {
+            for (int i = 0; i < idx.length; i++) {
+                INDArray img = loader.load(idx[i]);
+                slices[i] = img.reshape(1, img.size(0), img.size(1), img.size(2));
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot load a training image: " + e.getMessage(), e);
+        }
+        return Nd4j.concat(0, slices).castTo(DataType.FLOAT);
     }
 
     private int[] order(long epoch) {
@@ -64,9 +100,12 @@ public final class ShuffledBatches implements BatchSource {
         return cachedOrder;
     }
 
-    /** The images themselves (for sample grids of training data). */
-    public INDArray images(int count) {
-        return images.get(NDArrayIndex.interval(0, Math.min(count, size())), NDArrayIndex.all(), NDArrayIndex.all(),
-                NDArrayIndex.all()).dup();
+    /** The first images of the dataset (for grids of training data). */
+    public INDArray images(int max) {
+        int[] idx = new int[Math.min(max, size())];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = i;
+        }
+        return gather(idx);
     }
 }
