@@ -59,53 +59,51 @@ public final class Safetensors {
     }
 
     private static Contents read(SeekableByteChannel ch, String file) throws IOException {
-        {
-            long fileSize = ch.size();
-            if (fileSize < 8) {
-                throw new TensorFormatException(file + ": too short for a safetensors file (" + fileSize + " bytes)");
-            }
-            ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(ch, lenBuf, 0);
-            long headerLen = lenBuf.flip().getLong();
-            if (headerLen <= 1 || headerLen > MAX_HEADER || headerLen > fileSize - 8) {
-                throw new TensorFormatException(file + ": not a safetensors file (header length " + headerLen
-                        + " in a file of " + fileSize + " bytes)");
-            }
-            ByteBuffer headerBuf = ByteBuffer.allocate((int) headerLen);
-            readFully(ch, headerBuf, 8);
-            JsonObject header;
-            try {
-                header = JsonParser.parseString(new String(headerBuf.array(), StandardCharsets.UTF_8)).getAsJsonObject();
-            } catch (JsonParseException | IllegalStateException e) {
-                throw new TensorFormatException(file + ": safetensors header is not a JSON object", e);
-            }
-            long dataStart = 8 + headerLen;
-            long dataSize = fileSize - dataStart;
-            Map<String, String> metadata = new LinkedHashMap<>();
-            // Tensors come back in file order of their data, which is the order they were written in.
-            java.util.List<Map.Entry<String, JsonObject>> entries = new java.util.ArrayList<>();
-            for (Map.Entry<String, JsonElement> e : header.entrySet()) {
-                if (e.getKey().equals("__metadata__")) {
-                    for (Map.Entry<String, JsonElement> m : e.getValue().getAsJsonObject().entrySet()) {
-                        metadata.put(m.getKey(), m.getValue().getAsString());
-                    }
-                    continue;
-                }
-                JsonObject info = e.getValue().getAsJsonObject();
-                JsonArray off = info.getAsJsonArray("data_offsets");
-                if (off == null || off.size() != 2 || info.get("dtype") == null || info.get("shape") == null) {
-                    throw new TensorFormatException(file + ": tensor '" + e.getKey() + "' lacks dtype, shape or data_offsets");
-                }
-                entries.add(Map.entry(e.getKey(), info));
-            }
-            entries.sort(java.util.Comparator.comparingLong(
-                    en -> en.getValue().getAsJsonArray("data_offsets").get(0).getAsLong()));
-            Map<String, INDArray> tensors = new LinkedHashMap<>();
-            for (Map.Entry<String, JsonObject> e : entries) {
-                tensors.put(e.getKey(), readTensor(ch, file, e.getKey(), e.getValue(), dataStart, dataSize));
-            }
-            return new Contents(tensors, metadata);
+        long fileSize = ch.size();
+        if (fileSize < 8) {
+            throw new TensorFormatException(file + ": too short for a safetensors file (" + fileSize + " bytes)");
         }
+        ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        readFully(ch, lenBuf, 0);
+        long headerLen = lenBuf.flip().getLong();
+        if (headerLen <= 1 || headerLen > MAX_HEADER || headerLen > fileSize - 8) {
+            throw new TensorFormatException(file + ": not a safetensors file (header length " + headerLen
+                    + " in a file of " + fileSize + " bytes)");
+        }
+        ByteBuffer headerBuf = ByteBuffer.allocate((int) headerLen);
+        readFully(ch, headerBuf, 8);
+        JsonObject header;
+        try {
+            header = JsonParser.parseString(new String(headerBuf.array(), StandardCharsets.UTF_8)).getAsJsonObject();
+        } catch (JsonParseException | IllegalStateException e) {
+            throw new TensorFormatException(file + ": safetensors header is not a JSON object", e);
+        }
+        long dataStart = 8 + headerLen;
+        long dataSize = fileSize - dataStart;
+        Map<String, String> metadata = new LinkedHashMap<>();
+        // Tensors come back in file order of their data, which is the order they were written in.
+        java.util.List<Map.Entry<String, JsonObject>> entries = new java.util.ArrayList<>();
+        for (Map.Entry<String, JsonElement> e : header.entrySet()) {
+            if (e.getKey().equals("__metadata__")) {
+                for (Map.Entry<String, JsonElement> m : e.getValue().getAsJsonObject().entrySet()) {
+                    metadata.put(m.getKey(), m.getValue().getAsString());
+                }
+                continue;
+            }
+            JsonObject info = e.getValue().getAsJsonObject();
+            JsonArray off = info.getAsJsonArray("data_offsets");
+            if (off == null || off.size() != 2 || info.get("dtype") == null || info.get("shape") == null) {
+                throw new TensorFormatException(file + ": tensor '" + e.getKey() + "' lacks dtype, shape or data_offsets");
+            }
+            entries.add(Map.entry(e.getKey(), info));
+        }
+        entries.sort(java.util.Comparator.comparingLong(
+                en -> en.getValue().getAsJsonArray("data_offsets").get(0).getAsLong()));
+        Map<String, INDArray> tensors = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonObject> e : entries) {
+            tensors.put(e.getKey(), readTensor(ch, file, e.getKey(), e.getValue(), dataStart, dataSize));
+        }
+        return new Contents(tensors, metadata);
     }
 
     private static INDArray readTensor(SeekableByteChannel ch, String file, String name, JsonObject info, long dataStart,

@@ -105,8 +105,7 @@ public final class ModelFile {
             } catch (RuntimeException e) {
                 throw new TensorFormatException(file + ": the SameDiff graph inside is damaged: " + e.getMessage(), e);
             }
-            UNetArchitecture arch = new UNetArchitecture(config.network(), config.data().channels(),
-                    config.data().height(), config.data().width());
+            UNetArchitecture arch = UNetArchitecture.of(config);
             Map<String, INDArray> arrays = new LinkedHashMap<>();
             for (ParamSpec s : arch.params()) {
                 if (sd.hasVariable(s.name()) && sd.getArrForVarName(s.name()) != null) {

@@ -37,9 +37,8 @@ public final class WeightsLoader {
         }
         if (org.ddim4j.train.CheckpointFile.isCheckpoint(weights)) {
             var c = org.ddim4j.train.CheckpointFile.read(weights);
-            DdimModel model = new DdimModel(c.config(), new UNet(new org.ddim4j.unet.UNetArchitecture(
-                    c.config().network(), c.config().data().channels(), c.config().data().height(),
-                    c.config().data().width()), c.ema()));
+            DdimModel model = new DdimModel(c.config(),
+                    new UNet(org.ddim4j.unet.UNetArchitecture.of(c.config()), c.ema()));
             if (config != null && !config.network().equals(model.config().network())) {
                 throw new IllegalArgumentException(weights + " holds a network of another configuration than the one given");
             }

@@ -108,8 +108,7 @@ public final class CheckpointFile {
                     file + "!/config.yml");
             JsonObject state = JsonParser.parseString(new String(entries.get("state.json"), StandardCharsets.UTF_8))
                     .getAsJsonObject();
-            UNetArchitecture arch = new UNetArchitecture(config.network(), config.data().channels(),
-                    config.data().height(), config.data().width());
+            UNetArchitecture arch = UNetArchitecture.of(config);
             Parameters weights = Parameters.fromStateDict(arch,
                     Safetensors.read(entries.get("weights.safetensors"), file + "!/weights.safetensors").tensors(),
                     file + "!/weights.safetensors");

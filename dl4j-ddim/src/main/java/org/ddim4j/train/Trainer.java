@@ -112,8 +112,7 @@ public final class Trainer {
             config = config.withTraining(t.withIterations(numIterations, t.logFrequency(), t.saveFrequency()));
         }
         checkData(config, data);
-        UNetArchitecture arch = new UNetArchitecture(config.network(), config.data().channels(), config.data().height(),
-                config.data().width());
+        UNetArchitecture arch = UNetArchitecture.of(config);
         AdamOptimizer adam = AdamOptimizer.from(config.optimizer());
         adam.restore(c.optimizerState());
         return new Trainer(config, data, runDir, listener, new UNet(arch, c.weights()), new UNet(arch, c.ema()), adam,
@@ -232,38 +231,36 @@ public final class Trainer {
             ts[k] = k < half ? drawn[k] : numT - 1 - drawn[k - half];
         }
         // 3. x_t = sqrt(alpha_bar_t) x_0 + sqrt(1 - alpha_bar_t) noise
-        {
-            Random nd = Nd4j.getRandomFactory().getNewRandomInstance(Seeds.mix(stepSeed, 1));
-            INDArray noise = Nd4j.randn(nd, x0.shape()).castTo(DataType.FLOAT);
-            float[] signal = new float[batch];
-            float[] noiseScale = new float[batch];
-            float[] tFloat = new float[batch];
-            for (int k = 0; k < batch; k++) {
-                float a = schedule.alphaBar(ts[k]);
-                signal[k] = (float) Math.sqrt(a);
-                noiseScale[k] = (float) Math.sqrt(1 - a);
-                tFloat[k] = ts[k];
-            }
-            INDArray xt = x0.reshape(batch, -1).mulColumnVector(Nd4j.createFromArray(signal).reshape(batch, 1))
-                    .addi(noise.reshape(batch, -1).mulColumnVector(Nd4j.createFromArray(noiseScale).reshape(batch, 1)))
-                    .reshape(x0.shape());
-            // 4. forward and backward
-            TrainingGraph.Pass pass = graph.run(xt, Nd4j.createFromArray(tFloat), noise, nd);
-            if (!Double.isFinite(pass.loss())) {
-                throw new TrainingDivergedException(i, pass.loss(),
-                        Files.exists(run.checkpoint()) ? run.checkpoint().toString() : "(none written yet)");
-            }
-            // 5. clip and step
-            INDArray grads = network.parameters().flatten(pass.gradients());
-            double norm = GradientClipping.clipGlobalNorm(Map.of(FLAT, grads), config.optimizer().gradientClip());
-            optimizer.apply(Map.of(FLAT, weightsFlat), Map.of(FLAT, grads));
-            network.parameters().scatterTrainable(weightsFlat);
-            // 6. running statistics and EMA (the EMA tensors are written when next needed)
-            updateRunningStatistics(pass.batchStatistics(), batch);
-            Ema.update(emaFlat, weightsFlat, Ema.warmedUpDecay(config.network().ema(), i));
-            emaTensorsStale = true;
-            return new double[]{pass.loss(), norm};
+        Random nd = Nd4j.getRandomFactory().getNewRandomInstance(Seeds.mix(stepSeed, 1));
+        INDArray noise = Nd4j.randn(nd, x0.shape()).castTo(DataType.FLOAT);
+        float[] signal = new float[batch];
+        float[] noiseScale = new float[batch];
+        float[] tFloat = new float[batch];
+        for (int k = 0; k < batch; k++) {
+            float a = schedule.alphaBar(ts[k]);
+            signal[k] = (float) Math.sqrt(a);
+            noiseScale[k] = (float) Math.sqrt(1 - a);
+            tFloat[k] = ts[k];
         }
+        INDArray xt = x0.reshape(batch, -1).mulColumnVector(Nd4j.createFromArray(signal).reshape(batch, 1))
+                .addi(noise.reshape(batch, -1).mulColumnVector(Nd4j.createFromArray(noiseScale).reshape(batch, 1)))
+                .reshape(x0.shape());
+        // 4. forward and backward
+        TrainingGraph.Pass pass = graph.run(xt, Nd4j.createFromArray(tFloat), noise, nd);
+        if (!Double.isFinite(pass.loss())) {
+            throw new TrainingDivergedException(i, pass.loss(),
+                    Files.exists(run.checkpoint()) ? run.checkpoint().toString() : "(none written yet)");
+        }
+        // 5. clip and step
+        INDArray grads = network.parameters().flatten(pass.gradients());
+        double norm = GradientClipping.clipGlobalNorm(Map.of(FLAT, grads), config.optimizer().gradientClip());
+        optimizer.apply(Map.of(FLAT, weightsFlat), Map.of(FLAT, grads));
+        network.parameters().scatterTrainable(weightsFlat);
+        // 6. running statistics and EMA (the EMA tensors are written when next needed)
+        updateRunningStatistics(pass.batchStatistics(), batch);
+        Ema.update(emaFlat, weightsFlat, Ema.warmedUpDecay(config.network().ema(), i));
+        emaTensorsStale = true;
+        return new double[]{pass.loss(), norm};
     }
 
     /** Flips each image of [B, C, H, W] with the given probability, horizontally (mirror) or vertically. */

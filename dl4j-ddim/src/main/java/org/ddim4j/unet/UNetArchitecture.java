@@ -108,6 +108,17 @@ public final class UNetArchitecture {
         up.addAll(upReversed);
     }
 
+    /** The network of a whole configuration: network section, input shape from data.shape. */
+    public static UNetArchitecture of(org.ddim4j.config.DdimConfig config) {
+        return new UNetArchitecture(config.network(), config.data().channels(), config.data().height(),
+                config.data().width());
+    }
+
+    /** Number of trained values (what PyTorch's parameters() counts), without allocating them. */
+    public long trainableCount() {
+        return params().stream().filter(p -> p.kind().trainable()).mapToLong(ParamSpec::size).sum();
+    }
+
     public NetworkConfig config() {
         return config;
     }

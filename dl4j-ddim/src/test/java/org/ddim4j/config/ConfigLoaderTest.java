@@ -1,7 +1,6 @@
 package org.ddim4j.config;
 
 import org.ddim4j.unet.UNetArchitecture;
-import org.ddim4j.unet.ParamSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,8 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ConfigLoaderTest {
     private static long count(DdimConfig c) {
-        UNetArchitecture arch = new UNetArchitecture(c.network(), c.data().channels(), c.data().height(), c.data().width());
-        return arch.params().stream().filter(p -> p.kind().trainable()).mapToLong(ParamSpec::size).sum();
+        return UNetArchitecture.of(c).trainableCount();
     }
 
     @ParameterizedTest

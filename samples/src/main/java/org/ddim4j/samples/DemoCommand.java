@@ -37,8 +37,7 @@ final class DemoCommand implements Command {
      * Seconds the pictures after training need: the final samples, the trainer's last sample grid and
      * checkpoint, estimated from one timed forward pass of the network at the final batch size.
      */
-    private static double finalWorkSeconds(DdimConfig config) {
-        var net = org.ddim4j.unet.UNet.create(config.network(), config.data().shape(), 0);
+    private static double finalWorkSeconds(DdimConfig config, org.ddim4j.unet.UNet net) {
         INDArray x = Nd4j.zeros(DataType.FLOAT, FINAL_SAMPLES, 3, config.data().height(), config.data().width());
         INDArray t = Nd4j.zeros(DataType.FLOAT, FINAL_SAMPLES);
         net.predictNoise(x, t);
@@ -99,10 +98,7 @@ final class DemoCommand implements Command {
         Path runDir = outDir.resolve("run");
         Files.createDirectories(outDir);
         Images.writePng(Images.grid(data.images(64)), outDir.resolve("training-images.png"));
-        double finalWork = finalWorkSeconds(config);
-        double spent = (System.nanoTime() - start) / 1e9;
-        Duration trainTime = Duration.ofMillis((long) (1000 * Math.max(5, minutes * 60 - spent - finalWork)));
-        ProgressPrinter progress = new ProgressPrinter(out, System.console() != null, System.nanoTime() + trainTime.toNanos());
+        ProgressPrinter progress = new ProgressPrinter(out, System.console() != null, 0);
         Trainer trainer;
         if (Files.exists(new TrainingRun(runDir).checkpoint())) {
             trainer = Trainer.resume(runDir, data, progress, 0);
@@ -110,6 +106,10 @@ final class DemoCommand implements Command {
         } else {
             trainer = Trainer.start(config, data, runDir, progress);
         }
+        double finalWork = finalWorkSeconds(config, trainer.ema());
+        double spent = (System.nanoTime() - start) / 1e9;
+        Duration trainTime = Duration.ofMillis((long) (1000 * Math.max(5, minutes * 60 - spent - finalWork)));
+        progress.setDeadline(System.nanoTime() + trainTime.toNanos());
         long before = trainer.iteration();
         long trainStart = System.nanoTime();
         double loss = trainer.train(trainTime);

@@ -13,7 +13,7 @@ import java.util.Locale;
 final class ProgressPrinter implements TrainingListener {
     private final PrintStream out;
     private final boolean terminal;
-    private final long deadlineNanos;
+    private long deadlineNanos;
     private long first;
     private long last;
     private long lastPrint;
@@ -23,6 +23,11 @@ final class ProgressPrinter implements TrainingListener {
     ProgressPrinter(PrintStream out, boolean terminal, long deadlineNanos) {
         this.out = out;
         this.terminal = terminal;
+        this.deadlineNanos = deadlineNanos;
+    }
+
+    /** Sets the moment a time-limited run stops (System.nanoTime()), for the ETA. */
+    void setDeadline(long deadlineNanos) {
         this.deadlineNanos = deadlineNanos;
     }
 

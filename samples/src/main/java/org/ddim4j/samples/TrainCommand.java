@@ -74,7 +74,7 @@ final class TrainCommand implements Command {
             }
             BatchSource data = Datasets.trainingBatches(config.data(), dataRoot, config.training().seed());
             out.printf("dataset %s: %d training images; model: %,d parameters%n", config.data().dataset(), data.size(),
-                    org.ddim4j.unet.UNet.create(config.network(), config.data().shape(), 0).parameters().trainableCount());
+                    org.ddim4j.unet.UNetArchitecture.of(config).trainableCount());
             trainer = Trainer.start(config, data, runDir, progress);
         }
         double loss = trainer.train(limit);
