@@ -3,6 +3,7 @@ package org.ddim4j.model;
 import org.ddim4j.config.DdimConfig;
 import org.ddim4j.io.Safetensors;
 import org.ddim4j.io.TensorFormatException;
+import org.ddim4j.io.TorchCheckpoint;
 import org.ddim4j.unet.UNet;
 
 import java.io.IOException;
@@ -13,7 +14,9 @@ import java.util.Map;
 /**
  * Loads a model from what a user points {@code --weights} at: a {@code .safetensors} file with the PyTorch
  * {@code state_dict} names (needs a config), a ddim4j model file, a training checkpoint (its EMA weights) or a
- * training run folder (its model file); the last three carry their own config.
+ * training run folder (its model file); the last three carry their own config. PyTorch's own {@code .pth}/{@code .pt}
+ * checkpoints (zip layout) are read too, through a restricted unpickler that runs nothing (see
+ * {@link TorchCheckpoint}); like safetensors, they need a config.
  */
 public final class WeightsLoader {
     private WeightsLoader() {
@@ -24,6 +27,14 @@ public final class WeightsLoader {
      *               model file, its network section must match the file's)
      */
     public static DdimModel load(Path weights, DdimConfig config) {
+        return load(weights, config, null);
+    }
+
+    /**
+     * As {@link #load(Path, DdimConfig)}; {@code torchKey} picks the state dict inside a PyTorch training
+     * checkpoint (null: the top level, or ema, ema_model, model_ema, state_dict, model, in that order).
+     */
+    public static DdimModel load(Path weights, DdimConfig config, String torchKey) {
         if (!Files.exists(weights)) {
             throw new TensorFormatException("weights not found: " + weights.toAbsolutePath());
         }
@@ -33,7 +44,7 @@ public final class WeightsLoader {
                 throw new TensorFormatException(weights + " is a folder but not a training run with a model ("
                         + model.getFileName() + " is missing)");
             }
-            return load(model, config);
+            return load(model, config, torchKey);
         }
         if (org.ddim4j.train.CheckpointFile.isCheckpoint(weights)) {
             var c = org.ddim4j.train.CheckpointFile.read(weights);
@@ -52,15 +63,21 @@ public final class WeightsLoader {
             }
             return model;
         }
-        if (isSafetensors(weights)) {
-            if (config == null) {
-                throw new IllegalArgumentException(weights + " is a safetensors file: give the network's --config too");
-            }
-            Safetensors.Contents contents = Safetensors.read(weights);
-            UNet net = UNet.fromStateDict(config.network(), config.data().shape(), contents.tensors(), weights.toString());
-            return new DdimModel(config, net);
+        if (TorchCheckpoint.isTorchCheckpoint(weights)) {
+            return fromStateDict(weights, config, TorchCheckpoint.stateDict(weights, torchKey), "PyTorch checkpoint");
         }
-        throw new TensorFormatException(weights + ": neither a ddim4j model file nor a safetensors file");
+        if (isSafetensors(weights)) {
+            return fromStateDict(weights, config, Safetensors.read(weights).tensors(), "safetensors file");
+        }
+        throw new TensorFormatException(weights + ": neither a ddim4j model file, a training checkpoint, a safetensors file nor a PyTorch checkpoint");
+    }
+
+    private static DdimModel fromStateDict(Path weights, DdimConfig config, Map<String, org.nd4j.linalg.api.ndarray.INDArray>
+            stateDict, String kind) {
+        if (config == null) {
+            throw new IllegalArgumentException(weights + " is a " + kind + ": give the network's --config too");
+        }
+        return new DdimModel(config, UNet.fromStateDict(config.network(), config.data().shape(), stateDict, weights.toString()));
     }
 
     /** Writes the network's tensors as safetensors with PyTorch names and layouts, plus the config as metadata. */
