@@ -22,12 +22,12 @@ import java.util.zip.ZipOutputStream;
  * by REDUCE, one {@code _rebuild_tensor_v2} per tensor with a persistent id for its storage, and stored
  * (uncompressed) zip entries {@code ARCHIVE/data.pkl}, {@code ARCHIVE/data/N} and {@code ARCHIVE/version}.
  */
-final class TorchZipWriter {
+public final class TorchZipWriter {
     private final ByteArrayOutputStream pkl = new ByteArrayOutputStream();
     private int memo;
     private final java.util.Map<String, Integer> memoized = new java.util.HashMap<>();
 
-    static void write(Path file, String archive, Map<String, INDArray> stateDict) throws IOException {
+    public static void write(Path file, String archive, Map<String, INDArray> stateDict) throws IOException {
         TorchZipWriter w = new TorchZipWriter();
         byte[][] storages = w.pickle(stateDict);
         try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
@@ -187,7 +187,7 @@ final class TorchZipWriter {
         }
     }
 
-    static void writeRaw(Path file, String archive, byte[] pickle) throws IOException {
+    public static void writeRaw(Path file, String archive, byte[] pickle) throws IOException {
         try (OutputStream out = Files.newOutputStream(file); ZipOutputStream zip = new ZipOutputStream(out)) {
             stored(zip, archive + "/data.pkl", pickle);
         }

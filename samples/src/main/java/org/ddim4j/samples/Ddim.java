@@ -17,7 +17,7 @@ public final class Ddim {
     private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
 
     static {
-        for (Command c : List.of(new DemoCommand(), new TrainCommand(), new SampleCommand(), new ForwardCommand())) {
+        for (Command c : List.of(new DemoCommand(), new TrainCommand(), new SampleCommand(), new ForwardCommand(), new ImportCommand())) {
             COMMANDS.put(c.name(), c);
         }
     }

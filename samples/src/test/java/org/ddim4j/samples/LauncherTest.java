@@ -148,4 +148,33 @@ class LauncherTest {
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--steps must be in [1, 1000]"), r.err());
     }
+
+    @Test
+    void importTurnsAPthIntoAModelThatPredictsLikeTheReference(@TempDir Path dir) throws IOException {
+        Path pth = dir.resolve("small_unet.pth");
+        org.ddim4j.io.TorchZipWriter.write(pth, "small_unet",
+                org.ddim4j.io.Safetensors.read(Fixtures.parityFile("small_unet.safetensors")).tensors());
+        Path model = dir.resolve("small.ddim");
+        Result r = run("import", "--config", CONFIG, "--torch", pth.toString(), "--out", model.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("268 tensors"), r.out());
+        Path out = dir.resolve("eps.npz");
+        r = run("forward", "--weights", model.toString(), "--input", Fixtures.parityFile("forward.npz").toString(),
+                "--output", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Fixtures.maxAbsDiff(Npz.readArray(out, "eps"), Fixtures.npz("forward.npz").get("eps")) < 1e-5);
+    }
+
+    @Test
+    void importRefusesAHostilePickleAndWritesNothing(@TempDir Path dir) throws IOException {
+        Path evil = dir.resolve("evil.pth");
+        try (var in = LauncherTest.class.getResourceAsStream("/torch/evil.pth")) {
+            java.nio.file.Files.copy(in, evil);
+        }
+        Path model = dir.resolve("evil.ddim");
+        Result r = run("import", "--config", CONFIG, "--torch", evil.toString(), "--out", model.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("refused") && r.err().contains("posix.system"), r.err());
+        assertTrue(!java.nio.file.Files.exists(model));
+    }
 }
