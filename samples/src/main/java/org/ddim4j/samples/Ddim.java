@@ -17,7 +17,7 @@ public final class Ddim {
     private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
 
     static {
-        for (Command c : List.of(new DemoCommand(), new TrainCommand(), new SampleCommand(), new ForwardCommand(), new ImportCommand())) {
+        for (Command c : List.of(new DemoCommand(), new TrainCommand(), new SampleCommand(), new ForwardCommand(), new ImportCommand(), new EnvCommand())) {
             COMMANDS.put(c.name(), c);
         }
     }

@@ -177,4 +177,15 @@ class LauncherTest {
         assertTrue(r.err().contains("refused") && r.err().contains("posix.system"), r.err());
         assertTrue(!java.nio.file.Files.exists(model));
     }
+
+    @Test
+    void envPrintsBackendNativesThreadsAndMemoryAsJson() {
+        Result r = run("env", "--json");
+        assertEquals(0, r.code(), r.err());
+        var json = com.google.gson.JsonParser.parseString(r.out().trim()).getAsJsonObject();
+        assertTrue(json.get("backend").getAsString().startsWith("CpuBackend"), r.out());
+        assertTrue(json.get("natives").getAsString().startsWith("onednn-avx2"), r.out());   // surefire's argLine
+        assertEquals(Runtime.getRuntime().availableProcessors(), json.get("omp_threads").getAsInt(), r.out());
+        assertTrue(json.get("jvm_heap_max_mb").getAsLong() > 0 && json.has("physical_used_mb"), r.out());
+    }
 }

@@ -1,0 +1,92 @@
+package org.ddim4j.samples;
+
+import com.google.gson.GsonBuilder;
+import org.bytedeco.javacpp.Pointer;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+/** {@code ./ddim env}: what ND4J runs on here: backend, device, natives variant, threads and memory. */
+final class EnvCommand implements Command {
+    @Override
+    public String name() {
+        return "env";
+    }
+
+    @Override
+    public String summary() {
+        return "print the ND4J backend, device, natives variant, threads and memory in use";
+    }
+
+    @Override
+    public String usage() {
+        return """
+                usage: ./ddim env [--json]
+                  --json  one JSON object instead of aligned lines
+                The backend is chosen at build time (mvn install for the CPU, mvn -Pcuda install for CUDA 11.6);
+                the CPU natives variant at run time (DDIM_NATIVES=onednn-avx2|plain); threads by OMP_NUM_THREADS.""";
+    }
+
+    @Override
+    public void run(String[] argv, PrintStream out) throws Exception {
+        Args args = Args.parse("env", argv, Set.of("json"), Set.of(), Set.of());
+        Map<String, Object> env = collect();
+        if (args.has("json")) {
+            out.println(new GsonBuilder().disableHtmlEscaping().create().toJson(env));
+            return;
+        }
+        env.forEach((k, v) -> out.printf("%-22s %s%n", k, v));
+    }
+
+    static Map<String, Object> collect() throws IOException {
+        Map<String, Object> env = new LinkedHashMap<>();
+        Properties info = Nd4j.getExecutioner().getEnvironmentInformation();
+        String backend = Nd4j.getBackend().getClass().getSimpleName();
+        boolean cuda = backend.toLowerCase(Locale.ROOT).contains("cuda");
+        env.put("backend", backend + (cuda ? " (nd4j-cuda-11.6)" : " (nd4j-native)"));
+        env.put("device", cuda ? String.valueOf(info.getOrDefault("cuda.devicesInformation", "CUDA device"))
+                : cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " cores");
+        String buildInfo = org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps().buildInfo();
+        String variant = System.getProperty("ddim.natives", "");
+        String extension = System.getProperty("javacpp.platform.extension", "");
+        env.put("natives", cuda ? "cuda" : (variant.isEmpty() ? (extension.isEmpty() ? "plain" : extension.substring(1)) : variant)
+                + (buildInfo.contains("HAVE_ONEDNN") ? " (oneDNN linked)" : "")
+                + (buildInfo.contains("HAVE_OPENBLAS") ? " (OpenBLAS)" : ""));
+        env.put("blas", String.valueOf(info.getOrDefault("blas.vendor", "?")));
+        env.put("omp_threads", Nd4j.getEnvironment().maxMasterThreads());
+        env.put("blas_threads", String.valueOf(info.getOrDefault("blas.threads", "?")));
+        Runtime rt = Runtime.getRuntime();
+        env.put("jvm_heap_max_mb", rt.maxMemory() >> 20);
+        env.put("jvm_heap_used_mb", (rt.totalMemory() - rt.freeMemory()) >> 20);
+        env.put("offheap_max_mb", Pointer.maxBytes() >> 20);
+        env.put("offheap_used_mb", Pointer.totalBytes() >> 20);
+        env.put("physical_used_mb", Pointer.physicalBytes() >> 20);
+        env.put("physical_max_mb", Pointer.maxPhysicalBytes() >> 20);
+        env.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        env.put("data_type", Nd4j.dataType().toString());
+        return env;
+    }
+
+    private static String cpuModel() throws IOException {
+        Path cpuinfo = Path.of("/proc/cpuinfo");
+        if (Files.isReadable(cpuinfo)) {
+            for (String line : Files.readAllLines(cpuinfo)) {
+                if (line.startsWith("model name")) {
+                    String model = line.substring(line.indexOf(':') + 1).trim();
+                    boolean avx2 = Files.readString(cpuinfo).contains(" avx2");
+                    return model + (avx2 ? " (AVX2)" : " (no AVX2)");
+                }
+            }
+        }
+        return System.getProperty("os.arch");
+    }
+}
