@@ -30,6 +30,13 @@ import java.util.concurrent.ConcurrentHashMap;
  *       filtering (no padding), K1 = 0.01, K2 = 0.03, dynamic range 1, computed per channel and averaged.</li>
  * </ul>
  * The graphs are SameDiff graphs (one per loss), differentiated by SameDiff.
+ *
+ * <p>The clamp's gradient ({@link Clamp}): the seed's hard clamp passes no gradient where x is outside
+ * [-1, 1], so a pixel that overshoots while its target is inside the range can never come back (from a
+ * random start, a quarter of the pixels can be stuck so). The default {@link Clamp#INWARD} lets the gradient
+ * through where it points back into the range (the pixel is above 1 and its target below 1, or below 0 and
+ * its target above 0): values are unchanged, and an overshoot that matches a saturated target (a white
+ * background) still costs nothing.
  */
 public enum ReconstructionLoss {
     L1, L2, LINF, PSNR, SSIM;
@@ -44,6 +51,9 @@ public enum ReconstructionLoss {
     private static final String TOTAL = "total";
 
     private final Map<String, SameDiff> graphs = new ConcurrentHashMap<>();
+
+    /** How the gradient crosses the clamp of the image to [0, 1] (see the class comment). */
+    public enum Clamp { HARD, INWARD }
 
     /** Per-image values [B] and the gradient of their sum with respect to x. */
     public record Evaluation(INDArray perImage, INDArray gradient) {
@@ -62,10 +72,14 @@ public enum ReconstructionLoss {
         return this == PSNR || this == SSIM;
     }
 
-    /** The value of this loss and its gradient with respect to the sampler output x. */
+    /** The value of this loss and its gradient with respect to the sampler output x (inward clamp). */
     public Evaluation evaluate(INDArray x, INDArray target) {
+        return evaluate(x, target, Clamp.INWARD);
+    }
+
+    public Evaluation evaluate(INDArray x, INDArray target, Clamp clamp) {
         checkShapes(x, target);
-        SameDiff sd = graph(x);
+        SameDiff sd = graph(x, clamp);
         synchronized (sd) {
             Sessions.useSafeSession(sd);
             OutAndGrad r = sd.calculateGradientsAndOutputs(Map.of(X, x.castTo(DataType.FLOAT), TARGET,
@@ -77,7 +91,7 @@ public enum ReconstructionLoss {
     /** Per-image values only [B]. */
     public INDArray value(INDArray x, INDArray target) {
         checkShapes(x, target);
-        SameDiff sd = graph(x);
+        SameDiff sd = graph(x, Clamp.HARD);
         synchronized (sd) {
             Sessions.useSafeSession(sd);
             return sd.output(Map.of(X, x.castTo(DataType.FLOAT), TARGET, target.castTo(DataType.FLOAT)), PER_IMAGE)
@@ -108,7 +122,7 @@ public enum ReconstructionLoss {
         }
     }
 
-    private SameDiff graph(INDArray x) {
+    private SameDiff graph(INDArray x, Clamp clamp) {
         long c = x.size(1);
         long h = x.size(2);
         long w = x.size(3);
@@ -116,17 +130,25 @@ public enum ReconstructionLoss {
             throw new IllegalArgumentException("SSIM needs images of at least " + SSIM_WINDOW + "x" + SSIM_WINDOW
                     + ", got " + h + "x" + w);
         }
-        return graphs.computeIfAbsent(c + "x" + h + "x" + w, k -> build(c, h, w));
+        return graphs.computeIfAbsent(clamp + ":" + c + "x" + h + "x" + w, k -> build(c, h, w, clamp));
     }
 
-    private SameDiff build(long c, long h, long w) {
+    private SameDiff build(long c, long h, long w, Clamp clamp) {
         SameDiff sd = SameDiff.create();
         SDVariable x = sd.placeHolder(X, DataType.FLOAT, -1, c, h, w);
         SDVariable target = sd.placeHolder(TARGET, DataType.FLOAT, -1, c, h, w);
         // SameDiff differentiates only graphs with a trainable variable: a scalar 0 added to x is one
         SDVariable zero = sd.var("zero", Nd4j.scalar(DataType.FLOAT, 0f));
         // 1. the image of x, as the seed compares it: clamp((x + 1) / 2, 0, 1)
-        SDVariable y = sd.math().clipByValue(x.add(zero).add(1.0).mul(0.5), 0.0, 1.0);
+        SDVariable raw = x.add(zero).add(1.0).mul(0.5);
+        SDVariable y = sd.math().clipByValue(raw, 0.0, 1.0);
+        if (clamp == Clamp.INWARD) {
+            // y + mask (raw - stop_gradient(raw)): the same value, and gradient 1/2 where the mask is 1
+            SDVariable above = raw.gt(1.0).castTo(DataType.FLOAT).mul(target.lt(1.0).castTo(DataType.FLOAT));
+            SDVariable below = raw.lt(0.0).castTo(DataType.FLOAT).mul(target.gt(0.0).castTo(DataType.FLOAT));
+            SDVariable frozen = new org.nd4j.linalg.api.ops.impl.controlflow.compat.StopGradient(sd, raw).outputVariable();
+            y = y.add(above.add(below).mul(raw.sub(frozen)));
+        }
         SDVariable diff = y.sub(target);
         long n = c * h * w;
         SDVariable perImage = switch (this) {

@@ -152,6 +152,53 @@ public final class DdimSampler {
     }
 
     /**
+     * DDIM-ODE inversion (the DDIM paper's Sections 4.3 and 5.4): the deterministic sampler run backwards,
+     * from an image x_0 to its latent x_T, over this sampler's timesteps in ascending order (eta is taken as 0
+     * and x0 is not clamped, whatever this sampler's settings). One step from s to the next larger visited t
+     * (s = -1 at the start, alpha_bar(-1) = 1), a_t = alpha_bar(t):
+     * <ol>
+     *   <li>eps = model(x_s, t): the noise is predicted at the point being left, for the timestep being
+     *       reached (the step's own x_t is not known yet: this is the Euler step of Eq. 14's ODE)</li>
+     *   <li>x0 = (x_s - sqrt(1 - a_s) eps) / sqrt(a_s): Eq. 12's predicted x0 (x_0 itself at the start)</li>
+     *   <li>x_t = sqrt(a_t) x0 + sqrt(1 - a_t) eps: Eq. 12 with sigma = 0</li>
+     * </ol>
+     * Sampling the result with the same sampler (eta 0) gives x_0 back up to the discretisation error,
+     * which shrinks as the number of steps grows.
+     *
+     * @return the run: {@code sample()} is x_T; with {@code keepTrajectory}, {@code xs()} from x_0 to x_T
+     */
+    public SampleResult encode(NoisePredictor model, INDArray x0, boolean keepTrajectory) {
+        checkInput(x0);
+        int n = ascending.length;
+        int[] from = new int[n];
+        int[] to = new int[n];
+        List<INDArray> xs = new ArrayList<>();
+        List<INDArray> x0s = new ArrayList<>();
+        INDArray x = x0.castTo(DataType.FLOAT).dup();
+        if (keepTrajectory) {
+            xs.add(x.dup());
+        }
+        for (int k = 0; k < n; k++) {
+            from[k] = k == 0 ? -1 : ascending[k - 1];
+            to[k] = ascending[k];
+            float as = schedule.alphaBar(from[k]);
+            float at = schedule.alphaBar(to[k]);
+            // 1. eps = model(x_s, t)
+            INDArray tBatch = Nd4j.valueArrayOf(new long[]{x.size(0)}, (float) to[k], DataType.FLOAT);
+            INDArray eps = model.predictNoise(x, tBatch);
+            // 2. predicted x0, Eq. 12
+            INDArray pred = x.sub(eps.mul((float) Math.sqrt(1.0f - as))).divi((float) Math.sqrt(as));
+            // 3. x_t = sqrt(a_t) x0 + sqrt(1 - a_t) eps
+            x = pred.mul((float) Math.sqrt(at)).addi(eps.muli((float) Math.sqrt(1.0f - at)));
+            if (keepTrajectory) {
+                xs.add(x.dup());
+                x0s.add(pred);
+            }
+        }
+        return new SampleResult(x, to, from, xs, x0s);
+    }
+
+    /**
      * Reverse-mode gradient through a run of this sampler: given the trajectory of a run (its {@code xs}) and
      * dL/dx_final, returns dL/dx_T. Only the input is differentiated: the network's weights are constants, and
      * so is the noise of an eta > 0 run (it is added, so the gradient does not depend on it).

@@ -19,7 +19,7 @@ import java.util.Map;
  * </ol>
  * The state (m, v, v_max, k) is exposed for checkpoints.
  */
-public final class AdamOptimizer {
+public final class AdamOptimizer implements ParameterOptimizer {
     private final double learningRate;
     private final double beta1;
     private final double beta2;
@@ -51,6 +51,7 @@ public final class AdamOptimizer {
     }
 
     /** Applies one step to every parameter that has a gradient; parameters are updated in place. */
+    @Override
     public void apply(Map<String, INDArray> params, Map<String, INDArray> grads) {
         step++;
         double bias1 = 1 - Math.pow(beta1, step);

@@ -32,7 +32,7 @@ class ReconstructionLossTest {
     void valueAndGradientMatchPyTorch(ReconstructionLoss loss) {
         Map<String, INDArray> ref = reference();
         String name = loss.name().toLowerCase(Locale.ROOT);
-        ReconstructionLoss.Evaluation e = loss.evaluate(ref.get("x"), ref.get("target"));
+        ReconstructionLoss.Evaluation e = loss.evaluate(ref.get("x"), ref.get("target"), ReconstructionLoss.Clamp.HARD);
         INDArray expected = ref.get(name);
         for (int i = 0; i < 2; i++) {
             double tol = 1e-5 * Math.max(1, Math.abs(expected.getDouble(i)));
@@ -42,6 +42,21 @@ class ReconstructionLossTest {
         double scale = g.amaxNumber().doubleValue();
         double diff = e.gradient().sub(g).amaxNumber().doubleValue();
         assertTrue(diff <= 1e-4 * scale, name + " gradient: max diff " + diff + " of max " + scale);
+    }
+
+    @Test
+    void inwardClampPassesTheGradientOnlyWhereItLeadsBackIntoRange() {
+        // x = 1.5 (image 1.25, clamped to 1) against targets 0.5 and 1.0; x = 0 (image 0.5) against 0.25
+        INDArray x = Nd4j.createFromArray(1.5f, 1.5f, 0f, 0f).reshape(1, 1, 2, 2);
+        INDArray target = Nd4j.createFromArray(0.5f, 1.0f, 0.25f, 0.25f).reshape(1, 1, 2, 2);
+        INDArray hard = ReconstructionLoss.L2.evaluate(x, target, ReconstructionLoss.Clamp.HARD).gradient();
+        ReconstructionLoss.Evaluation inward = ReconstructionLoss.L2.evaluate(x, target);
+        assertEquals(0.0, hard.getDouble(0), 0.0);                  // the seed's clamp: stuck
+        assertEquals(2 * (1.0 - 0.5) / 4 * 0.5, inward.gradient().getDouble(0), 1e-7);   // d/dx of mean (y - t)^2
+        assertEquals(0.0, inward.gradient().getDouble(1), 0.0);     // overshoot of a saturated target: free
+        assertEquals(hard.getDouble(2), inward.gradient().getDouble(2), 0.0);           // inside: the same
+        assertEquals(hard.getDouble(3), inward.gradient().getDouble(3), 0.0);
+        assertEquals(ReconstructionLoss.L2.value(x, target).getDouble(0), inward.perImage().getDouble(0), 1e-7);
     }
 
     @Test

@@ -1,0 +1,31 @@
+package org.ddim4j.invert;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.List;
+
+/**
+ * What an inversion found for a batch of images.
+ *
+ * @param latent         x_T [B, C, H, W]
+ * @param reconstruction the sampler's output from the latent (model range, raw) [B, C, H, W]
+ * @param psnr           PSNR in dB of each reconstruction's image against its target [B]
+ * @param ssim           SSIM of each [B]
+ * @param seconds        wall-clock time of the whole batch
+ * @param psnrHistory    per iteration, each image's PSNR (empty for methods that do not iterate)
+ * @param frames         reconstructions kept along the way, for a GIF (may be empty)
+ */
+public record InversionResult(INDArray latent, INDArray reconstruction, INDArray psnr, INDArray ssim, double seconds,
+                              List<double[]> psnrHistory, List<INDArray> frames) {
+    public InversionResult {
+        psnrHistory = List.copyOf(psnrHistory);
+        frames = List.copyOf(frames);
+    }
+
+    /** A result measured now: PSNR and SSIM of the reconstruction against the targets. */
+    static InversionResult measured(INDArray latent, INDArray reconstruction, INDArray targets, double seconds,
+                                    List<double[]> psnrHistory, List<INDArray> frames) {
+        return new InversionResult(latent, reconstruction, ReconstructionLoss.psnr(reconstruction, targets),
+                ReconstructionLoss.ssim(reconstruction, targets), seconds, psnrHistory, frames);
+    }
+}

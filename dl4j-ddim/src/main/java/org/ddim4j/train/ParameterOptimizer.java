@@ -1,0 +1,10 @@
+package org.ddim4j.train;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.Map;
+
+/** A first-order optimiser: one step updates each parameter that has a gradient, in place. */
+public interface ParameterOptimizer {
+    void apply(Map<String, INDArray> params, Map<String, INDArray> grads);
+}
