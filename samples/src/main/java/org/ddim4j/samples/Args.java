@@ -40,7 +40,7 @@ public final class Args {
                 inlineValue = name.substring(eq + 1);
                 name = name.substring(0, eq);
             }
-            if (a.values.containsKey(name)) {
+            if (a.values.containsKey(name) && !multi.contains(name)) {
                 throw new UsageException(command + ": --" + name + " given twice");
             }
             List<String> vals = new ArrayList<>();
@@ -69,9 +69,14 @@ public final class Args {
                 }
                 throw new UsageException(command + ": unknown flag --" + name + " (known: " + String.join(" ", known) + ")");
             }
-            a.values.put(name, vals);
+            a.values.computeIfAbsent(name, k -> new ArrayList<>()).addAll(vals);   // a multi flag may repeat
         }
         return a;
+    }
+
+    /** The command these flags belong to (for messages). */
+    public String command() {
+        return command;
     }
 
     public boolean has(String name) {

@@ -17,7 +17,8 @@ public final class Ddim {
     private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
 
     static {
-        for (Command c : List.of(new DemoCommand(), new TrainCommand(), new SampleCommand(), new ForwardCommand(), new ImportCommand(), new EnvCommand())) {
+        for (Command c : List.of(new DemoCommand(), new TrainCommand(), new SampleCommand(), new ForwardCommand(), new InvertCommand(), new TrainEncoderCommand(), new InterpolateCommand(), new InvertCompareCommand(),
+                new ImportCommand(), new EnvCommand())) {
             COMMANDS.put(c.name(), c);
         }
     }
@@ -35,7 +36,7 @@ public final class Ddim {
     public static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
             out.println("usage: ./ddim COMMAND [flags]   (./ddim COMMAND --help for its flags)\n\ncommands:");
-            COMMANDS.values().forEach(c -> out.printf("  %-12s %s%n", c.name(), c.summary()));
+            COMMANDS.values().forEach(c -> out.printf("  %-14s %s%n", c.name(), c.summary()));
             return args.length == 0 ? 2 : 0;
         }
         Command command = COMMANDS.get(args[0]);

@@ -1,0 +1,144 @@
+package org.ddim4j.samples;
+
+import com.google.gson.GsonBuilder;
+import org.ddim4j.data.Split;
+import org.ddim4j.data.emoji.EmojiDataset;
+import org.ddim4j.image.Images;
+import org.ddim4j.invert.InversionResult;
+import org.ddim4j.invert.InversionSettings;
+import org.ddim4j.invert.Inverter;
+import org.ddim4j.invert.LatentEncoder;
+import org.ddim4j.invert.ReconstructionLoss;
+import org.ddim4j.io.AtomicFiles;
+import org.ddim4j.model.DdimModel;
+import org.ddim4j.sampler.DdimSampler;
+import org.ddim4j.sampler.TimestepSpacing;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code ./ddim invert-compare}: every inversion method on the same held-out images, for several step counts,
+ * as a table (the README's inversion table comes from here).
+ */
+final class InvertCompareCommand implements Command {
+    @Override
+    public String name() {
+        return "invert-compare";
+    }
+
+    @Override
+    public String summary() {
+        return "compare the inversion methods on held-out images: PSNR, SSIM and time per image, as a table";
+    }
+
+    @Override
+    public String usage() {
+        return """
+                usage: ./ddim invert-compare --weights RUN --out DIR [--encoder ENC.ddim] [--steps 10,50]
+                                             [--iterations 10:100,50:20] [--image IMG ...] [--data-root DIR] [--config C.yml]
+                  --image       images to invert (default: 16 held-out emoji: the validation split's 8 images of
+                                "Smileys & Emotion" and its first 8 of "People & Body")
+                  --steps       sampling step counts to compare (default 10,50)
+                  --iterations  optimisation budget per step count, S:N pairs (default 10:100,50:20)
+                Rows: optimize as the seed (random start, hard clamp), optimize with the inward clamp, ode, encoder
+                (with --encoder), hybrid from the encoder or the ODE. Writes DIR/table.md, DIR/results.json and
+                DIR/S<steps>-<method>.png (targets on top, reconstructions below).""";
+    }
+
+    @Override
+    public void run(String[] argv, PrintStream out) throws Exception {
+        Args args = Args.parse("invert-compare", argv, Set.of(), Set.of("weights", "config", "out", "encoder", "steps",
+                "iterations", "data-root"), Set.of("image"));
+        Path outDir = args.path("out");
+        DdimModel model = Launch.model(args);
+        LatentEncoder encoder = args.has("encoder") ? LatentEncoder.load(args.path("encoder")) : null;
+        int size = model.network().architecture().size();
+        List<String> names = new ArrayList<>();
+        INDArray targets = args.has("image") ? ImageFiles.load(args.list("image").stream().map(Path::of).toList(), size)
+                : heldOutEmoji(args.has("data-root") ? args.path("data-root") : EmojiDataset.defaultRoot(), size, names);
+        if (args.has("image")) {
+            args.list("image").forEach(names::add);
+        }
+        List<Integer> stepCounts = new ArrayList<>();
+        for (String s : args.string("steps", "10,50").split(",")) {
+            stepCounts.add(Launch.parse("invert-compare", () -> Integer.parseInt(s.trim())));
+        }
+        Map<Integer, Integer> budget = new LinkedHashMap<>();
+        for (String pair : args.string("iterations", "10:100,50:20").split(",")) {
+            String[] kv = pair.split(":");
+            if (kv.length != 2) {
+                throw new UsageException("invert-compare: --iterations takes S:N pairs, got '" + pair + "'");
+            }
+            budget.put(Launch.parse("invert-compare", () -> Integer.parseInt(kv[0].trim())),
+                    Launch.parse("invert-compare", () -> Integer.parseInt(kv[1].trim())));
+        }
+        Files.createDirectories(outDir);
+        var d = model.config().diffusion();
+        StringBuilder table = new StringBuilder("| S | method | iterations | PSNR (dB) | SSIM | seconds / image |\n|---|---|---|---|---|---|\n");
+        List<Map<String, Object>> results = new ArrayList<>();
+        int n = (int) targets.size(0);
+        for (int steps : stepCounts) {
+            DdimSampler sampler = model.sampler(steps, TimestepSpacing.fromName(d.skipType()), 0.0);
+            int iterations = budget.getOrDefault(steps, 50);
+            InversionSettings inward = InversionSettings.defaults().withIterations(iterations);
+            List<Object[]> rows = new ArrayList<>();
+            rows.add(new Object[]{"optimize, seed (random start, hard clamp)", Inverter.Method.OPTIMIZE,
+                    inward.withClamp(ReconstructionLoss.Clamp.HARD), null});
+            rows.add(new Object[]{"optimize (random start, inward clamp)", Inverter.Method.OPTIMIZE, inward, null});
+            rows.add(new Object[]{"ode", Inverter.Method.ODE, inward, null});
+            if (encoder != null) {
+                rows.add(new Object[]{"encoder", Inverter.Method.ENCODER, inward, encoder});
+                rows.add(new Object[]{"hybrid (encoder start)", Inverter.Method.HYBRID, inward, encoder});
+            }
+            rows.add(new Object[]{"hybrid (ode start)", Inverter.Method.HYBRID, inward, null});
+            for (Object[] row : rows) {
+                String label = (String) row[0];
+                Inverter.Method method = (Inverter.Method) row[1];
+                InversionSettings settings = (InversionSettings) row[2];
+                Inverter inverter = new Inverter(model, sampler, (LatentEncoder) row[3]);
+                InversionResult r = inverter.invert(method, targets, settings, 0, null);
+                boolean iterates = method == Inverter.Method.OPTIMIZE || method == Inverter.Method.HYBRID;
+                String line = String.format(Locale.ROOT, "| %d | %s | %s | %.2f | %.3f | %.2f |", steps, label,
+                        iterates ? Integer.toString(settings.iterations()) : "-", r.psnr().meanNumber().doubleValue(),
+                        r.ssim().meanNumber().doubleValue(), r.seconds() / n);
+                out.println(line);
+                table.append(line).append('\n');
+                Map<String, Object> res = new LinkedHashMap<>();
+                res.put("steps", steps);
+                res.put("method", label);
+                res.put("iterations", iterates ? settings.iterations() : 0);
+                res.put("psnr", r.psnr().toDoubleVector());
+                res.put("ssim", r.ssim().toDoubleVector());
+                res.put("seconds_per_image", r.seconds() / n);
+                res.put("images", names);
+                results.add(res);
+                String file = String.format(Locale.ROOT, "S%d-%s.png", steps, label.replaceAll("[^a-z]+", "-").replaceAll("-+$", ""));
+                Images.writePng(Images.grid(Nd4j.concat(0, targets.mul(2).subi(1), r.reconstruction()), n), outDir.resolve(file));
+                AtomicFiles.writeString(outDir.resolve("table.md"), table.toString());
+                AtomicFiles.writeString(outDir.resolve("results.json"),
+                        new GsonBuilder().setPrettyPrinting().create().toJson(results));
+            }
+        }
+    }
+
+    /** The validation split's images of "Smileys & Emotion" (8) and the first 8 of "People & Body": [16, 3, s, s]. */
+    static INDArray heldOutEmoji(Path root, int size, List<String> names) throws Exception {
+        EmojiDataset ds = EmojiDataset.open(root, true);
+        List<EmojiDataset.Entry> valid = ds.entries(Split.VALID);
+        List<EmojiDataset.Entry> chosen = new ArrayList<>(valid.stream()
+                .filter(e -> e.categoryName().equals("Smileys & Emotion")).toList());
+        valid.stream().filter(e -> e.categoryName().equals("People & Body")).limit(16 - chosen.size()).forEach(chosen::add);
+        chosen.forEach(e -> names.add(e.file()));
+        return ds.tensors(chosen, size).addi(1).divi(2);
+    }
+}
