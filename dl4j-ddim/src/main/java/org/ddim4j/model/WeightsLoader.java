@@ -67,7 +67,12 @@ public final class WeightsLoader {
             return fromStateDict(weights, config, TorchCheckpoint.stateDict(weights, torchKey), "PyTorch checkpoint");
         }
         if (isSafetensors(weights)) {
-            return fromStateDict(weights, config, Safetensors.read(weights).tensors(), "safetensors file");
+            Safetensors.Contents contents = Safetensors.read(weights);
+            String embedded = contents.metadata().get("ddim4j_config");
+            if (config == null && embedded != null) {                 // written by ddim4j's export: carries its config
+                config = org.ddim4j.config.ConfigLoader.parse(embedded, weights + " (metadata ddim4j_config)");
+            }
+            return fromStateDict(weights, config, contents.tensors(), "safetensors file");
         }
         throw new TensorFormatException(weights + ": neither a ddim4j model file, a training checkpoint, a safetensors file nor a PyTorch checkpoint");
     }
@@ -82,8 +87,13 @@ public final class WeightsLoader {
 
     /** Writes the network's tensors as safetensors with PyTorch names and layouts, plus the config as metadata. */
     public static void exportSafetensors(DdimModel model, Path file) throws IOException {
+        exportSafetensors(model, file, false);
+    }
+
+    /** As {@link #exportSafetensors(DdimModel, Path)}; with {@code float16}, float tensors are stored as F16. */
+    public static void exportSafetensors(DdimModel model, Path file, boolean float16) throws IOException {
         Safetensors.write(file, model.network().parameters().toStateDict(),
-                Map.of("format", "pt", "ddim4j_config", org.ddim4j.config.ConfigLoader.toYaml(model.config())));
+                Map.of("format", "pt", "ddim4j_config", org.ddim4j.config.ConfigLoader.toYaml(model.config())), float16);
     }
 
     private static boolean isSafetensors(Path file) {

@@ -62,8 +62,11 @@ final class DemoCommand implements Command {
     @Override
     public String usage() {
         return """
-                usage: ./ddim demo [--out DIR] [--quick] [--minutes M] [--data-root DIR] [--category NAME|all]
+                usage: ./ddim demo [--out DIR] [--quick] [--minutes M] [--data-root DIR] [--category NAME|all] [--pretrained]
                   --out        output folder (default out/demo): samples.png, trajectory.gif, loss.png, index.html, run/
+                  --pretrained no training: sample from the emoji weights shipped with ddim4j (offline, seconds);
+                               with the emoji set already fetched, nearest.png pairs each sample with its nearest
+                               training image
                   --quick      at most 2 minutes in all (default: at most 15)
                   --minutes    total time budget in minutes, overriding the default
                   --data-root  where the emoji set is kept (default ~/.ddim4j/datasets/emoji-datasource-google-16.0.0)
@@ -74,8 +77,12 @@ final class DemoCommand implements Command {
     @Override
     public void run(String[] argv, PrintStream out) throws Exception {
         long start = System.nanoTime();
-        Args args = Args.parse("demo", argv, Set.of("quick"), Set.of("out", "minutes", "data-root", "category"), Set.of());
+        Args args = Args.parse("demo", argv, Set.of("quick", "pretrained"), Set.of("out", "minutes", "data-root", "category"), Set.of());
         Path outDir = args.path("out", Path.of("out", "demo"));
+        if (args.has("pretrained")) {
+            PretrainedDemo.run(outDir, args.has("data-root") ? args.path("data-root") : EmojiDataset.defaultRoot(), out);
+            return;
+        }
         double minutes = args.number("minutes", args.has("quick") ? 2 : 15);
         if (!(minutes > 0)) {
             throw new UsageException("demo: --minutes must be positive, got " + minutes);
