@@ -14,7 +14,7 @@ import java.util.function.Predicate;
 /** Training data by the seed configs' {@code data.dataset} names. */
 public final class Datasets {
     /** Datasets this version reads. */
-    public static final List<String> NAMES = List.of("emoji", "cifar10");
+    public static final List<String> NAMES = ImageDatasets.NAMES;
 
     private Datasets() {
     }
@@ -28,8 +28,18 @@ public final class Datasets {
         return switch (data.dataset()) {
             case "emoji" -> emoji(data, root, seed, e -> true);
             case "cifar10" -> cifar10(data, root, seed);
-            default -> throw new IllegalArgumentException("unknown dataset '" + data.dataset() + "' (data.dataset); "
-                    + "available: " + NAMES);
+            default -> {
+                if (!NAMES.contains(data.dataset())) {
+                    throw new IllegalArgumentException("unknown dataset '" + data.dataset() + "' (data.dataset); "
+                            + "available: " + NAMES);
+                }
+                if (data.channels() != 3 || data.height() != data.width()) {
+                    throw new IllegalArgumentException(data.dataset() + " gives RGB images cropped square; data.shape is "
+                            + data.shape());
+                }
+                yield ImageDatasets.batches(ImageDatasets.open(data.dataset(), root != null ? root : expandHome(data.root()),
+                        Split.TRAIN), data.height(), seed);
+            }
         };
     }
 

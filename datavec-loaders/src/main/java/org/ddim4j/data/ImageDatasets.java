@@ -1,0 +1,128 @@
+package org.ddim4j.data;
+
+import org.ddim4j.data.anime.AnimeDataset;
+import org.ddim4j.data.celeba.CelebaDataset;
+import org.ddim4j.data.cifar.Cifar10Dataset;
+import org.ddim4j.data.emoji.EmojiDataset;
+import org.ddim4j.data.ffhq.FfhqDataset;
+import org.ddim4j.data.flowers.Flowers102Dataset;
+import org.ddim4j.data.imagenet.Imagenet64Dataset;
+import org.ddim4j.data.lsun.ChurchDataset;
+import org.ddim4j.data.miniplaces.MiniplacesDataset;
+import org.ddim4j.image.Images;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Every dataset by its {@code data.dataset} name, as an {@link ImageSplit} of its files under a root folder. */
+public final class ImageDatasets {
+    /** The names, as the seed's configs spell them. */
+    public static final List<String> NAMES = List.of("celeba", "ffhq", "church", "flowers102", "imagenet64", "miniplaces",
+            "anime", "cifar10", "emoji");
+
+    private ImageDatasets() {
+    }
+
+    /** One split of a dataset; {@code root} may be null for emoji (its own cache folder). */
+    public static ImageSplit open(String name, Path root, Split split) {
+        if (root == null && !name.equals("emoji")) {
+            throw new IllegalArgumentException(name + ": give the folder holding the dataset's files (--root / --data-root)");
+        }
+        return switch (name) {
+            case "celeba" -> CelebaDataset.open(root, split);
+            case "ffhq" -> FfhqDataset.open(root, split);
+            case "church" -> ChurchDataset.open(root, split);
+            case "flowers102" -> Flowers102Dataset.open(root, split);
+            case "imagenet64" -> Imagenet64Dataset.open(root, split);
+            case "miniplaces" -> MiniplacesDataset.open(root, split);
+            case "anime" -> AnimeDataset.open(root, split);
+            case "cifar10" -> cifar10(root, split);
+            case "emoji" -> emoji(root == null ? EmojiDataset.defaultRoot() : root, split);
+            default -> throw new IllegalArgumentException("unknown dataset '" + name + "'; datasets are " + NAMES);
+        };
+    }
+
+    private static ImageSplit cifar10(Path root, Split split) {
+        if (split == Split.VALID) {
+            throw new IllegalArgumentException("cifar10: the release has train and test splits, no validation split");
+        }
+        Cifar10Dataset.Part part = Cifar10Dataset.open(root).split(split);
+        return new ImageSplit() {
+            public String dataset() {
+                return "cifar10";
+            }
+
+            public Split split() {
+                return split;
+            }
+
+            public int size() {
+                return part.size();
+            }
+
+            public BufferedImage image(int index) throws IOException {
+                return Images.toImage(part.image(index));
+            }
+
+            public String source(int index) {
+                return root + " cifar-10 record " + index;
+            }
+
+            public int numClasses() {
+                return Cifar10Dataset.CLASSES.size();
+            }
+
+            public int label(int index) {
+                try {
+                    return part.label(index);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        };
+    }
+
+    private static ImageSplit emoji(Path root, Split split) {
+        EmojiDataset ds = EmojiDataset.open(root, true);
+        List<EmojiDataset.Entry> entries = ds.entries(split);
+        return new ImageSplit() {
+            public String dataset() {
+                return "emoji";
+            }
+
+            public Split split() {
+                return split;
+            }
+
+            public int size() {
+                return entries.size();
+            }
+
+            public BufferedImage image(int index) throws IOException {
+                return ds.read(entries.get(index));
+            }
+
+            public String source(int index) {
+                return ds.root().resolve(EmojiDataset.IMAGE_DIR).resolve(entries.get(index).file()).toString();
+            }
+
+            public int numClasses() {
+                return ds.categories().size();
+            }
+
+            public int label(int index) {
+                return entries.get(index).category();
+            }
+        };
+    }
+
+    /** A split as the trainer's batches: images transformed as the seed does, read on demand. */
+    public static org.ddim4j.train.ShuffledBatches batches(ImageSplit split, int size, long seed) {
+        return new org.ddim4j.train.ShuffledBatches(split.size(), i -> {
+            BufferedImage rgb = ImageTransforms.compositeOnto(split.image(i), java.awt.Color.WHITE);
+            return Images.fromImage(ImageTransforms.resizeShortSideAndCenterCrop(rgb, size));
+        }, seed);
+    }
+}
