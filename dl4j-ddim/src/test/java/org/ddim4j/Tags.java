@@ -6,6 +6,8 @@ package org.ddim4j;
  */
 public final class Tags {
     public static final String SLOW = "slow";
+    /** Benchmarks that print figures ({@code mvn -Pbench verify}); excluded by default. */
+    public static final String BENCHMARK = "benchmark";
 
     private Tags() {
     }
