@@ -25,11 +25,27 @@ public final class ImageDatasets {
     private ImageDatasets() {
     }
 
-    /** One split of a dataset; {@code root} may be null for emoji (its own cache folder). */
+    /**
+     * One split of a dataset; {@code root} may be null for emoji (its own cache folder). When the files are not
+     * directly in {@code root} but in {@code root/NAME} (a shared root such as the seed's {@code ~/.torch/datasets}),
+     * that folder is used.
+     */
     public static ImageSplit open(String name, Path root, Split split) {
         if (root == null && !name.equals("emoji")) {
             throw new IllegalArgumentException(name + ": give the folder holding the dataset's files (--root / --data-root)");
         }
+        try {
+            return openAt(name, root, split);
+        } catch (DatasetNotFoundException e) {
+            Path sub = root == null ? null : root.resolve(name);
+            if (sub != null && java.nio.file.Files.isDirectory(sub)) {
+                return openAt(name, sub, split);
+            }
+            throw e;
+        }
+    }
+
+    private static ImageSplit openAt(String name, Path root, Split split) {
         return switch (name) {
             case "celeba" -> CelebaDataset.open(root, split);
             case "ffhq" -> FfhqDataset.open(root, split);

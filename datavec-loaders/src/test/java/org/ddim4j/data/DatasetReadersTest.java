@@ -409,7 +409,8 @@ class DatasetReadersTest {
     }
 
     @Test
-    void theTrainerGetsBatchesByTheConfigsDatasetName(@TempDir Path root) throws IOException {
+    void theTrainerGetsBatchesByTheConfigsDatasetName(@TempDir Path dir) throws IOException {
+        Path root = dir.resolve("anime");
         for (int i = 0; i < 6; i++) {
             int[] c = colour(i);
             png(root.resolve("images").resolve("a" + i + ".png"), solid(40, 30, c[0], c[1], c[2]));
@@ -417,6 +418,8 @@ class DatasetReadersTest {
         var config = org.ddim4j.config.ConfigLoader.preset("anime");
         var data = config.data().withShape(List.of(3, 16, 16));
         var batches = Datasets.trainingBatches(data, root, 0);
+        // a shared root holding the dataset in a folder of its name (the seed's ~/.torch/datasets) works too
+        assertEquals(batches.size(), Datasets.trainingBatches(data, root.getParent(), 0).size());
         assertEquals(AnimeDataset.open(root, Split.TRAIN).size(), batches.size());
         INDArray b = batches.batch(0, 2);
         assertArrayEquals(new long[]{2, 3, 16, 16}, b.shape());

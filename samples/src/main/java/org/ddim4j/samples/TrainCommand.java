@@ -32,7 +32,8 @@ final class TrainCommand implements Command {
                                     [--minutes M] [--resume]
                   --config     the seed's YAML layout, or a preset name (emoji_demo, celeba, ...)
                   --out        the run folder: checkpoint.ckpt, model.ddim, loss.csv, loss.png, samples/
-                  --dataset    overrides data.dataset (available: emoji, cifar10)
+                  --dataset    overrides data.dataset: celeba, ffhq, church, flowers102, imagenet64, miniplaces, anime,
+                               cifar10, emoji (see ./ddim dataset --help)
                   --data-root  folder holding the dataset's files (default: the dataset's own cache folder)
                   --iterations overrides training.num_i
                   --minutes    stop after this much training time (a checkpoint is written)
