@@ -188,4 +188,22 @@ class LauncherTest {
         assertEquals(Runtime.getRuntime().availableProcessors(), json.get("omp_threads").getAsInt(), r.out());
         assertTrue(json.get("jvm_heap_max_mb").getAsLong() > 0 && json.has("physical_used_mb"), r.out());
     }
+
+    @Test
+    void demoPretrainedSamplesTheShippedWeightsWithoutTraining(@TempDir Path dir) throws IOException {
+        org.deeplearning4j.common.resources.DL4JResources.setBaseDirectory(dir.resolve("dl4j").toFile());
+        try {
+            Path out = dir.resolve("demo");
+            Result r = run("demo", "--pretrained", "--out", out.toString(), "--data-root", dir.resolve("no-emoji").toString());
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.out().contains("48 samples"), r.out());
+            BufferedImage grid = ImageIO.read(out.resolve("samples.png").toFile());
+            assertTrue(grid.getWidth() > 8 * 32, "grid width " + grid.getWidth());
+            assertTrue(java.nio.file.Files.exists(out.resolve("trajectory.gif")));
+            assertTrue(java.nio.file.Files.exists(out.resolve("index.html")));
+            assertTrue(!java.nio.file.Files.exists(out.resolve("nearest.png")));     // no emoji set here: no comparison
+        } finally {
+            org.deeplearning4j.common.resources.DL4JResources.resetBaseDirectoryLocation();
+        }
+    }
 }
