@@ -10,7 +10,7 @@ import java.util.List;
  * @param latent         x_T [B, C, H, W]
  * @param reconstruction the sampler's output from the latent (model range, raw) [B, C, H, W]
  * @param psnr           PSNR in dB of each reconstruction's image against its target [B]
- * @param ssim           SSIM of each [B]
+ * @param ssim           SSIM of each [B] (NaN for images smaller than its 11x11 window)
  * @param seconds        wall-clock time of the whole batch
  * @param psnrHistory    per iteration, each image's PSNR (empty for methods that do not iterate)
  * @param frames         reconstructions kept along the way, for a GIF (may be empty)
@@ -25,7 +25,11 @@ public record InversionResult(INDArray latent, INDArray reconstruction, INDArray
     /** A result measured now: PSNR and SSIM of the reconstruction against the targets. */
     static InversionResult measured(INDArray latent, INDArray reconstruction, INDArray targets, double seconds,
                                     List<double[]> psnrHistory, List<INDArray> frames) {
-        return new InversionResult(latent, reconstruction, ReconstructionLoss.psnr(reconstruction, targets),
-                ReconstructionLoss.ssim(reconstruction, targets), seconds, psnrHistory, frames);
+        boolean ssimFits = targets.size(2) >= ReconstructionLoss.SSIM_WINDOW && targets.size(3) >= ReconstructionLoss.SSIM_WINDOW;
+        INDArray ssim = ssimFits ? ReconstructionLoss.ssim(reconstruction, targets)
+                : org.nd4j.linalg.factory.Nd4j.valueArrayOf(new long[]{targets.size(0)}, Double.NaN,
+                org.nd4j.linalg.api.buffer.DataType.FLOAT);            // images smaller than SSIM's window
+        return new InversionResult(latent, reconstruction, ReconstructionLoss.psnr(reconstruction, targets), ssim, seconds,
+                psnrHistory, frames);
     }
 }

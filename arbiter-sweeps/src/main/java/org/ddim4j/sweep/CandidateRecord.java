@@ -1,0 +1,59 @@
+package org.ddim4j.sweep;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import org.ddim4j.io.AtomicFiles;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One candidate's outcome, saved as {@code result.json} in its folder (written last, atomically: a folder
+ * without it is an unfinished candidate, which a resumed sweep runs again).
+ *
+ * @param overrides the swept keys' values, as given
+ * @param key       the overrides in canonical text form (resuming matches candidates by it)
+ * @param status    "complete" or "failed"
+ * @param scores    null when failed
+ * @param error     why it failed (null when complete)
+ */
+public record CandidateRecord(int index, Map<String, Object> overrides, String key, String status, CandidateScores scores,
+                              String error, double seconds) {
+    public static final String FILE = "result.json";
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
+
+    public boolean complete() {
+        return "complete".equals(status);
+    }
+
+    /** The canonical text of a candidate's overrides. */
+    public static String keyOf(Map<String, Object> overrides) {
+        StringBuilder sb = new StringBuilder();
+        new java.util.TreeMap<>(overrides).forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append('=')
+                .append(v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) && !(v instanceof Double d
+                        && (d.isNaN() || d.isInfinite())) ? String.valueOf(n.longValue()) : String.valueOf(v)));
+        return sb.toString();
+    }
+
+    public void write(Path folder) throws IOException {
+        AtomicFiles.writeString(folder.resolve(FILE), GSON.toJson(this));
+    }
+
+    /** The record in a candidate folder, or null if there is none (or it cannot be read). */
+    public static CandidateRecord read(Path folder) {
+        Path f = folder.resolve(FILE);
+        if (!Files.isRegularFile(f)) {
+            return null;
+        }
+        try {
+            CandidateRecord r = GSON.fromJson(Files.readString(f), CandidateRecord.class);
+            return r == null || r.key() == null ? null : new CandidateRecord(r.index(), new LinkedHashMap<>(r.overrides()),
+                    r.key(), r.status(), r.scores(), r.error(), r.seconds());
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+}

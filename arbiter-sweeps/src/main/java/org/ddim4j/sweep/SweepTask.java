@@ -1,0 +1,134 @@
+package org.ddim4j.sweep;
+
+import org.ddim4j.config.DdimConfig;
+import org.ddim4j.data.Datasets;
+import org.ddim4j.model.DdimModel;
+import org.ddim4j.train.BatchSource;
+import org.ddim4j.train.Trainer;
+import org.ddim4j.train.TrainingListener;
+import org.deeplearning4j.arbiter.optimize.api.Candidate;
+import org.deeplearning4j.arbiter.optimize.api.OptimizationResult;
+import org.deeplearning4j.arbiter.optimize.api.TaskCreator;
+import org.deeplearning4j.arbiter.optimize.api.data.DataProvider;
+import org.deeplearning4j.arbiter.optimize.api.data.DataSource;
+import org.deeplearning4j.arbiter.optimize.api.score.ScoreFunction;
+import org.deeplearning4j.arbiter.optimize.runner.CandidateInfo;
+import org.deeplearning4j.arbiter.optimize.runner.CandidateStatus;
+import org.deeplearning4j.arbiter.optimize.runner.IOptimizationRunner;
+import org.deeplearning4j.arbiter.optimize.runner.listener.StatusListener;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+
+/**
+ * Arbiter's task for one candidate: apply its overrides to the base config, train it with the project's
+ * trainer within the budget, score it ({@link CandidateEvaluator}) and save everything in
+ * {@code OUT/candidate-NNN/} (run folder, {@code result.json}). A candidate that throws, or whose loss turns
+ * NaN, is recorded as failed with its error, and the sweep goes on. With resume, a candidate whose folder
+ * already holds a finished result for the same overrides is not trained again.
+ */
+final class SweepTask implements TaskCreator {
+    private static final Logger LOG = LoggerFactory.getLogger(SweepTask.class);
+    private final SweepSpec spec;
+    private final Path out;
+    private final boolean resume;
+    private final INDArray heldOut;
+    private final Consumer<CandidateRecord> onFinished;
+
+    SweepTask(SweepSpec spec, Path out, boolean resume, INDArray heldOut, Consumer<CandidateRecord> onFinished) {
+        this.spec = spec;
+        this.out = out;
+        this.resume = resume;
+        this.heldOut = heldOut;
+        this.onFinished = onFinished;
+    }
+
+    static Path folder(Path out, int index) {
+        return out.resolve(String.format("candidate-%03d", index));
+    }
+
+    @Override
+    public Callable<OptimizationResult> create(Candidate candidate, DataProvider dataProvider, ScoreFunction scoreFunction,
+                                               List<StatusListener> statusListeners, IOptimizationRunner runner) {
+        return () -> run(candidate);
+    }
+
+    @Override
+    public Callable<OptimizationResult> create(Candidate candidate, Class<? extends DataSource> dataSource,
+                                               Properties dataSourceProperties, ScoreFunction scoreFunction,
+                                               List<StatusListener> statusListeners, IOptimizationRunner runner) {
+        return () -> run(candidate);
+    }
+
+    @SuppressWarnings("unchecked")
+    private OptimizationResult run(Candidate candidate) {
+        int index = candidate.getIndex();
+        Map<String, Object> overrides = (Map<String, Object>) candidate.getValue();
+        String key = CandidateRecord.keyOf(overrides);
+        Path folder = folder(out, index);
+        long created = System.currentTimeMillis();
+        CandidateRecord record = resume ? CandidateRecord.read(folder) : null;
+        if (record != null && record.key().equals(key)) {
+            LOG.info("candidate {} ({}) already finished: {}", index, key, record.status());
+        } else {
+            record = train(index, overrides, key, folder);
+        }
+        onFinished.accept(record);
+        Double score = record.complete() ? record.scores().get(spec.score()) : null;
+        CandidateInfo info = new CandidateInfo(index, record.complete() ? CandidateStatus.Complete : CandidateStatus.Failed,
+                score, created, created, System.currentTimeMillis(), candidate.getFlatParameters(), record.error());
+        return new OptimizationResult(candidate, score, index, record, info, null);
+    }
+
+    private CandidateRecord train(int index, Map<String, Object> overrides, String key, Path folder) {
+        long t0 = System.nanoTime();
+        try {
+            DdimConfig config = ConfigOverrides.apply(spec.base(), overrides);
+            var t = config.training();
+            int iterations = spec.budgetIterations() > 0 ? spec.budgetIterations() : Integer.MAX_VALUE / 2;
+            config = config.withTraining(t.withIterations(iterations, Math.max(1, Math.min(t.logFrequency(), iterations)),
+                    Math.max(1, Math.min(t.saveFrequency(), iterations))).withSeed(spec.seed()));
+            BatchSource data = Datasets.trainingBatches(config.data(), spec.dataRoot(), spec.seed());
+            LOG.info("candidate {}: {} ({} training images)", index, key, data.size());
+            Trainer trainer = Trainer.start(config, data, folder.resolve("run"), new TrainingListener() {
+            });
+            Duration limit = spec.budgetMinutes() > 0 ? Duration.ofMillis((long) (spec.budgetMinutes() * 60_000)) : null;
+            double loss = trainer.train(limit);
+            double trainingSeconds = (System.nanoTime() - t0) / 1e9;
+            DdimModel model = trainer.model();
+            double[] s = CandidateEvaluator.evaluate(model, heldOut, spec.inversionIterations(), spec.seed());
+            for (double v : s) {
+                if (!Double.isFinite(v)) {
+                    throw new IllegalStateException("a score is not finite: " + java.util.Arrays.toString(s));
+                }
+            }
+            CandidateScores scores = new CandidateScores(s[0], s[1], s[2], trainer.iteration(), loss, trainingSeconds);
+            CandidateRecord r = new CandidateRecord(index, overrides, key, "complete", scores, null, (System.nanoTime() - t0) / 1e9);
+            r.write(folder);
+            return r;
+        } catch (Exception | OutOfMemoryError e) {
+            LOG.warn("candidate {} ({}) failed: {}", index, key, e.toString());
+            StringWriter trace = new StringWriter();
+            e.printStackTrace(new PrintWriter(trace));
+            CandidateRecord r = new CandidateRecord(index, overrides, key, "failed", null, e + "\n" + trace,
+                    (System.nanoTime() - t0) / 1e9);
+            try {
+                java.nio.file.Files.createDirectories(folder);
+                r.write(folder);
+            } catch (java.io.IOException io) {
+                LOG.warn("cannot record candidate {}: {}", index, io.toString());
+            }
+            return r;
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package org.ddim4j.sweep;
+
+import org.ddim4j.config.ConfigException;
+import org.ddim4j.data.DatasetFixtures;
+import org.ddim4j.data.anime.AnimeDataset;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Sweeps of a tiny U-Net on a tiny image folder (the anime reader's layout), a few iterations per candidate. */
+class SweepTest {
+    @TempDir
+    static Path shared;
+    static Path data;
+
+    @BeforeAll
+    static void tinyDataset() throws IOException {
+        data = shared.resolve("anime");
+        int valid = 0;
+        for (int i = 0; valid < 2 || i < 24; i++) {
+            int[] c = DatasetFixtures.colour(i);
+            DatasetFixtures.png(data.resolve("images").resolve("img" + i + ".png"), DatasetFixtures.solid(20, 20, c[0], c[1], c[2]));
+            valid += AnimeDataset.isValidation("img" + i + ".png") ? 1 : 0;
+        }
+        Files.writeString(shared.resolve("tiny.yml"), """
+                data: {dataset: anime, root: "%s", shape: [3, 8, 8], flip_horizontal: 0.5}
+                network: {hidden_channels: 8, num_blocks: 1, channel_mults: [1, 2], attention_sizes: [4], embed_channels: 16,
+                          dropout: 0.0, num_groups: 4, ema: 0.9}
+                diffusion: {num_t: 100, num_t_steps: 4, skip_type: uniform}
+                training: {batch_size: 4, log_batch_size: 4, criterion: l1, num_i: 3, log_frequency: 100, save_frequency: 100}
+                optimizer: {learning_rate: 0.001, gradient_clip: 1.0}
+                """.formatted(data));
+    }
+
+    private static SweepSpec spec(String body) {
+        return SweepSpec.parse("base: tiny.yml\ndata_root: " + data + "\nbudget: {iterations: 3}\n"
+                + "evaluation: {images: 2, inversion_iterations: 1}\n" + body, shared.resolve("sweep.yml"));
+    }
+
+    @Test
+    void gridOfLossNormalisationAndStepsScoresEveryCandidate(@TempDir Path out) throws IOException {
+        SweepSpec s = spec("""
+                sweep: {training.criterion: [l1, l2], network.num_groups: [-1, 4], diffusion.num_t_steps: [2, 4]}
+                search: grid
+                """);
+        assertEquals(8, s.candidateCount());
+        List<CandidateRecord> records = Sweep.run(s, out, 1, false);
+        assertEquals(8, records.size());
+        assertTrue(records.stream().allMatch(CandidateRecord::complete), records.toString());
+        Set<String> keys = records.stream().map(CandidateRecord::key).collect(Collectors.toSet());
+        assertEquals(8, keys.size());                                    // every grid point once
+        for (int i = 1; i < records.size(); i++) {                       // ranked by validation loss, lowest first
+            assertTrue(records.get(i - 1).scores().validationLoss() <= records.get(i).scores().validationLoss());
+        }
+        assertEquals(9, Files.readAllLines(out.resolve("results.csv")).size());
+        for (String f : List.of("results.json", "report.html", "loss-curves.png", "score-by-training.criterion.png",
+                "score-by-network.num_groups.png", "score-by-diffusion.num_t_steps.png")) {
+            assertTrue(Files.size(out.resolve(f)) > 0, f);
+        }
+        assertTrue(Files.exists(SweepTask.folder(out, 0).resolve("run").resolve("model.ddim")));
+        assertEquals(3, records.get(0).scores().iterations());
+    }
+
+    @Test
+    void aFailingCandidateIsRecordedAndTheSweepEnds(@TempDir Path out) throws IOException {
+        SweepSpec s = spec("""
+                sweep: {network.num_groups: [4, 3]}
+                """);
+        List<CandidateRecord> records = Sweep.run(s, out, 1, false);
+        assertEquals(2, records.size());
+        CandidateRecord failed = records.get(1);
+        assertEquals("failed", failed.status());
+        assertTrue(failed.error().contains("num_groups"), failed.error());
+        assertTrue(records.get(0).complete());
+        assertTrue(Files.readString(out.resolve("report.html")).contains("failed"));
+    }
+
+    @Test
+    void resumeSkipsFinishedCandidates(@TempDir Path out) throws IOException {
+        SweepSpec s = spec("sweep: {training.criterion: [l1, l2]}\n");
+        Sweep.run(s, out, 1, false);
+        Path done = SweepTask.folder(out, 0).resolve("run").resolve("loss.csv");
+        FileTime before = Files.getLastModifiedTime(done);
+        Files.delete(SweepTask.folder(out, 1).resolve(CandidateRecord.FILE));   // candidate 1 "was interrupted"
+        var e = assertThrows(IllegalArgumentException.class, () -> Sweep.run(s, out, 1, false));
+        assertTrue(e.getMessage().contains("--resume"), e.getMessage());
+        List<CandidateRecord> records = Sweep.run(s, out, 1, true);
+        assertEquals(2, records.size());
+        assertEquals(before, Files.getLastModifiedTime(done));           // not trained again
+        assertTrue(Files.exists(SweepTask.folder(out, 1).resolve(CandidateRecord.FILE)));
+    }
+
+    @Test
+    void randomSearchOverACompositeSpaceGivesValidCandidatesInParallel(@TempDir Path out) throws IOException {
+        SweepSpec s = spec("""
+                sweep: {optimizer.learning_rate: {min: 0.0001, max: 0.01}, network.num_groups: [-1, 2, 4]}
+                search: random
+                candidates: 3
+                score: inversion_psnr
+                """);
+        List<CandidateRecord> records = Sweep.run(s, out, 2, false);
+        assertEquals(3, records.size());
+        for (CandidateRecord r : records) {
+            assertTrue(r.complete(), r.toString());
+            double lr = ((Number) r.overrides().get("optimizer.learning_rate")).doubleValue();
+            assertTrue(lr >= 0.0001 && lr <= 0.01, "lr " + lr);
+            assertTrue(List.of(-1, 2, 4).contains(((Number) r.overrides().get("network.num_groups")).intValue()));
+        }
+        for (int i = 1; i < records.size(); i++) {                       // PSNR: highest first
+            assertTrue(records.get(i - 1).scores().inversionPsnr() >= records.get(i).scores().inversionPsnr());
+        }
+    }
+
+    @Test
+    void badSpecsAreNamed() {
+        var e = assertThrows(ConfigException.class, () -> spec("sweep: {network.nope: [1]}\n"));
+        assertTrue(e.getMessage().contains("nope"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> spec("sweep: {optimizer.learning_rate: {min: 1, max: 2}}\nsearch: grid\n"));
+        assertTrue(e.getMessage().contains("random"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> spec("sweep: {training.criterion: [l1]}\nsearch: bayes\n"));
+        assertTrue(e.getMessage().contains("grid, random, genetic"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> spec("sweep: {training.criterion: [l1]}\nextra: 1\n"));
+        assertTrue(e.getMessage().contains("unknown key 'extra'"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> spec("sweep: {training.criterion: [l3]}\n"));
+        assertTrue(e.getMessage().contains("criterion"), e.getMessage());
+    }
+}
