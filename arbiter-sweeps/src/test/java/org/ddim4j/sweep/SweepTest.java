@@ -124,6 +124,18 @@ class SweepTest {
     }
 
     @Test
+    void geneticSearchRunsItsCandidates(@TempDir Path out) throws IOException {
+        SweepSpec s = spec("""
+                sweep: {optimizer.learning_rate: {min: 0.0001, max: 0.01}, training.criterion: [l1, l2]}
+                search: genetic
+                candidates: 3
+                """);
+        List<CandidateRecord> records = Sweep.run(s, out, 1, false);
+        assertEquals(3, records.size());
+        assertTrue(records.stream().allMatch(CandidateRecord::complete), records.toString());
+    }
+
+    @Test
     void badSpecsAreNamed() {
         var e = assertThrows(ConfigException.class, () -> spec("sweep: {network.nope: [1]}\n"));
         assertTrue(e.getMessage().contains("nope"), e.getMessage());
