@@ -1,11 +1,9 @@
 package org.ddim4j.data.anime;
 
 import org.ddim4j.data.DatasetFiles;
-import org.ddim4j.data.ImageDecoding;
-import org.ddim4j.data.ImageSplit;
+import org.ddim4j.data.FileImageSplit;
 import org.ddim4j.data.Split;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -21,17 +19,11 @@ import java.util.zip.CRC32;
  * the validation split when the CRC-32 of its file name, modulo 1000, is below 56 (about 5.6 %), else in
  * training. There is no test split and there are no labels.
  */
-public final class AnimeDataset implements ImageSplit {
+public final class AnimeDataset extends FileImageSplit {
     public static final String URL = "https://www.kaggle.com/datasets/splcher/animefacedataset";
     static final int VALID_PER_MILLE = 56;
-    private final Split split;
-    private final Path images;
-    private final List<String> files;
-
-    private AnimeDataset(Split split, Path images, List<String> files) {
-        this.split = split;
-        this.images = images;
-        this.files = files;
+    private AnimeDataset(Split split, List<Path> files) {
+        super("anime", split, files);
     }
 
     /** Whether a file of this name is in the validation split. */
@@ -44,40 +36,20 @@ public final class AnimeDataset implements ImageSplit {
     public static AnimeDataset open(Path root, Split split) {
         Path images = DatasetFiles.require(root.resolve("images"), "anime", URL);
         if (split == Split.TEST) {
-            return new AnimeDataset(split, images, List.of());
+            return new AnimeDataset(split, List.of());
         }
         try (Stream<Path> s = Files.list(images)) {
             List<String> files = s.map(p -> p.getFileName().toString())
                     .filter(n -> n.toLowerCase().matches(".*\\.(jpe?g|png)$"))
                     .filter(n -> isValidation(n) == (split == Split.VALID)).sorted().toList();
-            return new AnimeDataset(split, images, files);
+            return new AnimeDataset(split, files.stream().map(images::resolve).toList());
         } catch (IOException e) {
             throw new UncheckedIOException("anime: cannot list " + images + ": " + e.getMessage(), e);
         }
     }
 
-    @Override
-    public String dataset() {
-        return "anime";
-    }
 
-    @Override
-    public Split split() {
-        return split;
-    }
 
-    @Override
-    public int size() {
-        return files.size();
-    }
 
-    @Override
-    public BufferedImage image(int index) throws IOException {
-        return ImageDecoding.decode(images.resolve(files.get(index)));
-    }
 
-    @Override
-    public String source(int index) {
-        return images.resolve(files.get(index)).toString();
-    }
 }

@@ -1,11 +1,9 @@
 package org.ddim4j.data.celeba;
 
 import org.ddim4j.data.DatasetFiles;
-import org.ddim4j.data.ImageDecoding;
-import org.ddim4j.data.ImageSplit;
+import org.ddim4j.data.FileImageSplit;
 import org.ddim4j.data.Split;
 
-import java.awt.image.BufferedImage;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,18 +21,13 @@ import java.util.Map;
  * (the image count, the 40 attribute names, then one line per image of -1/1 values separated by one or two
  * spaces). Also torchvision's layout, the same files under {@code celeba/}. Attributes become 0/1.
  */
-public final class CelebaDataset implements ImageSplit {
+public final class CelebaDataset extends FileImageSplit {
     public static final String URL = "https://mmlab.ie.cuhk.edu.hk/projects/CelebA.html";
-    private final Split split;
-    private final Path images;
-    private final List<String> files;
     private final List<int[]> attributes;
     private final List<String> attributeNames;
 
-    private CelebaDataset(Split split, Path images, List<String> files, List<int[]> attributes, List<String> names) {
-        this.split = split;
-        this.images = images;
-        this.files = files;
+    private CelebaDataset(Split split, List<Path> files, List<int[]> attributes, List<String> names) {
+        super("celeba", split, files);
         this.attributes = attributes;
         this.attributeNames = names;
     }
@@ -108,36 +101,16 @@ public final class CelebaDataset implements ImageSplit {
                 }
                 attrs.add(a);
             }
-            return new CelebaDataset(split, images, List.copyOf(files), attrs, names);
+            return new CelebaDataset(split, files.stream().map(images::resolve).toList(), attrs, names);
         } catch (IOException e) {
             throw new UncheckedIOException("celeba: cannot read its list files in " + base + ": " + e.getMessage(), e);
         }
     }
 
-    @Override
-    public String dataset() {
-        return "celeba";
-    }
 
-    @Override
-    public Split split() {
-        return split;
-    }
 
-    @Override
-    public int size() {
-        return files.size();
-    }
 
-    @Override
-    public BufferedImage image(int index) throws IOException {
-        return ImageDecoding.decode(images.resolve(files.get(index)));
-    }
 
-    @Override
-    public String source(int index) {
-        return images.resolve(files.get(index)).toString();
-    }
 
     @Override
     public List<String> attributeNames() {

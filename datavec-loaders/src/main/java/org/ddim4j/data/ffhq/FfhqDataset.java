@@ -4,11 +4,9 @@ import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import org.ddim4j.data.DatasetFiles;
 import org.ddim4j.data.DatasetNotFoundException;
-import org.ddim4j.data.ImageDecoding;
-import org.ddim4j.data.ImageSplit;
+import org.ddim4j.data.FileImageSplit;
 import org.ddim4j.data.Split;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -28,15 +26,11 @@ import java.util.stream.Stream;
  * {@code category} of each image (training, validation) gives the split; without it, images numbered below
  * 60,000 are training and the rest validation, as in the metadata. There is no test split and no labels.
  */
-public final class FfhqDataset implements ImageSplit {
+public final class FfhqDataset extends FileImageSplit {
     public static final String URL = "https://github.com/NVlabs/ffhq-dataset";
     static final int TRAINING_IMAGES = 60_000;
-    private final Split split;
-    private final List<Path> files;
-
     private FfhqDataset(Split split, List<Path> files) {
-        this.split = split;
-        this.files = files;
+        super("ffhq", split, files);
     }
 
     public static FfhqDataset open(Path root, Split split) {
@@ -107,28 +101,8 @@ public final class FfhqDataset implements ImageSplit {
         return out;
     }
 
-    @Override
-    public String dataset() {
-        return "ffhq";
-    }
 
-    @Override
-    public Split split() {
-        return split;
-    }
 
-    @Override
-    public int size() {
-        return files.size();
-    }
 
-    @Override
-    public BufferedImage image(int index) throws IOException {
-        return ImageDecoding.decode(files.get(index));
-    }
 
-    @Override
-    public String source(int index) {
-        return files.get(index).toString();
-    }
 }

@@ -1,16 +1,15 @@
 package org.ddim4j.data.flowers;
 
 import org.ddim4j.data.DatasetFiles;
-import org.ddim4j.data.ImageDecoding;
-import org.ddim4j.data.ImageSplit;
+import org.ddim4j.data.FileImageSplit;
 import org.ddim4j.data.Split;
 import us.hebi.matlab.mat.format.Mat5;
 import us.hebi.matlab.mat.types.MatFile;
 import us.hebi.matlab.mat.types.Matrix;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -19,18 +18,13 @@ import java.util.Locale;
  * {@code valid}, {@code tstid}: 1-based image numbers of the train, validation and test splits), MATLAB v5
  * files. Classes are 0..101.
  */
-public final class Flowers102Dataset implements ImageSplit {
+public final class Flowers102Dataset extends FileImageSplit {
     public static final String URL = "https://www.robots.ox.ac.uk/~vgg/data/flowers/102/";
     public static final int CLASSES = 102;
-    private final Split split;
-    private final Path jpg;
-    private final int[] numbers;
     private final int[] labels;
 
-    private Flowers102Dataset(Split split, Path jpg, int[] numbers, int[] labels) {
-        this.split = split;
-        this.jpg = jpg;
-        this.numbers = numbers;
+    private Flowers102Dataset(Split split, List<Path> files, int[] labels) {
+        super("flowers102", split, files);
         this.labels = labels;
     }
 
@@ -60,7 +54,11 @@ public final class Flowers102Dataset implements ImageSplit {
                         + ", expected 1.." + CLASSES);
             }
         }
-        return new Flowers102Dataset(split, jpg, numbers, labels);
+        List<Path> files = new java.util.ArrayList<>();
+        for (int number : numbers) {
+            files.add(jpg.resolve(String.format(Locale.ROOT, "image_%05d.jpg", number)));
+        }
+        return new Flowers102Dataset(split, files, labels);
     }
 
     private static Matrix matrix(Path file, String name) {
@@ -77,34 +75,11 @@ public final class Flowers102Dataset implements ImageSplit {
         }
     }
 
-    @Override
-    public String dataset() {
-        return "flowers102";
-    }
 
-    @Override
-    public Split split() {
-        return split;
-    }
 
-    @Override
-    public int size() {
-        return numbers.length;
-    }
 
-    private Path file(int index) {
-        return jpg.resolve(String.format(Locale.ROOT, "image_%05d.jpg", numbers[index]));
-    }
 
-    @Override
-    public BufferedImage image(int index) throws IOException {
-        return ImageDecoding.decode(file(index));
-    }
 
-    @Override
-    public String source(int index) {
-        return file(index).toString();
-    }
 
     @Override
     public int numClasses() {

@@ -1,11 +1,9 @@
 package org.ddim4j.data.miniplaces;
 
 import org.ddim4j.data.DatasetFiles;
-import org.ddim4j.data.ImageDecoding;
-import org.ddim4j.data.ImageSplit;
+import org.ddim4j.data.FileImageSplit;
 import org.ddim4j.data.Split;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -20,16 +18,13 @@ import java.util.List;
  * "train/a/abbey/00000001.jpg 0", class 0..99) in ROOT or {@code ROOT/data}, naming files under
  * {@code ROOT/images} (or {@code ROOT/data/images}). The test split has no public labels.
  */
-public final class MiniplacesDataset implements ImageSplit {
+public final class MiniplacesDataset extends FileImageSplit {
     public static final String URL = "https://github.com/CSAILVision/miniplaces";
     public static final int CLASSES = 100;
-    private final Split split;
-    private final List<Path> files;
     private final int[] labels;
 
     private MiniplacesDataset(Split split, List<Path> files, int[] labels) {
-        this.split = split;
-        this.files = files;
+        super("miniplaces", split, files);
         this.labels = labels;
     }
 
@@ -69,30 +64,10 @@ public final class MiniplacesDataset implements ImageSplit {
         return new MiniplacesDataset(split, List.copyOf(files), labels.stream().mapToInt(Integer::intValue).toArray());
     }
 
-    @Override
-    public String dataset() {
-        return "miniplaces";
-    }
 
-    @Override
-    public Split split() {
-        return split;
-    }
 
-    @Override
-    public int size() {
-        return files.size();
-    }
 
-    @Override
-    public BufferedImage image(int index) throws IOException {
-        return ImageDecoding.decode(files.get(index));
-    }
 
-    @Override
-    public String source(int index) {
-        return files.get(index).toString();
-    }
 
     @Override
     public int numClasses() {
