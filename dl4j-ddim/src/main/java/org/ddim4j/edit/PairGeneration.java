@@ -1,0 +1,53 @@
+package org.ddim4j.edit;
+
+import org.ddim4j.model.DdimModel;
+import org.ddim4j.sampler.DdimSampler;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.rng.Random;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.LongConsumer;
+
+/**
+ * Draws noise-image pairs: z ~ N(0, I) from a seed, x = G(z) with the model's deterministic sampler (its EMA
+ * weights, S steps), and the classifier's probabilities for x, in batches, straight into a {@link PairStore}.
+ */
+public final class PairGeneration {
+    private PairGeneration() {
+    }
+
+    public static PairStore generate(DdimModel model, DdimSampler sampler, ComputationGraph classifier,
+                                     List<String> attributes, long count, int batchSize, long seed, Path dir,
+                                     LongConsumer progress) throws IOException {
+        if (sampler.eta() != 0) {
+            throw new IllegalArgumentException("pairs use the deterministic sampler (eta 0), got eta " + sampler.eta());
+        }
+        var data = model.config().data();
+        long[] shape = {data.channels(), data.height(), data.width()};
+        Random rng = Nd4j.getRandomFactory().getNewRandomInstance(seed);
+        try (PairStore.Writer w = new PairStore.Writer(dir, shape, attributes, sampler.numSteps(), seed)) {
+            while (w.count() < count) {
+                int b = (int) Math.min(batchSize, count - w.count());
+                INDArray z = Nd4j.randn(rng, new long[]{b, shape[0], shape[1], shape[2]}).castTo(DataType.FLOAT);
+                INDArray x = sampler.sample(model.network(), z, null);
+                INDArray images = org.nd4j.linalg.ops.transforms.Transforms.min(
+                        org.nd4j.linalg.ops.transforms.Transforms.max(x, -1.0, false), 1.0, false);
+                INDArray s = AttributeClassifier.scores(classifier, images);
+                if (s.size(1) != attributes.size()) {
+                    throw new IllegalArgumentException("the classifier gives " + s.size(1) + " scores, but "
+                            + attributes.size() + " attributes are named");
+                }
+                w.append(z, s);
+                if (progress != null) {
+                    progress.accept(w.count());
+                }
+            }
+            return w.finish();
+        }
+    }
+}
