@@ -18,6 +18,7 @@ public final class Ddim {
 
     static {
         for (Command c : List.of(new DemoCommand(), new TrainCommand(), new SampleCommand(), new ForwardCommand(), new InvertCommand(), new TrainEncoderCommand(), new InterpolateCommand(), new InvertCompareCommand(),
+                new ClassifierCommand(), new PairsCommand(), new BoundaryCommand(), new EditCommand(),
                 new DatasetCommand(), new SweepCommand(), new ImportCommand(), new ExportCommand(), new EnvCommand())) {
             COMMANDS.put(c.name(), c);
         }
@@ -36,7 +37,7 @@ public final class Ddim {
     public static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
             out.println("usage: ./ddim COMMAND [flags]   (./ddim COMMAND --help for its flags)\n\ncommands:");
-            COMMANDS.values().forEach(c -> out.printf("  %-14s %s%n", c.name(), c.summary()));
+            COMMANDS.values().forEach(c -> out.printf("  %-15s %s%n", c.name(), c.summary()));
             return args.length == 0 ? 2 : 0;
         }
         Command command = COMMANDS.get(args[0]);

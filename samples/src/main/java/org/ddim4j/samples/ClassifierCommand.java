@@ -1,0 +1,165 @@
+package org.ddim4j.samples;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import org.ddim4j.data.ImageDatasets;
+import org.ddim4j.data.ImageSplit;
+import org.ddim4j.data.MultiLabelIterator;
+import org.ddim4j.data.Split;
+import org.ddim4j.data.StreamingImageRecordReader;
+import org.ddim4j.edit.AttributeClassifier;
+import org.ddim4j.io.AtomicFiles;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/** {@code ./ddim classifier train}: the attribute classifier that scores noise-image pairs. */
+final class ClassifierCommand implements Command {
+    @Override
+    public String name() {
+        return "classifier";
+    }
+
+    @Override
+    public String summary() {
+        return "train the attribute classifier (ResNet-20) on a labelled dataset, for pairs, boundaries and edits";
+    }
+
+    @Override
+    public String usage() {
+        return """
+                usage: ./ddim classifier train --dataset NAME [--root DIR] --out CLS.zip [--size 32] [--epochs 15] [--batch 64]
+                                               [--lr 0.1] [--seed 0] [--threads N]
+                  a dataset with attributes (celeba: 40) or classes (learned one-vs-rest: emoji's 10 categories, ...).
+                  Writes CLS.zip (DL4J model) and CLS.json (attribute names, image size, held-out accuracy per attribute).""";
+    }
+
+    @Override
+    public void run(String[] argv, PrintStream out) throws Exception {
+        if (argv.length == 0 || !argv[0].equals("train")) {
+            throw new UsageException("classifier: give train first");
+        }
+        Args args = Args.parse("classifier train", java.util.Arrays.copyOfRange(argv, 1, argv.length), Set.of(),
+                Set.of("dataset", "root", "out", "size", "epochs", "batch", "lr", "seed", "threads"), Set.of());
+        String name = args.required("dataset");
+        Path root = args.has("root") ? args.path("root") : null;
+        int size = args.integer("size", 32);
+        int epochs = args.integer("epochs", 15);
+        int batch = args.integer("batch", 64);
+        int threads = args.integer("threads", Runtime.getRuntime().availableProcessors());
+        long seed = args.longValue("seed", 0);
+        Path target = args.path("out");
+        if (epochs <= 0 || batch <= 0 || threads <= 0) {
+            throw new UsageException("classifier: --epochs, --batch and --threads must be positive");
+        }
+        ImageSplit train = ImageDatasets.open(name, root, Split.TRAIN);
+        ImageSplit held;
+        try {
+            held = ImageDatasets.open(name, root, Split.VALID);
+        } catch (IllegalArgumentException e) {
+            held = ImageDatasets.open(name, root, Split.TEST);
+        }
+        MultiLabelIterator it = new MultiLabelIterator(new StreamingImageRecordReader(train, size, 0.5, seed, false, threads), batch);
+        int iterations = epochs * (int) Math.ceil(train.size() / (double) batch);
+        ComputationGraph net = AttributeClassifier.build(size, it.totalOutcomes(), seed, iterations, args.number("lr", 0.1));
+        out.printf(Locale.ROOT, "%s: %d training images, %d held out, %d attributes; %d epochs%n", name, train.size(),
+                held.size(), it.totalOutcomes(), epochs);
+        long start = System.nanoTime();
+        for (int e = 1; e <= epochs; e++) {
+            AttributeClassifier.train(net, it, 1);
+            out.printf(Locale.ROOT, "epoch %d/%d  loss %.4f  (%s)%n", e, epochs, net.score(),
+                    ProgressPrinter.clock((System.nanoTime() - start) / 1e9));
+        }
+        double[] accuracy = heldOutAccuracy(net, new MultiLabelIterator(
+                new StreamingImageRecordReader(held, size, 0.0, seed, false, threads), batch));
+        Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), "." + target.getFileName(), ".tmp");
+        try {
+            ModelSerializer.writeModel(net, tmp.toFile(), false);
+            Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("dataset", name);
+        meta.put("size", size);
+        List<String> names = attributeNames(train);
+        meta.put("attributes", names);
+        meta.put("held_out_accuracy", accuracy);
+        AtomicFiles.writeString(sidecar(target), new GsonBuilder().setPrettyPrinting().create().toJson(meta));
+        double mean = java.util.Arrays.stream(accuracy).average().orElse(Double.NaN);
+        out.printf(Locale.ROOT, "held-out accuracy: mean %.3f (per attribute in %s); wrote %s%n", mean, sidecar(target), target);
+    }
+
+    static List<String> attributeNames(ImageSplit split) {
+        if (!split.attributeNames().isEmpty()) {
+            return split.attributeNames();
+        }
+        List<String> out = new ArrayList<>();
+        if (split.dataset().equals("emoji")) {
+            out.addAll(org.ddim4j.data.emoji.EmojiDataset.open(org.ddim4j.data.emoji.EmojiDataset.defaultRoot(), false).categories());
+        } else {
+            for (int i = 0; i < split.numClasses(); i++) {
+                out.add("class_" + i);
+            }
+        }
+        return out;
+    }
+
+    private static double[] heldOutAccuracy(ComputationGraph net, MultiLabelIterator it) {
+        double[] correct = new double[it.totalOutcomes()];
+        long n = 0;
+        while (it.hasNext()) {
+            DataSet ds = it.next();
+            INDArray p = AttributeClassifier.scores(net, ds.getFeatures()).gt(0.5).castTo(DataType.FLOAT);
+            INDArray ok = p.eq(ds.getLabels()).castTo(DataType.FLOAT).sum(0);
+            for (int a = 0; a < correct.length; a++) {
+                correct[a] += ok.getDouble(a);
+            }
+            n += ds.numExamples();
+        }
+        for (int a = 0; a < correct.length; a++) {
+            correct[a] = Math.round(correct[a] / Math.max(1, n) * 10000) / 10000.0;
+        }
+        return correct;
+    }
+
+    static Path sidecar(Path classifier) {
+        return classifier.resolveSibling(classifier.getFileName().toString().replaceAll("\\.zip$", "") + ".json");
+    }
+
+    /** A classifier written by this command, with its attribute names and image size. */
+    record Loaded(ComputationGraph net, List<String> attributes, int size) {
+    }
+
+    @SuppressWarnings("unchecked")
+    static Loaded load(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("classifier not found: " + file.toAbsolutePath());
+        }
+        Path side = sidecar(file);
+        if (!Files.isRegularFile(side)) {
+            throw new IllegalArgumentException(file + ": its attribute list " + side + " is missing (written by ./ddim classifier train)");
+        }
+        Map<String, Object> meta = new Gson().fromJson(Files.readString(side), Map.class);
+        ComputationGraph net;
+        try {
+            net = ModelSerializer.restoreComputationGraph(file.toFile(), false);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException(file + ": not a DL4J ComputationGraph zip: " + e.getMessage(), e);
+        }
+        return new Loaded(net, (List<String>) meta.get("attributes"), ((Number) meta.get("size")).intValue());
+    }
+}
