@@ -33,7 +33,7 @@ public final class CandidateEvaluator {
     public static double validationLoss(DdimModel model, INDArray x0, long seed) {
         NoiseSchedule schedule = model.schedule();
         int n = (int) x0.size(0);
-        INDArray eps = Nd4j.randn(Nd4j.getRandomFactory().getNewRandomInstance(seed), x0.shape()).castTo(DataType.FLOAT);
+        INDArray eps = org.ddim4j.train.Seeds.gaussian(seed, x0.shape());
         double total = 0;
         for (int k = 0; k < 5; k++) {
             int t = (int) ((long) schedule.numSteps() * (2 * k + 1) / 10);
@@ -56,8 +56,7 @@ public final class CandidateEvaluator {
 
     public static double samplingSeconds(DdimModel model, INDArray like, long seed) {
         DdimSampler sampler = deterministic(model);
-        INDArray z = Nd4j.randn(Nd4j.getRandomFactory().getNewRandomInstance(seed), new long[]{16, like.size(1),
-                like.size(2), like.size(3)}).castTo(DataType.FLOAT);
+        INDArray z = org.ddim4j.train.Seeds.gaussian(seed, 16, like.size(1), like.size(2), like.size(3));
         sampler.sample(model.network(), z, null);
         long t0 = System.nanoTime();
         sampler.sample(model.network(), z, null);

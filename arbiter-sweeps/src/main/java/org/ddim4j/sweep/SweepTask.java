@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
@@ -35,7 +36,8 @@ import java.util.function.Consumer;
  * trainer within the budget, score it ({@link CandidateEvaluator}) and save everything in
  * {@code OUT/candidate-NNN/} (run folder, {@code result.json}). A candidate that throws, or whose loss turns
  * NaN, is recorded as failed with its error, and the sweep goes on. With resume, a candidate whose folder
- * already holds a finished result for the same overrides is not trained again.
+ * already holds a finished result for the same overrides is not trained again. Candidates that differ only
+ * in sampling settings share one trained network ({@link #trainingKey}).
  */
 final class SweepTask implements TaskCreator {
     private static final Logger LOG = LoggerFactory.getLogger(SweepTask.class);
@@ -51,6 +53,36 @@ final class SweepTask implements TaskCreator {
         this.resume = resume;
         this.heldOut = heldOut;
         this.onFinished = onFinished;
+    }
+
+    /** A network trained for a sweep, with where it came from. */
+    private record Trained(int index, org.ddim4j.unet.UNet network, long iterations, double loss, double seconds) {
+    }
+
+    /** Networks by their training key, so candidates that differ only in sampling settings train once. */
+    private final java.util.concurrent.ConcurrentHashMap<String, CompletableFuture<Trained>> trainedBy =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The config with its sampling-only settings (diffusion.num_t_steps, skip_type, eta) at fixed values:
+     * candidates with the same key train identically (the trainer draws everything from the seed), so the
+     * sweep trains their network once and scores it with each candidate's sampler. Within one run of the
+     * sweep only: a resumed sweep trains again for a candidate whose twin finished before.
+     */
+    static String trainingKey(DdimConfig config) {
+        var d = config.diffusion();
+        return org.ddim4j.config.ConfigLoader.toYaml(config.withDiffusion(d.withSampling(1, "uniform", 0.0)));
+    }
+
+    private Trained trainFresh(int index, String key, DdimConfig config, Path folder) throws java.io.IOException {
+        long t0 = System.nanoTime();
+        BatchSource data = Datasets.trainingBatches(config.data(), spec.dataRoot(), spec.seed());
+        LOG.info("candidate {}: {} ({} training images)", index, key, data.size());
+        Trainer trainer = Trainer.start(config, data, folder.resolve("run"), new TrainingListener() {
+        });
+        Duration limit = spec.budgetMinutes() > 0 ? Duration.ofMillis((long) (spec.budgetMinutes() * 60_000)) : null;
+        double loss = trainer.train(limit);
+        return new Trained(index, trainer.model().network(), trainer.iteration(), loss, (System.nanoTime() - t0) / 1e9);
     }
 
     static Path folder(Path out, int index) {
@@ -98,21 +130,35 @@ final class SweepTask implements TaskCreator {
             int iterations = spec.budgetIterations() > 0 ? spec.budgetIterations() : Integer.MAX_VALUE / 2;
             config = config.withTraining(t.withIterations(iterations, Math.max(1, Math.min(t.logFrequency(), iterations)),
                     Math.max(1, Math.min(t.saveFrequency(), iterations))).withSeed(spec.seed()));
-            BatchSource data = Datasets.trainingBatches(config.data(), spec.dataRoot(), spec.seed());
-            LOG.info("candidate {}: {} ({} training images)", index, key, data.size());
-            Trainer trainer = Trainer.start(config, data, folder.resolve("run"), new TrainingListener() {
-            });
-            Duration limit = spec.budgetMinutes() > 0 ? Duration.ofMillis((long) (spec.budgetMinutes() * 60_000)) : null;
-            double loss = trainer.train(limit);
-            double trainingSeconds = (System.nanoTime() - t0) / 1e9;
-            DdimModel model = trainer.model();
+            DdimConfig trainingConfig = config;
+            Trained trained;
+            CompletableFuture<Trained> mine = new CompletableFuture<>();
+            CompletableFuture<Trained> earlier = trainedBy.putIfAbsent(trainingKey(config), mine);
+            if (earlier != null) {
+                // only sampling settings differ from a candidate trained already: reuse its network
+                trained = earlier.join();
+                LOG.info("candidate {}: {} reuses the network of candidate {}", index, key, trained.index());
+            } else {
+                try {
+                    trained = trainFresh(index, key, trainingConfig, folder);
+                    mine.complete(trained);
+                } catch (Exception | Error e) {
+                    mine.completeExceptionally(e);
+                    trainedBy.remove(trainingKey(config), mine);
+                    throw e;
+                }
+            }
+            DdimModel model = new DdimModel(config, trained.network());
+            long iterationsDone = trained.iterations();
+            double loss = trained.loss();
+            double trainingSeconds = trained.seconds();
             double[] s = CandidateEvaluator.evaluate(model, heldOut, spec.inversionIterations(), spec.seed());
             for (double v : s) {
                 if (!Double.isFinite(v)) {
                     throw new IllegalStateException("a score is not finite: " + java.util.Arrays.toString(s));
                 }
             }
-            CandidateScores scores = new CandidateScores(s[0], s[1], s[2], trainer.iteration(), loss, trainingSeconds);
+            CandidateScores scores = new CandidateScores(s[0], s[1], s[2], iterationsDone, loss, trainingSeconds);
             CandidateRecord r = new CandidateRecord(index, overrides, key, "complete", scores, null, (System.nanoTime() - t0) / 1e9);
             r.write(folder);
             return r;

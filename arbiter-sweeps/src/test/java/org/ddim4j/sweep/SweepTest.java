@@ -71,6 +71,18 @@ class SweepTest {
         }
         assertTrue(Files.exists(SweepTask.folder(out, 0).resolve("run").resolve("model.ddim")));
         assertEquals(3, records.get(0).scores().iterations());
+        // candidates differing only in num_t_steps share one trained network: 4 trainings for 8 candidates
+        long trained = java.util.stream.IntStream.range(0, 8)
+                .filter(i -> Files.exists(SweepTask.folder(out, i).resolve("run").resolve("model.ddim"))).count();
+        assertEquals(4, trained);
+        for (CandidateRecord a : records) {
+            for (CandidateRecord b : records) {
+                if (a.overrides().get("training.criterion").equals(b.overrides().get("training.criterion"))
+                        && a.overrides().get("network.num_groups").equals(b.overrides().get("network.num_groups"))) {
+                    assertEquals(a.scores().validationLoss(), b.scores().validationLoss(), 0.0, "same network, same loss");
+                }
+            }
+        }
     }
 
     @Test

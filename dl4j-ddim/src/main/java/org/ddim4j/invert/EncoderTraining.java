@@ -73,8 +73,7 @@ public final class EncoderTraining {
     public static Pairs pairs(DdimConfig config, NoisePredictor network, DdimSampler sampler, int count, int batchSize,
                               long seed, Listener listener) {
         long[] shape = config.data().shape().stream().mapToLong(Integer::longValue).toArray();
-        Random rng = Nd4j.getRandomFactory().getNewRandomInstance(seed);
-        INDArray z = Nd4j.randn(rng, new long[]{count, shape[0], shape[1], shape[2]}).castTo(DataType.FLOAT);
+        INDArray z = org.ddim4j.train.Seeds.gaussian(seed, count, shape[0], shape[1], shape[2]);
         INDArray images = Nd4j.create(DataType.FLOAT, z.shape());
         for (int from = 0; from < count; from += batchSize) {
             int to = Math.min(count, from + batchSize);
@@ -117,7 +116,7 @@ public final class EncoderTraining {
             int[] idx = order.next(s.batchSize());
             INDArray x = pairs.images().get(org.nd4j.linalg.indexing.NDArrayIndex.indices(toLong(idx))).mul(2).subi(1);
             INDArray z = pairs.latents().get(org.nd4j.linalg.indexing.NDArrayIndex.indices(toLong(idx)));
-            TrainingGraph.Pass pass = latent.run(x, Nd4j.zeros(DataType.FLOAT, idx.length), z, null);
+            TrainingGraph.Pass pass = latent.run(x, Nd4j.zeros(DataType.FLOAT, idx.length), z, 0L);
             update(params, adam, pass.gradients());
             if (listener != null) {
                 listener.step("latent", step, pass.loss());

@@ -62,7 +62,7 @@ public final class Inverter {
 
     /** Random starting latents, N(0, I), from a seed. */
     public static INDArray randomLatents(long[] shape, long seed) {
-        return Nd4j.randn(Nd4j.getRandomFactory().getNewRandomInstance(seed), shape).castTo(DataType.FLOAT);
+        return org.ddim4j.train.Seeds.gaussian(seed, shape);
     }
 
     public InversionResult invert(Method method, INDArray targets, InversionSettings settings, long seed,

@@ -231,8 +231,7 @@ public final class Trainer {
             ts[k] = k < half ? drawn[k] : numT - 1 - drawn[k - half];
         }
         // 3. x_t = sqrt(alpha_bar_t) x_0 + sqrt(1 - alpha_bar_t) noise
-        Random nd = Nd4j.getRandomFactory().getNewRandomInstance(Seeds.mix(stepSeed, 1));
-        INDArray noise = Nd4j.randn(nd, x0.shape()).castTo(DataType.FLOAT);
+        INDArray noise = Seeds.gaussian(Seeds.mix(stepSeed, 1), x0.shape());
         float[] signal = new float[batch];
         float[] noiseScale = new float[batch];
         float[] tFloat = new float[batch];
@@ -246,7 +245,7 @@ public final class Trainer {
                 .addi(noise.reshape(batch, -1).mulColumnVector(Nd4j.createFromArray(noiseScale).reshape(batch, 1)))
                 .reshape(x0.shape());
         // 4. forward and backward
-        TrainingGraph.Pass pass = graph.run(xt, Nd4j.createFromArray(tFloat), noise, nd);
+        TrainingGraph.Pass pass = graph.run(xt, Nd4j.createFromArray(tFloat), noise, Seeds.mix(stepSeed, 2));
         if (!Double.isFinite(pass.loss())) {
             throw new TrainingDivergedException(i, pass.loss(),
                     Files.exists(run.checkpoint()) ? run.checkpoint().toString() : "(none written yet)");
@@ -322,8 +321,7 @@ public final class Trainer {
     /** The fixed noise of the run's sample grids. */
     public INDArray fixedNoise() {
         UNetArchitecture a = network.architecture();
-        Random r = Nd4j.getRandomFactory().getNewRandomInstance(Seeds.mix(seed, -1));
-        return Nd4j.randn(r, config.training().logBatchSize(), a.inChannels(), a.size(), a.size()).castTo(DataType.FLOAT);
+        return Seeds.gaussian(Seeds.mix(seed, -1), config.training().logBatchSize(), a.inChannels(), a.size(), a.size());
     }
 
     private void writeSamples() throws IOException {

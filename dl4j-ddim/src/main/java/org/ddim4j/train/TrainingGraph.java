@@ -54,9 +54,9 @@ public final class TrainingGraph {
     /**
      * One forward and backward pass.
      *
-     * @param dropoutRng draws the dropout masks (ignored when the network has no dropout)
+     * @param dropoutSeed seeds the dropout masks (ignored when the network has no dropout)
      */
-    public Pass run(INDArray xt, INDArray t, INDArray target, org.nd4j.linalg.api.rng.Random dropoutRng) {
+    public Pass run(INDArray xt, INDArray t, INDArray target, long dropoutSeed) {
         SameDiff sd = graph.sameDiff();
         Map<String, INDArray> feed = new LinkedHashMap<>();
         feed.put(UNetGraph.INPUT, xt);
@@ -65,7 +65,7 @@ public final class TrainingGraph {
         long batch = xt.size(0);
         for (GraphContext.DropoutMask m : graph.dropoutMasks()) {
             double keep = 1.0 - m.probability();
-            INDArray mask = org.nd4j.linalg.factory.Nd4j.rand(dropoutRng, batch, m.channels(), m.size(), m.size())
+            INDArray mask = Seeds.uniform(Seeds.mix(dropoutSeed, feed.size()), 0, 1, batch, m.channels(), m.size(), m.size())
                     .castTo(DataType.FLOAT);
             feed.put(m.placeholder(), mask.lt(keep).castTo(DataType.FLOAT).divi(keep));
         }

@@ -84,8 +84,8 @@ public final class Parameters {
      * the seed, so that an untrained network predicts zero noise.
      */
     public static Parameters initialize(UNetArchitecture arch, long seed) {
-        Random rng = Nd4j.getRandomFactory().getNewRandomInstance(seed);
         List<ParamSpec> specs = arch.params();
+        long counter = 0;
         Map<String, INDArray> out = new LinkedHashMap<>();
         Map<String, Long> fanIn = new LinkedHashMap<>();
         for (ParamSpec s : specs) {
@@ -104,7 +104,7 @@ public final class Parameters {
             } else if (s.kind() == ParamKind.CONV || s.kind() == ParamKind.LINEAR
                     || (s.kind() == ParamKind.VECTOR && fanIn.containsKey(stem))) {
                 double bound = 1.0 / Math.sqrt(fanIn.get(stem));
-                a = Nd4j.rand(s.sameDiffShape(), -bound, bound, rng).castTo(DataType.FLOAT);
+                a = org.ddim4j.train.Seeds.uniform(org.ddim4j.train.Seeds.mix(seed, counter++), -bound, bound, s.sameDiffShape());
             } else if (s.kind() == ParamKind.COUNTER) {
                 a = Nd4j.scalar(DataType.LONG, 0L);
             } else if (s.name().endsWith(".weight") || s.name().endsWith(".running_var")) {

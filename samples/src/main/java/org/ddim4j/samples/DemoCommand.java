@@ -125,8 +125,7 @@ final class DemoCommand implements Command {
 
         // Final pictures with the EMA weights.
         DdimSampler sampler = trainer.model().sampler();
-        INDArray noise = Nd4j.randn(Nd4j.getRandomFactory().getNewRandomInstance(2026), FINAL_SAMPLES, 3,
-                config.data().height(), config.data().width()).castTo(DataType.FLOAT);
+        INDArray noise = org.ddim4j.train.Seeds.gaussian(2026, FINAL_SAMPLES, 3, config.data().height(), config.data().width());
         SampleResult result = sampler.run(trainer.ema(), noise, null, true);
         Images.writePng(Images.grid(result.sample(), 8), outDir.resolve("samples.png"));
         TrajectoryGif.write(result, 9, outDir.resolve("trajectory.gif"));

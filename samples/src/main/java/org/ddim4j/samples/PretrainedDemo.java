@@ -39,8 +39,7 @@ final class PretrainedDemo {
                 org.deeplearning4j.common.resources.DL4JResources.getDirectory(
                         org.deeplearning4j.common.resources.ResourceType.ZOO_MODEL, zoo.modelName()));
         var data = model.config().data();
-        INDArray noise = Nd4j.randn(Nd4j.getRandomFactory().getNewRandomInstance(NOISE_SEED), SAMPLES, data.channels(),
-                data.height(), data.width()).castTo(DataType.FLOAT);
+        INDArray noise = org.ddim4j.train.Seeds.gaussian(NOISE_SEED, SAMPLES, data.channels(), data.height(), data.width());
         long t0 = System.nanoTime();
         SampleResult result = model.sampler().run(model.network(), noise, null, true);
         double sampling = (System.nanoTime() - t0) / 1e9;

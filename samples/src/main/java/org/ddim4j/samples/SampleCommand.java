@@ -88,7 +88,7 @@ final class SampleCommand implements Command {
             if (shape[0] <= 0) {
                 throw new UsageException("sample: --count must be positive, got " + shape[0]);
             }
-            z = Nd4j.randn(Nd4j.getRandomFactory().getNewRandomInstance(seed), shape).castTo(DataType.FLOAT);
+            z = org.ddim4j.train.Seeds.gaussian(seed, shape);
         }
         DdimSampler sampler = model.sampler(steps, spacing, eta);
         Random noiseRng = Nd4j.getRandomFactory().getNewRandomInstance(seed + 1);
