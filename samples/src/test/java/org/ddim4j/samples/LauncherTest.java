@@ -191,6 +191,7 @@ class LauncherTest {
 
     @Test
     void demoPretrainedSamplesTheShippedWeightsWithoutTraining(@TempDir Path dir) throws IOException {
+        java.nio.file.Files.createDirectories(dir.resolve("dl4j"));
         org.deeplearning4j.common.resources.DL4JResources.setBaseDirectory(dir.resolve("dl4j").toFile());
         try {
             Path out = dir.resolve("demo");

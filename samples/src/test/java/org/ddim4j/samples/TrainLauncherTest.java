@@ -56,9 +56,13 @@ class TrainLauncherTest {
         assertEquals(1, r.code());
         assertTrue(r.err().contains("bad.yml: network.num_groups = 3"), r.err());
 
-        r = run("train", "--config", tiny.toString(), "--dataset", "celeba", "--out", dir.resolve("r").toString());
+        r = run("train", "--config", tiny.toString(), "--dataset", "celeba", "--data-root", dir.resolve("no-celeba").toString(),
+                "--out", dir.resolve("r").toString());
         assertEquals(1, r.code());
-        assertTrue(r.err().contains("unknown dataset 'celeba'"), r.err());
+        assertTrue(r.err().contains("img_align_celeba") && r.err().contains("mmlab"), r.err());   // what and where from
+        r = run("train", "--config", tiny.toString(), "--dataset", "mnist", "--out", dir.resolve("r").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("unknown dataset 'mnist'"), r.err());
 
         String previous = System.getProperty("ddim4j.npm");
         System.setProperty("ddim4j.npm", dir.resolve("no-npm").toString());
