@@ -20,7 +20,7 @@ import java.util.List;
 public final class ImageDatasets {
     /** The names, as the seed's configs spell them. */
     public static final List<String> NAMES = List.of("celeba", "ffhq", "church", "flowers102", "imagenet64", "miniplaces",
-            "anime", "cifar10", "emoji");
+            "anime", "cifar10", "emoji", "emoji-subcategories");
 
     private ImageDatasets() {
     }
@@ -31,7 +31,7 @@ public final class ImageDatasets {
      * that folder is used.
      */
     public static ImageSplit open(String name, Path root, Split split) {
-        if (root == null && !name.equals("emoji")) {
+        if (root == null && !name.startsWith("emoji")) {
             throw new IllegalArgumentException(name + ": give the folder holding the dataset's files (--root / --data-root)");
         }
         try {
@@ -55,7 +55,8 @@ public final class ImageDatasets {
             case "miniplaces" -> MiniplacesDataset.open(root, split);
             case "anime" -> AnimeDataset.open(root, split);
             case "cifar10" -> cifar10(root, split);
-            case "emoji" -> emoji(root == null ? EmojiDataset.defaultRoot() : root, split);
+            case "emoji" -> emoji(root == null ? EmojiDataset.defaultRoot() : root, split, false);
+            case "emoji-subcategories" -> emoji(root == null ? EmojiDataset.defaultRoot() : root, split, true);
             default -> throw new IllegalArgumentException("unknown dataset '" + name + "'; datasets are " + NAMES);
         };
     }
@@ -100,12 +101,17 @@ public final class ImageDatasets {
         };
     }
 
-    private static ImageSplit emoji(Path root, Split split) {
+    /**
+     * The emoji set labelled by category (10 classes), or by subcategory ("heart", "face-smiling", "cat-face"...),
+     * finer attributes for the classifier of a model trained on one category.
+     */
+    private static ImageSplit emoji(Path root, Split split, boolean bySubcategory) {
         EmojiDataset ds = EmojiDataset.open(root, true);
         List<EmojiDataset.Entry> entries = ds.entries(split);
+        List<String> classes = bySubcategory ? ds.subcategories() : ds.categories();
         return new ImageSplit() {
             public String dataset() {
-                return "emoji";
+                return bySubcategory ? "emoji-subcategories" : "emoji";
             }
 
             public Split split() {
@@ -125,11 +131,16 @@ public final class ImageDatasets {
             }
 
             public int numClasses() {
-                return ds.categories().size();
+                return classes.size();
+            }
+
+            public List<String> classNames() {
+                return classes;
             }
 
             public int label(int index) {
-                return entries.get(index).category();
+                EmojiDataset.Entry e = entries.get(index);
+                return bySubcategory ? classes.indexOf(e.subcategory()) : e.category();
             }
         };
     }

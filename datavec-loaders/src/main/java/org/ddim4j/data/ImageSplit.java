@@ -33,6 +33,11 @@ public interface ImageSplit {
         return -1;
     }
 
+    /** The name of each class, indexed by label (empty when the dataset does not name them). */
+    default List<String> classNames() {
+        return List.of();
+    }
+
     /** Names of binary attributes (CelebA's 40), empty when there are none. */
     default List<String> attributeNames() {
         return List.of();

@@ -95,7 +95,7 @@ final class ClassifierCommand implements Command {
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("dataset", name);
         meta.put("size", size);
-        List<String> names = attributeNames(train, root);
+        List<String> names = attributeNames(train);
         meta.put("attributes", names);
         meta.put("held_out_accuracy", accuracy);
         AtomicFiles.writeString(sidecar(target), new GsonBuilder().setPrettyPrinting().create().toJson(meta));
@@ -103,18 +103,16 @@ final class ClassifierCommand implements Command {
         out.printf(Locale.ROOT, "held-out accuracy: mean %.3f (per attribute in %s); wrote %s%n", mean, sidecar(target), target);
     }
 
-    static List<String> attributeNames(ImageSplit split, Path root) {
+    static List<String> attributeNames(ImageSplit split) {
         if (!split.attributeNames().isEmpty()) {
             return split.attributeNames();
         }
+        if (!split.classNames().isEmpty()) {
+            return split.classNames();
+        }
         List<String> out = new ArrayList<>();
-        if (split.dataset().equals("emoji")) {
-            out.addAll(org.ddim4j.data.emoji.EmojiDataset.open(root != null ? root : org.ddim4j.data.emoji.EmojiDataset.defaultRoot(), false)
-                    .categories());
-        } else {
-            for (int i = 0; i < split.numClasses(); i++) {
-                out.add("class_" + i);
-            }
+        for (int i = 0; i < split.numClasses(); i++) {
+            out.add("class_" + i);
         }
         return out;
     }

@@ -258,6 +258,11 @@ public final class EmojiDataset {
         return categories;
     }
 
+    /** Subcategory names of all images, sorted. */
+    public List<String> subcategories() {
+        return entries.stream().map(Entry::subcategory).distinct().sorted().toList();
+    }
+
     /** All images of a split (TEST is empty: the package defines no test split). */
     public List<Entry> entries(Split split) {
         List<Entry> out = new ArrayList<>();

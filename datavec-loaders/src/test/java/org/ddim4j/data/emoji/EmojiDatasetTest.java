@@ -98,6 +98,22 @@ public class EmojiDatasetTest {
     }
 
     @Test
+    void theSubcategoryDatasetLabelsEachImageByItsNamedSubcategory(@TempDir Path dir) throws IOException {
+        fake(dir);
+        org.ddim4j.data.ImageSplit train = org.ddim4j.data.ImageDatasets.open("emoji-subcategories", dir, Split.TRAIN);
+        assertEquals(java.util.List.of("sub0", "sub1", "sub2"), train.classNames());
+        assertEquals(3, train.numClasses());
+        for (int i = 0; i < train.size(); i++) {
+            String file = java.nio.file.Path.of(train.source(i)).getFileName().toString();
+            // base emoji k is "sub(k % 3)"; the skin-tone variant 1f001-1f3fb takes emoji 1's
+            int k = Integer.parseInt(file.substring(2, 5), 16);
+            assertEquals("sub" + (k % 3), train.classNames().get(train.label(i)), file);
+        }
+        org.ddim4j.data.ImageSplit byCategory = org.ddim4j.data.ImageDatasets.open("emoji", dir, Split.TRAIN);
+        assertEquals(java.util.List.of("Flags", "Smileys & Emotion"), byCategory.classNames());
+    }
+
+    @Test
     void imagesAreCompositedOntoWhiteInRgbOrder(@TempDir Path dir) throws IOException {
         EmojiDataset ds = fake(dir);
         INDArray img = ds.tensor(ds.entries(Split.TRAIN).get(0), 64);
