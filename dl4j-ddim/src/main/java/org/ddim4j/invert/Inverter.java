@@ -40,6 +40,7 @@ public final class Inverter {
     private final DifferentiableNoisePredictor network;
     private final DdimSampler sampler;
     private final LatentEncoder encoder;
+    private final int odeFixedPoint;
 
     /** @param encoder a trained encoder, or null (then ENCODER is unavailable and HYBRID starts from the ODE) */
     public Inverter(DdimModel model, DdimSampler sampler, LatentEncoder encoder) {
@@ -48,12 +49,32 @@ public final class Inverter {
 
     /** For any differentiable network (the model's, usually its EMA weights). */
     public Inverter(DifferentiableNoisePredictor network, DdimSampler sampler, LatentEncoder encoder) {
+        this(network, sampler, encoder, 0);
+    }
+
+    private Inverter(DifferentiableNoisePredictor network, DdimSampler sampler, LatentEncoder encoder, int odeFixedPoint) {
+        if (odeFixedPoint < 0) {
+            throw new IllegalArgumentException("ODE fixed-point iterations must be >= 0, got " + odeFixedPoint);
+        }
         if (sampler.eta() != 0) {
             throw new IllegalArgumentException("inversion needs the deterministic sampler (eta 0), got eta " + sampler.eta());
         }
         this.network = network;
         this.sampler = sampler;
         this.encoder = encoder;
+        this.odeFixedPoint = odeFixedPoint;
+    }
+
+    /**
+     * This inverter with {@code iterations} fixed-point iterations per step of the DDIM-ODE inversion (ODE and
+     * the hybrid's ODE start; see {@link DdimSampler#encode(org.ddim4j.sampler.NoisePredictor, INDArray, boolean, int)}).
+     */
+    public Inverter withOdeFixedPoint(int iterations) {
+        return new Inverter(network, sampler, encoder, iterations);
+    }
+
+    public int odeFixedPoint() {
+        return odeFixedPoint;
     }
 
     public DdimSampler sampler() {
@@ -79,7 +100,7 @@ public final class Inverter {
     /** DDIM-ODE inversion; with {@code frames}, the frames are x_t from the image to the latent. */
     public InversionResult ode(INDArray targets, boolean frames) {
         long t0 = System.nanoTime();
-        SampleResult enc = sampler.encode(network, targets.castTo(DataType.FLOAT).mul(2).subi(1), frames);
+        SampleResult enc = sampler.encode(network, targets.castTo(DataType.FLOAT).mul(2).subi(1), frames, odeFixedPoint);
         INDArray x = sampler.sample(network, enc.sample(), null);
         List<INDArray> f = frames ? new ArrayList<>(enc.xs()) : List.of();
         return InversionResult.measured(enc.sample(), x, targets, (System.nanoTime() - t0) / 1e9, List.of(), f);
@@ -99,7 +120,7 @@ public final class Inverter {
     public InversionResult hybrid(INDArray targets, InversionSettings settings, OptimizationInversion.Listener listener) {
         long t0 = System.nanoTime();
         INDArray start = encoder != null ? encoder.encode(targets)
-                : sampler.encode(network, targets.castTo(DataType.FLOAT).mul(2).subi(1), false).sample();
+                : sampler.encode(network, targets.castTo(DataType.FLOAT).mul(2).subi(1), false, odeFixedPoint).sample();
         InversionResult r = OptimizationInversion.invert(network, sampler, targets, start, settings, listener);
         return new InversionResult(r.latent(), r.reconstruction(), r.psnr(), r.ssim(), (System.nanoTime() - t0) / 1e9,
                 r.psnrHistory(), r.frames());

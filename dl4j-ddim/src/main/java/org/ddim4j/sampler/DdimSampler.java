@@ -154,21 +154,36 @@ public final class DdimSampler {
     /**
      * DDIM-ODE inversion (the DDIM paper's Sections 4.3 and 5.4): the deterministic sampler run backwards,
      * from an image x_0 to its latent x_T, over this sampler's timesteps in ascending order (eta is taken as 0
-     * and x0 is not clamped, whatever this sampler's settings). One step from s to the next larger visited t
-     * (s = -1 at the start, alpha_bar(-1) = 1), a_t = alpha_bar(t):
+     * and x0 is not clamped, whatever this sampler's settings). Equivalent to
+     * {@link #encode(NoisePredictor, INDArray, boolean, int) encode(model, x0, keepTrajectory, 0)}.
+     */
+    public SampleResult encode(NoisePredictor model, INDArray x0, boolean keepTrajectory) {
+        return encode(model, x0, keepTrajectory, 0);
+    }
+
+    /**
+     * DDIM-ODE inversion, optionally made exact by fixed-point iteration. One step from s to the next larger
+     * visited t (s = -1 at the start, alpha_bar(-1) = 1), a_t = alpha_bar(t):
      * <ol>
      *   <li>eps = model(x_s, t): the noise is predicted at the point being left, for the timestep being
      *       reached (the step's own x_t is not known yet: this is the Euler step of Eq. 14's ODE)</li>
      *   <li>x0 = (x_s - sqrt(1 - a_s) eps) / sqrt(a_s): Eq. 12's predicted x0 (x_0 itself at the start)</li>
      *   <li>x_t = sqrt(a_t) x0 + sqrt(1 - a_t) eps: Eq. 12 with sigma = 0</li>
+     *   <li>{@code fixedPointIterations} times: eps = model(x_t, t) and steps 2-3 again. The sampler's step from
+     *       x_t lands exactly on x_s when eps is the network's at x_t itself, so x_t is the fixed point of this
+     *       map (the iteration of AIDI, Pan et al. 2023, "Effective Real Image Editing with Accelerated Iterative
+     *       Diffusion Inversion"); each iteration costs one more network evaluation per step.</li>
      * </ol>
-     * Sampling the result with the same sampler (eta 0) gives x_0 back up to the discretisation error,
-     * which shrinks as the number of steps grows.
+     * Sampling the result with the same sampler (eta 0) gives x_0 back up to the discretisation error, which
+     * shrinks as the number of steps grows, and, with fixed-point iterations, as they converge.
      *
      * @return the run: {@code sample()} is x_T; with {@code keepTrajectory}, {@code xs()} from x_0 to x_T
      */
-    public SampleResult encode(NoisePredictor model, INDArray x0, boolean keepTrajectory) {
+    public SampleResult encode(NoisePredictor model, INDArray x0, boolean keepTrajectory, int fixedPointIterations) {
         checkInput(x0);
+        if (fixedPointIterations < 0) {
+            throw new IllegalArgumentException("fixed-point iterations must be >= 0, got " + fixedPointIterations);
+        }
         int n = ascending.length;
         int[] from = new int[n];
         int[] to = new int[n];
@@ -183,13 +198,18 @@ public final class DdimSampler {
             to[k] = ascending[k];
             float as = schedule.alphaBar(from[k]);
             float at = schedule.alphaBar(to[k]);
-            // 1. eps = model(x_s, t)
             INDArray tBatch = Nd4j.valueArrayOf(new long[]{x.size(0)}, (float) to[k], DataType.FLOAT);
-            INDArray eps = model.predictNoise(x, tBatch);
-            // 2. predicted x0, Eq. 12
-            INDArray pred = x.sub(eps.mul((float) Math.sqrt(1.0f - as))).divi((float) Math.sqrt(as));
-            // 3. x_t = sqrt(a_t) x0 + sqrt(1 - a_t) eps
-            x = pred.mul((float) Math.sqrt(at)).addi(eps.muli((float) Math.sqrt(1.0f - at)));
+            INDArray xt = x;
+            INDArray pred = null;
+            for (int it = 0; it <= fixedPointIterations; it++) {
+                // 1. (4.) eps = model(x_s, t), then model(x_t, t) at the current estimate of x_t
+                INDArray eps = model.predictNoise(xt, tBatch);
+                // 2. predicted x0, Eq. 12
+                pred = x.sub(eps.mul((float) Math.sqrt(1.0f - as))).divi((float) Math.sqrt(as));
+                // 3. x_t = sqrt(a_t) x0 + sqrt(1 - a_t) eps
+                xt = pred.mul((float) Math.sqrt(at)).addi(eps.muli((float) Math.sqrt(1.0f - at)));
+            }
+            x = xt;
             if (keepTrajectory) {
                 xs.add(x.dup());
                 x0s.add(pred);
