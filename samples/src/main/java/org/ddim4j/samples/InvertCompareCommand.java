@@ -45,21 +45,35 @@ final class InvertCompareCommand implements Command {
     public String usage() {
         return """
                 usage: ./ddim invert-compare --weights RUN --out DIR [--encoder ENC.ddim] [--steps 10,50]
-                                             [--iterations 10:100,50:20] [--image IMG ...] [--data-root DIR] [--config C.yml]
+                                             [--iterations 10:100,50:20] [--fixed-point 3] [--rows KEY,...]
+                                             [--image IMG ...] [--data-root DIR] [--config C.yml]
                   --image       images to invert (default: 16 held-out emoji: the validation split's 8 images of
                                 "Smileys & Emotion" and its first 8 of "People & Body")
                   --steps       sampling step counts to compare (default 10,50)
                   --iterations  optimisation budget per step count, S:N pairs (default 10:100,50:20)
-                Rows: optimize as the seed (random start, hard clamp), optimize with the inward clamp, ode, encoder
-                (with --encoder), hybrid from the encoder or the ODE. Writes DIR/table.md, DIR/results.json and
-                DIR/S<steps>-<method>.png (targets on top, reconstructions below).""";
+                  --fixed-point fixed-point iterations per step of the ode-fp rows (default 3)
+                  --rows        which rows, by key (default all): seed (optimize as the seed: random start, hard clamp),
+                                inward (random start, inward clamp), ode, ode-fp (ODE with fixed-point iterations),
+                                encoder, hybrid-encoder (with --encoder), hybrid-ode, hybrid-ode-fp
+                Writes DIR/table.md, DIR/results.json and DIR/S<steps>-<method>.png (targets on top, reconstructions below).""";
     }
 
     @Override
     public void run(String[] argv, PrintStream out) throws Exception {
         Args args = Args.parse("invert-compare", argv, Set.of(), Set.of("weights", "config", "out", "encoder", "steps",
-                "iterations", "data-root"), Set.of("image"));
+                "iterations", "data-root", "fixed-point", "rows"), Set.of("image"));
         Path outDir = args.path("out");
+        int fixedPoint = args.integer("fixed-point", 3);
+        if (fixedPoint < 1) {
+            throw new UsageException("invert-compare: --fixed-point must be at least 1, got " + fixedPoint);
+        }
+        List<String> keys = List.of("seed", "inward", "ode", "ode-fp", "encoder", "hybrid-encoder", "hybrid-ode", "hybrid-ode-fp");
+        List<String> chosen = args.has("rows") ? List.of(args.string("rows", "").split(",")) : keys;
+        for (String k : chosen) {
+            if (!keys.contains(k)) {
+                throw new UsageException("invert-compare: unknown row '" + k + "' in --rows; rows are " + keys);
+            }
+        }
         DdimModel model = Launch.model(args);
         LatentEncoder encoder = args.has("encoder") ? LatentEncoder.load(args.path("encoder")) : null;
         int size = model.network().architecture().size();
@@ -91,21 +105,27 @@ final class InvertCompareCommand implements Command {
             DdimSampler sampler = model.sampler(steps, TimestepSpacing.fromName(d.skipType()), 0.0);
             int iterations = budget.getOrDefault(steps, 50);
             InversionSettings inward = InversionSettings.defaults().withIterations(iterations);
-            List<Object[]> rows = new ArrayList<>();
-            rows.add(new Object[]{"optimize, seed (random start, hard clamp)", Inverter.Method.OPTIMIZE,
-                    inward.withClamp(ReconstructionLoss.Clamp.HARD), null});
-            rows.add(new Object[]{"optimize (random start, inward clamp)", Inverter.Method.OPTIMIZE, inward, null});
-            rows.add(new Object[]{"ode", Inverter.Method.ODE, inward, null});
+            String fp = " (fixed point, " + fixedPoint + ")";
+            List<Row> rows = new ArrayList<>();
+            rows.add(new Row("seed", "optimize, seed (random start, hard clamp)", Inverter.Method.OPTIMIZE,
+                    inward.withClamp(ReconstructionLoss.Clamp.HARD), null, 0));
+            rows.add(new Row("inward", "optimize (random start, inward clamp)", Inverter.Method.OPTIMIZE, inward, null, 0));
+            rows.add(new Row("ode", "ode", Inverter.Method.ODE, inward, null, 0));
+            rows.add(new Row("ode-fp", "ode" + fp, Inverter.Method.ODE, inward, null, fixedPoint));
             if (encoder != null) {
-                rows.add(new Object[]{"encoder", Inverter.Method.ENCODER, inward, encoder});
-                rows.add(new Object[]{"hybrid (encoder start)", Inverter.Method.HYBRID, inward, encoder});
+                rows.add(new Row("encoder", "encoder", Inverter.Method.ENCODER, inward, encoder, 0));
+                rows.add(new Row("hybrid-encoder", "hybrid (encoder start)", Inverter.Method.HYBRID, inward, encoder, 0));
             }
-            rows.add(new Object[]{"hybrid (ode start)", Inverter.Method.HYBRID, inward, null});
-            for (Object[] row : rows) {
-                String label = (String) row[0];
-                Inverter.Method method = (Inverter.Method) row[1];
-                InversionSettings settings = (InversionSettings) row[2];
-                Inverter inverter = new Inverter(model, sampler, (LatentEncoder) row[3]);
+            rows.add(new Row("hybrid-ode", "hybrid (ode start)", Inverter.Method.HYBRID, inward, null, 0));
+            rows.add(new Row("hybrid-ode-fp", "hybrid (ode" + fp + " start)", Inverter.Method.HYBRID, inward, null, fixedPoint));
+            for (Row row : rows) {
+                if (!chosen.contains(row.key())) {
+                    continue;
+                }
+                String label = row.label();
+                Inverter.Method method = row.method();
+                InversionSettings settings = row.settings();
+                Inverter inverter = new Inverter(model, sampler, row.encoder()).withOdeFixedPoint(row.fixedPoint());
                 InversionResult r = inverter.invert(method, targets, settings, 0, null);
                 boolean iterates = method == Inverter.Method.OPTIMIZE || method == Inverter.Method.HYBRID;
                 String line = String.format(Locale.ROOT, "| %d | %s | %s | %.2f | %.3f | %.2f |", steps, label,
@@ -129,6 +149,11 @@ final class InvertCompareCommand implements Command {
                         new GsonBuilder().setPrettyPrinting().create().toJson(results));
             }
         }
+    }
+
+    /** One row of the table: a method with its settings, selected by key. */
+    private record Row(String key, String label, Inverter.Method method, InversionSettings settings, LatentEncoder encoder,
+                       int fixedPoint) {
     }
 
     /** The validation split's images of "Smileys & Emotion" (8) and the first 8 of "People & Body": [16, 3, s, s]. */

@@ -89,6 +89,25 @@ class InversionLauncherTest {
     }
 
     @Test
+    void invertCompareWritesTheChosenRowsAndRefusesUnknownOnes(@TempDir Path dir) throws IOException {
+        Path out = dir.resolve("cmp");
+        LauncherTest.Result r = LauncherTest.run("invert-compare", "--config", CONFIG, "--weights", WEIGHTS, "--steps", "2",
+                "--iterations", "2:1", "--rows", "ode,ode-fp,hybrid-ode-fp", "--fixed-point", "2",
+                "--image", image(dir, "a.png", 1).toString(), "--image", image(dir, "b.png", 2).toString(), "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        List<String> table = Files.readAllLines(out.resolve("table.md"));
+        assertEquals(5, table.size(), String.join("\n", table));
+        assertTrue(table.get(2).startsWith("| 2 | ode | - |"), table.get(2));
+        assertTrue(table.get(3).startsWith("| 2 | ode (fixed point, 2) | - |"), table.get(3));
+        assertTrue(table.get(4).startsWith("| 2 | hybrid (ode (fixed point, 2) start) | 1 |"), table.get(4));
+        assertTrue(Files.size(out.resolve("S2-ode-fixed-point.png")) > 0);
+        r = LauncherTest.run("invert-compare", "--config", CONFIG, "--weights", WEIGHTS, "--rows", "ode,magic",
+                "--out", out.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("unknown row 'magic'"), r.err());
+    }
+
+    @Test
     void badInputsAreNamed(@TempDir Path dir) throws IOException {
         Path broken = dir.resolve("broken.png");
         Files.writeString(broken, "not an image");
