@@ -168,9 +168,7 @@ public final class Trainer {
      */
     public double train(Duration timeLimit) throws IOException {
         long end = config.training().numI();
-        if (graph == null) {
-            graph = new TrainingGraph(network.architecture(), network.parameters(), config.training().criterion());
-        }
+        ensureGraph();
         listener.onStart(iteration + 1, end);
         long startNanos = System.nanoTime();
         double lastLoss = Double.NaN;
@@ -208,6 +206,25 @@ public final class Trainer {
             }
         }
         return lastLoss;
+    }
+
+    /**
+     * One training iteration, as {@link #train} runs them, without logging, sample grids or checkpoints (for
+     * benchmarks and custom loops).
+     *
+     * @return {loss, gradient norm before clipping}
+     */
+    public double[] trainStep() {
+        ensureGraph();
+        double[] lossAndNorm = step(iteration + 1);
+        iteration++;
+        return lossAndNorm;
+    }
+
+    private void ensureGraph() {
+        if (graph == null) {
+            graph = new TrainingGraph(network.architecture(), network.parameters(), config.training().criterion());
+        }
     }
 
     /** One training iteration (1-based number i); returns {loss, gradient norm before clipping}. */

@@ -1,0 +1,194 @@
+"""The PyTorch side of the ddim4j benchmark: the same work as `./ddim bench`, timed the same way.
+
+usage: python3 bench/torch_bench.py --small SMALL.yml --large LARGE.yml --out torch.json [--threads 2] [--quick]
+       python3 bench/torch_bench.py --check dl4j-ddim/src/test/resources/parity-small
+
+Each case runs `warmup` times untimed, then `repeats` times timed; the median (and min, max) is reported in
+seconds. The JSON also holds the peak resident set size of this process (ru_maxrss) and the FLOP count of one
+forward pass per image, from which the achieved GFLOP/s of the forward pass is computed.
+"""
+import argparse
+import copy
+import json
+import os
+import platform
+import resource
+import statistics
+import sys
+import time
+
+import numpy as np
+import torch
+import yaml
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import torch_unet as tu  # noqa: E402
+
+
+def timed(fn, warmup, repeats):
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return {"median_s": statistics.median(times), "min_s": min(times), "max_s": max(times), "runs": repeats}
+
+
+def load_config(path):
+    with open(path) as f:
+        cfg = yaml.safe_load(f)
+    return cfg["network"], cfg["data"]["shape"]
+
+
+def training_settings(path):
+    """Training batch size, learning rate and gradient clip of a config."""
+    with open(path) as f:
+        cfg = yaml.safe_load(f)
+    return cfg["training"]["batch_size"], cfg["optimizer"]["learning_rate"], cfg["optimizer"]["gradient_clip"]
+
+
+def make_model(network, shape, seed):
+    torch.manual_seed(seed)
+    return tu.from_yaml_network(network, shape)
+
+
+def forward_case(model, shape, batch):
+    model.eval()
+    x = torch.randn(batch, *shape)
+    t = torch.randint(0, 1000, (batch,)).float()
+
+    def run():
+        with torch.no_grad():
+            model(x, t)
+    return run
+
+
+def training_case(model, shape, batch, a_bar, lr=2e-4, clip=1.0, ema_decay=0.9995):
+    """One iteration of the seed's training: x_t from a batch, L1 on eps, backward, clip, Adam, EMA."""
+    model.train()
+    ema = copy.deepcopy(model)
+    for p in ema.parameters():
+        p.requires_grad_(False)
+    opt = torch.optim.Adam(model.parameters(), lr=lr, betas=(0.9, 0.999), eps=1e-8)
+
+    def run():
+        x0 = torch.rand(batch, *shape) * 2 - 1
+        t = torch.randint(0, 1000, (batch,))
+        noise = torch.randn_like(x0)
+        a = a_bar[t][:, None, None, None]
+        xt = a.sqrt() * x0 + (1 - a).sqrt() * noise
+        loss = (model(xt, t.float()) - noise).abs().mean()
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
+        opt.step()
+        with torch.no_grad():
+            for pe, pm in zip(ema.parameters(), model.parameters()):
+                pe.mul_(ema_decay).add_(pm, alpha=1 - ema_decay)
+    return run
+
+
+def sampling_case(model, shape, batch, a_bar, steps=10):
+    model.eval()
+    z = torch.randn(batch, *shape)
+
+    def run():
+        with torch.no_grad():
+            tu.ddim_sample(model, z, steps, a_bar)
+    return run
+
+
+def inversion_case(model, shape, batch, a_bar, steps=10):
+    """One optimisation-inversion iteration: image of z through the S-step sampler, PSNR loss, dL/dz, Adam."""
+    model.eval()
+    for p in model.parameters():
+        p.requires_grad_(False)
+    target = torch.rand(batch, *shape)
+    z = torch.randn(batch, *shape, requires_grad=True)
+    opt = torch.optim.Adam([z], lr=0.01)
+
+    def run():
+        y = ((tu.ddim_sample(model, z, steps, a_bar) + 1) / 2).clamp(0, 1)
+        mse = ((y - target) ** 2).flatten(1).mean(1)
+        loss = (10 * torch.log10(mse)).sum()              # minus PSNR, per image, summed
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    return run
+
+
+def check(fixture_dir):
+    """The forward pass and the 10-step sample against the parity-small fixture."""
+    network, shape = load_config(os.path.join(fixture_dir, "config.yml"))
+    model = tu.from_yaml_network(network, shape)
+    state = tu.read_safetensors(os.path.join(fixture_dir, "small_unet.safetensors"))
+    model.load_state_dict(state, strict=True)
+    model.eval()
+    f = np.load(os.path.join(fixture_dir, "forward.npz"))
+    with torch.no_grad():
+        eps = model(torch.from_numpy(f["x"]), torch.from_numpy(f["t"]))
+    forward_err = float((eps - torch.from_numpy(f["eps"])).abs().max())
+    s = np.load(os.path.join(fixture_dir, "sample_uniform.npz"))
+    with torch.no_grad():
+        x = tu.ddim_sample(model, torch.from_numpy(s["z"]), 10, tu.alphas_cumprod())
+    ref = torch.from_numpy(s["x_final"])
+    sample_rel = float((x - ref).abs().max() / ref.abs().max())
+    ok = forward_err < 1e-5 and sample_rel < 1e-5
+    print(json.dumps({"forward_max_abs_err": forward_err, "sample_max_rel_err": sample_rel, "ok": ok}))
+    return ok
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--small")
+    ap.add_argument("--large")
+    ap.add_argument("--out")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--quick", action="store_true", help="fewer repeats, for a smoke test")
+    ap.add_argument("--check")
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    if args.check:
+        sys.exit(0 if check(args.check) else 1)
+    warm, rep, rep_slow = (1, 2, 1) if args.quick else (2, 7, 3)
+    a_bar = tu.alphas_cumprod()
+    results = {}
+    flops = {}
+    for label, path in (("small", args.small), ("large", args.large)):
+        network, shape = load_config(path)
+        model = make_model(network, shape, 0)
+        flops[label] = tu.flops_per_image(model, shape)
+        slow = label == "large"
+        for b in (16, 1):
+            results[f"forward {label} b{b}"] = timed(forward_case(model, shape, b), warm, rep_slow if slow else rep)
+        train_batch, lr, clip = training_settings(path)
+        results[f"train {label} b{train_batch}"] = timed(training_case(make_model(network, shape, 0), shape, train_batch,
+                                                                       a_bar, lr, clip, network["ema"]),
+                                                         warm, rep_slow if slow else rep)
+        if not slow:
+            for b in (1, 16):
+                results[f"sample10 {label} b{b}"] = timed(sampling_case(model, shape, b, a_bar), warm, rep)
+            for b in (1, 8):
+                results[f"invert10 {label} b{b}"] = timed(inversion_case(make_model(network, shape, 0), shape, b, a_bar),
+                                                          warm, rep)
+        print(f"{label}: done", file=sys.stderr, flush=True)
+    out = {
+        "side": "pytorch",
+        "version": torch.__version__,
+        "blas": os.path.realpath("/usr/lib/x86_64-linux-gnu/libblas.so.3"),
+        "threads": torch.get_num_threads(),
+        "python": platform.python_version(),
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
+        "flops_per_image": flops,
+        "cases": results,
+    }
+    with open(args.out + ".tmp", "w") as f:
+        json.dump(out, f, indent=1)
+    os.replace(args.out + ".tmp", args.out)
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,216 @@
+package org.ddim4j.samples;
+
+import com.google.gson.GsonBuilder;
+import org.ddim4j.config.ConfigLoader;
+import org.ddim4j.config.DdimConfig;
+import org.ddim4j.invert.InversionSettings;
+import org.ddim4j.invert.OptimizationInversion;
+import org.ddim4j.io.AtomicFiles;
+import org.ddim4j.sampler.DdimSampler;
+import org.ddim4j.sampler.TimestepSpacing;
+import org.ddim4j.schedule.NoiseSchedule;
+import org.ddim4j.train.BatchSource;
+import org.ddim4j.train.Seeds;
+import org.ddim4j.train.Trainer;
+import org.ddim4j.train.TrainingListener;
+import org.ddim4j.unet.UNet;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code ./ddim bench}: the ddim4j side of the benchmark against PyTorch ({@code bench/run} runs both and prints
+ * the table). Each case runs untimed warm-up passes, then timed ones; the median, min and max are written as JSON,
+ * with the process's peak resident set size.
+ */
+final class BenchCommand implements Command {
+    @Override
+    public String name() {
+        return "bench";
+    }
+
+    @Override
+    public String summary() {
+        return "time forward, training, sampling and inversion (the ddim4j side of bench/run)";
+    }
+
+    @Override
+    public String usage() {
+        return """
+                usage: ./ddim bench --small SMALL.yml --large LARGE.yml --out JAVA.json [--quick] [--only CASE-PREFIX]
+                  the configs of bench/configs; cases: forward (batch 16, 1) and a training iteration for both, a
+                  10-step DDIM sample (batch 1, 16) and an optimisation-inversion iteration (batch 1, 8) for small.
+                  --quick  fewer repeats (a smoke test)   --only  run only the cases whose name starts so""";
+    }
+
+    /** A named unit of work, run repeatedly. */
+    private interface Work {
+        void run() throws Exception;
+    }
+
+    @Override
+    public void run(String[] argv, PrintStream out) throws Exception {
+        Args args = Args.parse("bench", argv, Set.of("quick"), Set.of("small", "large", "out", "only"), Set.of());
+        boolean quick = args.has("quick");
+        String only = args.has("only") ? args.required("only") : "";
+        int warm = quick ? 1 : 2;
+        int repeats = quick ? 2 : 7;
+        int repeatsSlow = quick ? 1 : 3;
+        Map<String, Object> cases = new LinkedHashMap<>();
+        for (String label : List.of("small", "large")) {
+            DdimConfig config = ConfigLoader.load(args.path(label));
+            boolean slow = label.equals("large");
+            int rep = slow ? repeatsSlow : repeats;
+            List<Integer> shape = config.data().shape();
+            UNet net = UNet.create(config.network(), shape, 0);
+            for (int b : new int[]{16, 1}) {
+                INDArray x = Seeds.gaussian(1, b, shape.get(0), shape.get(1), shape.get(2));
+                INDArray t = Nd4j.createFromArray(timesteps(b));
+                time(cases, "forward " + label + " b" + b, only, warm, rep, () -> net.predictNoise(x, t), out);
+            }
+            int trainBatch = config.training().batchSize();
+            String trainName = "train " + label + " b" + trainBatch;
+            if (trainName.startsWith(only)) {
+                Path runDir = Files.createTempDirectory("ddim4j-bench");
+                try {
+                    Trainer trainer = Trainer.start(config, syntheticImages(shape), runDir, TrainingListener.NONE);
+                    time(cases, trainName, only, warm, rep, trainer::trainStep, out);
+                } finally {
+                    deleteTree(runDir);
+                }
+            }
+            if (slow) {
+                continue;
+            }
+            NoiseSchedule schedule = NoiseSchedule.from(config.diffusion());
+            DdimSampler sampler = new DdimSampler(schedule, TimestepSpacing.UNIFORM, 10, 0.0, false);
+            for (int b : new int[]{1, 16}) {
+                INDArray z = Seeds.gaussian(2, b, shape.get(0), shape.get(1), shape.get(2));
+                time(cases, "sample10 " + label + " b" + b, only, warm, rep, () -> sampler.sample(net, z, null), out);
+            }
+            for (int b : new int[]{1, 8}) {
+                String name = "invert10 " + label + " b" + b;
+                if (name.startsWith(only)) {
+                    cases.put(name, inversionIterations(net, sampler, b, shape, warm, rep));
+                    out.printf(Locale.ROOT, "%-22s %s%n", name, cases.get(name));
+                }
+            }
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("side", "ddim4j");
+        result.put("backend", Nd4j.getBackend().getClass().getSimpleName());
+        result.put("natives", System.getProperty("ddim.natives", "?"));
+        result.put("threads", System.getenv().getOrDefault("OMP_NUM_THREADS", String.valueOf(Runtime.getRuntime().availableProcessors())));
+        result.put("java", System.getProperty("java.version"));
+        result.put("peak_rss_mb", peakRssMb());
+        result.put("cases", cases);
+        AtomicFiles.writeString(args.path("out"), new GsonBuilder().setPrettyPrinting().create().toJson(result));
+        out.println("wrote " + args.path("out") + " (peak RSS " + Math.round(peakRssMb()) + " MB)");
+    }
+
+    private static float[] timesteps(int batch) {
+        float[] t = new float[batch];
+        for (int i = 0; i < batch; i++) {
+            t[i] = (i * 397 + 11) % 1000;
+        }
+        return t;
+    }
+
+    private static void time(Map<String, Object> cases, String name, String only, int warm, int repeats, Work work,
+                             PrintStream out) throws Exception {
+        if (!name.startsWith(only)) {
+            return;
+        }
+        for (int i = 0; i < warm; i++) {
+            work.run();
+        }
+        double[] seconds = new double[repeats];
+        for (int i = 0; i < repeats; i++) {
+            long t0 = System.nanoTime();
+            work.run();
+            seconds[i] = (System.nanoTime() - t0) / 1e9;
+        }
+        cases.put(name, summary(seconds));
+        out.printf(Locale.ROOT, "%-22s %s%n", name, cases.get(name));
+    }
+
+    /**
+     * Optimisation-inversion iterations (Adam, PSNR) through the 10-step sampler: the time between consecutive
+     * iterations' listener calls is one whole iteration (dL/dz through the sampler, the Adam step, the next
+     * sampler pass); the first {@code warm} are not counted.
+     */
+    private static Map<String, Object> inversionIterations(UNet net, DdimSampler sampler, int batch, List<Integer> shape,
+                                                           int warm, int repeats) {
+        INDArray targets = Seeds.uniform(3, 0, 1, batch, shape.get(0), shape.get(1), shape.get(2));
+        INDArray start = Seeds.gaussian(4, batch, shape.get(0), shape.get(1), shape.get(2));
+        List<Long> stamps = new ArrayList<>();
+        OptimizationInversion.invert(net, sampler, targets, start,
+                InversionSettings.defaults().withIterations(warm + repeats + 1), (i, psnr, loss) -> stamps.add(System.nanoTime()));
+        double[] seconds = new double[repeats];
+        for (int i = 0; i < repeats; i++) {
+            seconds[i] = (stamps.get(warm + i + 1) - stamps.get(warm + i)) / 1e9;
+        }
+        return summary(seconds);
+    }
+
+    private static Map<String, Object> summary(double[] seconds) {
+        double[] sorted = seconds.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("median_s", median);
+        m.put("min_s", sorted[0]);
+        m.put("max_s", sorted[n - 1]);
+        m.put("runs", n);
+        return m;
+    }
+
+    /** Random images in [-1, 1], a different batch per iteration (training reads no files in the benchmark). */
+    private static BatchSource syntheticImages(List<Integer> shape) {
+        return new BatchSource() {
+            public int size() {
+                return 1_000_000;
+            }
+
+            public INDArray batch(long iteration, int batchSize) {
+                return Seeds.uniform(Seeds.mix(7, iteration), -1, 1, batchSize, shape.get(0), shape.get(1), shape.get(2))
+                        .castTo(DataType.FLOAT);
+            }
+        };
+    }
+
+    /** VmHWM of /proc/self/status: the peak resident set size, in MB (NaN where there is no /proc). */
+    static double peakRssMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return Double.NaN;
+        }
+        return Double.NaN;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var s = Files.walk(dir)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
