@@ -16,23 +16,28 @@ def target(case):
 def main(java_path, torch_path):
     j = json.load(open(java_path))
     t = json.load(open(torch_path))
-    print(f"ddim4j: {j['backend']}, natives {j['natives']}, {j['threads']} threads, Java {j['java']}; "
+    print(f"ddim4j: {j['backend']}, natives {j['natives']}, {j['threads']} threads, Java {j['java']}, "
+          f"native memory limit {j['max_physical_bytes']}; "
           f"PyTorch {t['version']} ({t['blas']}), {t['threads']} threads, Python {t['python']}")
     print()
-    print("| case | ddim4j median s | PyTorch median s | ratio ddim4j / PyTorch | target | met |")
-    print("|---|---:|---:|---:|---:|---|")
+    print("| case | ddim4j median s | PyTorch median s | time ratio | target | met | ddim4j peak RSS MB "
+          "| PyTorch peak RSS MB | memory ratio (target <= 1.5) |")
+    print("|---|---:|---:|---:|---:|---|---:|---:|---:|")
     for case, tj in j["cases"].items():
         tt = t["cases"].get(case)
         if tt is None:
             continue
-        ratio = tj["median_s"] / tt["median_s"]
         limit = target(case)
+        mem = f"{tj['peak_rss_mb'] / tt['peak_rss_mb']:.2f}"
+        if "error" in tj:
+            print(f"| {case} | failed: {tj['error'][:80]} | {tt['median_s']:.4f} | - | "
+                  f"{'' if limit is None else f'<= {limit}'} | **no** | > {tj['peak_rss_mb']:.0f} | "
+                  f"{tt['peak_rss_mb']:.0f} | > {mem} |")
+            continue
+        ratio = tj["median_s"] / tt["median_s"]
         met = "" if limit is None else ("yes" if ratio <= limit else "**no**")
         print(f"| {case} | {tj['median_s']:.4f} | {tt['median_s']:.4f} | {ratio:.2f} | "
-              f"{'' if limit is None else f'<= {limit}'} | {met} |")
-    rss = j["peak_rss_mb"] / t["peak_rss_mb"]
-    print(f"| peak RSS (MB, whole run) | {j['peak_rss_mb']:.0f} | {t['peak_rss_mb']:.0f} | {rss:.2f} | <= 1.5 | "
-          f"{'yes' if rss <= 1.5 else '**no**'} |")
+              f"{'' if limit is None else f'<= {limit}'} | {met} | {tj['peak_rss_mb']:.0f} | {tt['peak_rss_mb']:.0f} | {mem} |")
     print()
     print("Forward pass, achieved GFLOP/s (FLOPs of convolutions, linear layers and attention products, counted on "
           "the PyTorch model):")
@@ -40,7 +45,7 @@ def main(java_path, torch_path):
     print("| case | GFLOP per image | ddim4j GFLOP/s | PyTorch GFLOP/s |")
     print("|---|---:|---:|---:|")
     for case, tj in j["cases"].items():
-        if not case.startswith("forward") or case not in t["cases"]:
+        if not case.startswith("forward") or case not in t["cases"] or "error" in tj:
             continue
         label, batch = case.split()[1], int(case.split()[2][1:])
         gflop = t["flops_per_image"][label] / 1e9

@@ -25,7 +25,25 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import torch_unet as tu  # noqa: E402
 
 
+def reset_peak_rss():
+    """Resets the kernel's peak-RSS mark of this process (VmHWM), so that each case reports its own peak."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+    except OSError:
+        pass
+
+
+def peak_rss_mb():
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
 def timed(fn, warmup, repeats):
+    reset_peak_rss()
     for _ in range(warmup):
         fn()
     times = []
@@ -33,7 +51,8 @@ def timed(fn, warmup, repeats):
         t0 = time.perf_counter()
         fn()
         times.append(time.perf_counter() - t0)
-    return {"median_s": statistics.median(times), "min_s": min(times), "max_s": max(times), "runs": repeats}
+    return {"median_s": statistics.median(times), "min_s": min(times), "max_s": max(times), "runs": repeats,
+            "peak_rss_mb": peak_rss_mb()}
 
 
 def load_config(path):
@@ -180,7 +199,6 @@ def main():
         "blas": os.path.realpath("/usr/lib/x86_64-linux-gnu/libblas.so.3"),
         "threads": torch.get_num_threads(),
         "python": platform.python_version(),
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
         "flops_per_image": flops,
         "cases": results,
     }

@@ -91,6 +91,7 @@ final class BenchCommand implements Command {
                     deleteTree(runDir);
                 }
             }
+            write(args.path("out"), cases);
             if (slow) {
                 continue;
             }
@@ -103,21 +104,28 @@ final class BenchCommand implements Command {
             for (int b : new int[]{1, 8}) {
                 String name = "invert10 " + label + " b" + b;
                 if (name.startsWith(only)) {
+                    resetPeakRss();
                     cases.put(name, inversionIterations(net, sampler, b, shape, warm, rep));
                     out.printf(Locale.ROOT, "%-22s %s%n", name, cases.get(name));
                 }
             }
+            write(args.path("out"), cases);
         }
+        write(args.path("out"), cases);
+        out.println("wrote " + args.path("out"));
+    }
+
+    /** The results so far (written after each configuration, so a crash keeps what was measured). */
+    private static void write(Path file, Map<String, Object> cases) throws IOException {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("side", "ddim4j");
         result.put("backend", Nd4j.getBackend().getClass().getSimpleName());
         result.put("natives", System.getProperty("ddim.natives", "?"));
         result.put("threads", System.getenv().getOrDefault("OMP_NUM_THREADS", String.valueOf(Runtime.getRuntime().availableProcessors())));
         result.put("java", System.getProperty("java.version"));
-        result.put("peak_rss_mb", peakRssMb());
+        result.put("max_physical_bytes", System.getProperty("org.bytedeco.javacpp.maxphysicalbytes", "?"));
         result.put("cases", cases);
-        AtomicFiles.writeString(args.path("out"), new GsonBuilder().setPrettyPrinting().create().toJson(result));
-        out.println("wrote " + args.path("out") + " (peak RSS " + Math.round(peakRssMb()) + " MB)");
+        AtomicFiles.writeString(file, new GsonBuilder().setPrettyPrinting().create().toJson(result));
     }
 
     private static float[] timesteps(int batch) {
@@ -133,17 +141,41 @@ final class BenchCommand implements Command {
         if (!name.startsWith(only)) {
             return;
         }
-        for (int i = 0; i < warm; i++) {
-            work.run();
+        resetPeakRss();
+        try {
+            for (int i = 0; i < warm; i++) {
+                work.run();
+            }
+            double[] seconds = new double[repeats];
+            for (int i = 0; i < repeats; i++) {
+                long t0 = System.nanoTime();
+                work.run();
+                seconds[i] = (System.nanoTime() - t0) / 1e9;
+            }
+            cases.put(name, summary(seconds));
+        } catch (OutOfMemoryError e) {
+            // ND4J's native allocator refuses past -Dorg.bytedeco.javacpp.maxphysicalbytes: the case does not fit
+            cases.put(name, failure("out of memory: " + e.getMessage()));
         }
-        double[] seconds = new double[repeats];
-        for (int i = 0; i < repeats; i++) {
-            long t0 = System.nanoTime();
-            work.run();
-            seconds[i] = (System.nanoTime() - t0) / 1e9;
-        }
-        cases.put(name, summary(seconds));
         out.printf(Locale.ROOT, "%-22s %s%n", name, cases.get(name));
+    }
+
+    private static Map<String, Object> failure(String error) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("error", error);
+        m.put("peak_rss_mb", peakRssMb());
+        System.gc();
+        return m;
+    }
+
+    /** Resets the kernel's peak-RSS mark of this process (VmHWM), so that each case reports its own peak. */
+    private static void resetPeakRss() {
+        System.gc();
+        try {
+            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+        } catch (IOException | RuntimeException e) {
+            // not Linux, or not permitted: the peaks are then cumulative
+        }
     }
 
     /**
@@ -175,6 +207,7 @@ final class BenchCommand implements Command {
         m.put("min_s", sorted[0]);
         m.put("max_s", sorted[n - 1]);
         m.put("runs", n);
+        m.put("peak_rss_mb", peakRssMb());
         return m;
     }
 
