@@ -13,6 +13,7 @@ import org.ddim4j.io.Npz;
 import org.ddim4j.model.DdimModel;
 import org.ddim4j.sampler.DdimSampler;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.awt.image.BufferedImage;
 import java.io.PrintStream;
@@ -40,26 +41,36 @@ final class EditCommand implements Command {
     @Override
     public String usage() {
         return """
-                usage: ./ddim edit --weights RUN --boundary B.npz (--image IMG | --latent Z.npz | --seed N) --out DIR
+                usage: ./ddim edit --weights RUN --boundary B.npz (--image IMG | --latent Z.npz | --seed N [--count K]) --out DIR
                                    [--alphas -3:3:7 | --distance D] [--condition C.npz ...] [--classifier CLS.zip]
                                    [--steps S] [--method ode|hybrid|optimize|encoder] [--encoder ENC.ddim] [--iterations N]
                   --alphas     FROM:TO:COUNT steps along the unit normal (default -3:3:7)
                   --distance   instead: move to this signed distance from the boundary
                   --condition  boundaries whose attributes must not change: their directions are projected out
                   --image      inverted first (--method, default ode) at --steps
-                  --classifier also score each edited image for the boundary's attribute (scores.json)
-                Writes DIR/strip.png, DIR/edit.gif, DIR/latents.npz and prints one JSON line.""";
+                  --count      with --seed: edit K latents drawn from the seed, one strip row each (default 1)
+                  --classifier also score each edited image for the boundary's attribute (scores.json; with --count,
+                               the mean score at each alpha and the fraction of latents whose score rose)
+                Writes DIR/strip.png, DIR/edit.gif (the first latent), DIR/latents.npz and prints one JSON line.""";
     }
 
     @Override
     public void run(String[] argv, PrintStream out) throws Exception {
         Args args = Args.parse("edit", argv, Set.of(), Set.of("weights", "config", "boundary", "image", "latent", "seed",
-                "out", "alphas", "distance", "classifier", "steps", "skip", "method", "encoder", "iterations"), Set.of("condition"));
+                "out", "alphas", "distance", "classifier", "steps", "skip", "method", "encoder", "iterations", "count"),
+                Set.of("condition"));
         int sources = (args.has("image") ? 1 : 0) + (args.has("latent") ? 1 : 0) + (args.has("seed") ? 1 : 0);
         if (sources != 1) {
             throw new UsageException("edit: give exactly one of --image, --latent, --seed");
         }
         args.exclusive("alphas", "distance");
+        int count = args.integer("count", 1);
+        if (count < 1 || (count > 1 && !args.has("seed"))) {
+            throw new UsageException("edit: --count must be at least 1, and more than 1 only with --seed");
+        }
+        if (count > 1 && args.has("distance")) {
+            throw new UsageException("edit: --distance edits one latent; give --alphas with --count");
+        }
         DdimModel model = Launch.model(args);
         DdimSampler sampler = Launch.sampler(args, model);
         Boundary boundary = Boundary.load(args.path("boundary"));
@@ -80,7 +91,7 @@ final class EditCommand implements Command {
         if (args.has("latent")) {
             z = Npz.readArray(args.path("latent"), "z").reshape(1, shape[0], shape[1], shape[2]);
         } else if (args.has("seed")) {
-            z = Inverter.randomLatents(new long[]{1, shape[0], shape[1], shape[2]}, args.longValue("seed", 0));
+            z = Inverter.randomLatents(new long[]{count, shape[0], shape[1], shape[2]}, args.longValue("seed", 0));
         } else {
             LatentEncoder encoder = args.has("encoder") ? LatentEncoder.load(args.path("encoder")) : null;
             Inverter.Method method = Launch.parse("edit", () -> Inverter.Method.fromName(args.string("method", "ode")));
@@ -88,18 +99,22 @@ final class EditCommand implements Command {
             z = new Inverter(model, sampler, encoder).invert(method, image, InvertCommand.settings(args).withFrameEvery(0), 0, null)
                     .latent();
         }
-        double[] alphas;
-        INDArray latents;
-        if (args.has("distance")) {
-            double target = args.number("distance", 0);
-            double now = boundary.distance(z).getDouble(0);
-            alphas = new double[]{0, target - now};
-            latents = LatentEditor.along(z, boundary, alphas);
-        } else {
-            alphas = alphas(args.string("alphas", "-3:3:7"));
-            latents = LatentEditor.along(z, boundary, alphas);
+        double[] alphas = args.has("distance") ? null : alphas(args.string("alphas", "-3:3:7"));
+        List<INDArray> rows = new ArrayList<>();
+        for (int k = 0; k < count; k++) {
+            INDArray zk = z.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(k, k + 1));
+            if (args.has("distance")) {
+                double now = boundary.distance(zk).getDouble(0);
+                alphas = new double[]{0, args.number("distance", 0) - now};
+            }
+            rows.add(LatentEditor.along(zk, boundary, alphas));
         }
-        INDArray images = sampler.sample(model.network(), latents, null);
+        INDArray latents = Nd4j.concat(0, rows.toArray(new INDArray[0]));
+        List<INDArray> decoded = new ArrayList<>();
+        for (INDArray row : rows) {
+            decoded.add(sampler.sample(model.network(), row, null));
+        }
+        INDArray images = Nd4j.concat(0, decoded.toArray(new INDArray[0]));
         Path dir = args.path("out");
         Files.createDirectories(dir);
         Images.writePng(Images.grid(images, alphas.length), dir.resolve("strip.png"));
@@ -125,9 +140,13 @@ final class EditCommand implements Command {
             }
             INDArray clipped = org.nd4j.linalg.ops.transforms.Transforms.min(
                     org.nd4j.linalg.ops.transforms.Transforms.max(images, -1.0, false), 1.0, false);
-            INDArray p = AttributeClassifier.scores(cls.net(), clipped);
-            double[] scores = p.getColumn(index).toDoubleVector();
-            line.put("scores", scores);
+            INDArray p = AttributeClassifier.scores(cls.net(), clipped).getColumn(index).dup().reshape(count, alphas.length);
+            line.put("scores", count == 1 ? p.getRow(0).toDoubleVector() : p.toDoubleMatrix());
+            if (count > 1) {
+                line.put("mean_scores", p.mean(0).toDoubleVector());
+                INDArray rose = p.getColumn(alphas.length - 1).gt(p.getColumn(0)).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT);
+                line.put("fraction_rising", rose.meanNumber().doubleValue());
+            }
             AtomicFiles.writeString(dir.resolve("scores.json"), new Gson().toJson(line));
         }
         out.println(new Gson().toJson(line));

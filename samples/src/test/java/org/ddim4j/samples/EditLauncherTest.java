@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -65,6 +66,24 @@ class EditLauncherTest {
         double d2 = j.getAsJsonArray("distances").get(2).getAsDouble();
         assertEquals(4.0, d2 - d0, 1e-3);                                 // alphas -2 .. 2 along the unit normal
         assertTrue(Files.exists(edit.resolve("strip.png")) && Files.exists(edit.resolve("edit.gif")));
+        // several latents from one seed: one row each, the first the same latent as --seed alone
+        Path many = dir.resolve("edit-many");
+        r = LauncherTest.run("edit", "--config", CONFIG, "--weights", WEIGHTS, "--boundary",
+                boundaries.resolve("class_1.npz").toString(), "--seed", "3", "--count", "2", "--alphas", "-2:2:3",
+                "--steps", "2", "--classifier", cls.toString(), "--out", many.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonObject m = lastJson(r.out());
+        assertEquals(2, m.getAsJsonArray("scores").size());
+        assertEquals(3, m.getAsJsonArray("mean_scores").size());
+        assertEquals(d0, m.getAsJsonArray("distances").get(0).getAsDouble(), 1e-4);
+        double fraction = m.get("fraction_rising").getAsDouble();
+        assertTrue(fraction == 0 || fraction == 0.5 || fraction == 1, "fraction of 2 latents: " + fraction);
+        assertArrayEquals(new long[]{6, 3, 32, 32}, org.ddim4j.io.Npz.readArray(many.resolve("latents.npz"), "z").shape());
+        r = LauncherTest.run("edit", "--config", CONFIG, "--weights", WEIGHTS, "--boundary",
+                boundaries.resolve("class_1.npz").toString(), "--seed", "3", "--count", "2", "--distance", "1",
+                "--out", many.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--distance edits one latent"), r.err());
         r = LauncherTest.run("edit", "--config", CONFIG, "--weights", WEIGHTS, "--boundary",
                 boundaries.resolve("class_1.npz").toString(), "--seed", "3", "--alphas", "1:2", "--out", edit.toString());
         assertEquals(2, r.code());
