@@ -20,7 +20,10 @@ import java.util.List;
 public final class ImageDatasets {
     /** The names, as the seed's configs spell them. */
     public static final List<String> NAMES = List.of("celeba", "ffhq", "church", "flowers102", "imagenet64", "miniplaces",
-            "anime", "cifar10", "emoji", "emoji-subcategories");
+            "anime", "cifar10", "emoji", "emoji-subcategories", "emoji-smileys");
+
+    /** The emoji category the demo model learns, whose subcategories {@code emoji-smileys} labels. */
+    public static final String SMILEYS = "Smileys & Emotion";
 
     private ImageDatasets() {
     }
@@ -55,8 +58,8 @@ public final class ImageDatasets {
             case "miniplaces" -> MiniplacesDataset.open(root, split);
             case "anime" -> AnimeDataset.open(root, split);
             case "cifar10" -> cifar10(root, split);
-            case "emoji" -> emoji(root == null ? EmojiDataset.defaultRoot() : root, split, false);
-            case "emoji-subcategories" -> emoji(root == null ? EmojiDataset.defaultRoot() : root, split, true);
+            case "emoji", "emoji-subcategories", "emoji-smileys" ->
+                    emoji(name, root == null ? EmojiDataset.defaultRoot() : root, split);
             default -> throw new IllegalArgumentException("unknown dataset '" + name + "'; datasets are " + NAMES);
         };
     }
@@ -102,16 +105,24 @@ public final class ImageDatasets {
     }
 
     /**
-     * The emoji set labelled by category (10 classes), or by subcategory ("heart", "face-smiling", "cat-face"...),
-     * finer attributes for the classifier of a model trained on one category.
+     * The emoji set, by name: "emoji" labelled by category (10 classes); "emoji-subcategories" by subcategory
+     * ("heart", "face-smiling", "cat-face"...: finer attributes); "emoji-smileys" only the category "Smileys &amp;
+     * Emotion" (the demo model's), labelled by its 16 subcategories: the attributes of that model's samples.
      */
-    private static ImageSplit emoji(Path root, Split split, boolean bySubcategory) {
+    private static ImageSplit emoji(String name, Path root, Split split) {
         EmojiDataset ds = EmojiDataset.open(root, true);
-        List<EmojiDataset.Entry> entries = ds.entries(split);
-        List<String> classes = bySubcategory ? ds.subcategories() : ds.categories();
+        boolean bySubcategory = !name.equals("emoji");
+        List<EmojiDataset.Entry> entries = name.equals("emoji-smileys")
+                ? ds.entries(split).stream().filter(e -> e.categoryName().equals(SMILEYS)).toList()
+                : ds.entries(split);
+        List<String> classes = !bySubcategory ? ds.categories()
+                : name.equals("emoji-smileys") ? java.util.stream.Stream.concat(ds.entries(Split.TRAIN).stream(),
+                                ds.entries(Split.VALID).stream()).filter(e -> e.categoryName().equals(SMILEYS))
+                        .map(EmojiDataset.Entry::subcategory).distinct().sorted().toList()
+                : ds.subcategories();
         return new ImageSplit() {
             public String dataset() {
-                return bySubcategory ? "emoji-subcategories" : "emoji";
+                return name;
             }
 
             public Split split() {

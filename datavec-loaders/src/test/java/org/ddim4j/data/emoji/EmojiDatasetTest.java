@@ -114,6 +114,29 @@ public class EmojiDatasetTest {
     }
 
     @Test
+    void theSmileysDatasetKeepsOnlySmileysLabelledByTheirSubcategories(@TempDir Path dir) throws IOException {
+        fake(dir);
+        for (Split split : new Split[]{Split.TRAIN, Split.VALID}) {
+            org.ddim4j.data.ImageSplit all = org.ddim4j.data.ImageDatasets.open("emoji", dir, split);
+            org.ddim4j.data.ImageSplit smileys = org.ddim4j.data.ImageDatasets.open("emoji-smileys", dir, split);
+            int expected = 0;
+            for (int i = 0; i < all.size(); i++) {
+                expected += all.classNames().get(all.label(i)).equals("Smileys & Emotion") ? 1 : 0;
+            }
+            assertEquals(expected, smileys.size(), split.toString());
+            assertTrue(smileys.size() < all.size() && (split == Split.VALID || smileys.size() > 0), split.toString());
+            for (int i = 0; i < smileys.size(); i++) {
+                // in the fake package the smileys are the odd base emoji k, so their subcategory is "sub(k % 3)"
+                String file = java.nio.file.Path.of(smileys.source(i)).getFileName().toString();
+                int k = Integer.parseInt(file.substring(2, 5), 16);
+                assertEquals(1, k % 2, file);
+                assertEquals("sub" + (k % 3), smileys.classNames().get(smileys.label(i)), file);
+            }
+            assertEquals("emoji-smileys", smileys.dataset());
+        }
+    }
+
+    @Test
     void imagesAreCompositedOntoWhiteInRgbOrder(@TempDir Path dir) throws IOException {
         EmojiDataset ds = fake(dir);
         INDArray img = ds.tensor(ds.entries(Split.TRAIN).get(0), 64);
