@@ -18,8 +18,14 @@ import java.util.Random;
  *   <li>{@link #logistic}: the seed's: logistic regression on all pairs (label: score > 0.5), mini-batch SGD
  *       with Nesterov momentum 0.9 and weight decay 1e-3, 80/20 split for the held-out accuracy;</li>
  *   <li>{@link #svm}: InterFaceGAN's: a linear SVM (L2-regularised hinge loss, C = 1, solved by dual coordinate
- *       descent as LIBLINEAR does) on the most confident {@code fraction} of pairs at each end of the score,
- *       split 70/30; accuracy on the 30 % and on all the remaining pairs (label: score > 0.5).</li>
+ *       descent as LIBLINEAR does) on the {@code fraction} of pairs with the highest scores (label 1) and the
+ *       fraction with the lowest (label 0), split 70/30; accuracy on the 30 % and on all the remaining pairs,
+ *       labelled by whether their score is above the median. Labels by rank, as InterFaceGAN's
+ *       {@code train_boundary}, so an attribute the classifier never scores above 0.5 on generated images still
+ *       gets a direction (a threshold at 0.5 would label every pair 0). The rest is split at the median, not at
+ *       InterFaceGAN's midpoint (max + min) / 2: a plane fitted between equally many top and bottom pairs
+ *       separates the pairs near the median score, and with skewed scores (most near 0) the midpoint would call
+ *       nearly all of the rest negative and the accuracy would fall below one half for a good direction.</li>
  * </ul>
  * Both return the unit normal of the hyperplane, pointing toward the attribute.
  */
@@ -96,11 +102,21 @@ public final class BoundaryFitting {
         int trainN = (int) Math.round(chosen.size() * 0.7);
         int[] train = chosen.subList(0, trainN).stream().mapToInt(Integer::intValue).toArray();
         int[] held = chosen.subList(trainN, chosen.size()).stream().mapToInt(Integer::intValue).toArray();
+        // 1. the top k are positives, the bottom k negatives, whatever their scores
+        boolean[] positive = new boolean[n];
+        for (int i = n - k; i < n; i++) {
+            positive[byScore[i]] = true;
+        }
+        // 2. the rest are labelled by the median score (the middle of the ranking the plane was fitted to)
+        double median = n % 2 == 1 ? s[byScore[n / 2]] : (s[byScore[n / 2 - 1]] + s[byScore[n / 2]]) / 2;
+        for (Integer i : rest) {
+            positive[i] = s[i] > median;
+        }
         float[][] rows = new float[train.length][];
         double[] y = new double[train.length];
         for (int i = 0; i < train.length; i++) {
             rows[i] = x.getRow(train[i]).castTo(DataType.FLOAT).toFloatVector();
-            y[i] = s[train[i]] > 0.5 ? 1 : -1;
+            y[i] = positive[train[i]] ? 1 : -1;
         }
         double[] wb = dualCoordinateDescent(rows, y, 1.0, 50, seed);
         int d = rows.length == 0 ? 0 : rows[0].length;
@@ -108,7 +124,11 @@ public final class BoundaryFitting {
         double norm = w.norm2Number().doubleValue();
         INDArray normal = w.div(Math.max(norm, 1e-12));
         double offset = wb[d] / Math.max(norm, 1e-12);
-        INDArray labels = Nd4j.createFromArray(s).gt(0.5).castTo(DataType.DOUBLE);
+        double[] label = new double[n];
+        for (int i = 0; i < n; i++) {
+            label[i] = positive[i] ? 1 : 0;
+        }
+        INDArray labels = Nd4j.createFromArray(label);
         double heldAcc = accuracy(x.getRows(held), labels.get(org.nd4j.linalg.indexing.NDArrayIndex.indices(toLong(held))),
                 normal, offset);
         int[] restIdx = rest.stream().mapToInt(Integer::intValue).toArray();

@@ -49,6 +49,17 @@ class BoundaryTest {
     }
 
     @Test
+    void svmLabelsByRankSoAnAttributeNeverScoredAboveOneHalfStillGetsItsDirection() {
+        // a classifier that is never confident on generated images: every score below 0.1
+        Planted p = planted(6000, 4);
+        INDArray low = p.scores().mul(0.1);
+        Boundary b = BoundaryFitting.svm("rare", p.latents(), low, SHAPE, 0.1, 3);
+        assertTrue(cosine(b.normal(), p.u()) > 0.9, "cosine " + cosine(b.normal(), p.u()));
+        assertTrue(b.heldOutAccuracy() > 0.95, "held-out accuracy " + b.heldOutAccuracy());
+        assertTrue(b.restAccuracy() > 0.7, "rest accuracy " + b.restAccuracy());
+    }
+
+    @Test
     void svmOnTheMostConfidentRecoversAPlantedDirection() {
         Planted p = planted(6000, 2);
         Boundary b = BoundaryFitting.svm("smile", p.latents(), p.scores(), SHAPE, 0.1, 3);
