@@ -55,6 +55,19 @@ class EditLauncherTest {
         assertEquals(0, r.code(), r.err());
         assertEquals("class_1", lastJson(r.out()).get("attribute").getAsString());
         assertTrue(Files.exists(boundaries.resolve("class_1.npz")) && Files.exists(boundaries.resolve("directions.png")));
+        // the SVM on 8x8 block sums: a full-latent unit normal, constant on each block
+        Path pooled = dir.resolve("pooled");
+        r = LauncherTest.run("boundary", "--pairs", pairs.toString(), "--attribute", "class_1", "--method", "svm",
+                "--fraction", "0.5", "--pool", "8", "--out", pooled.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals("svm-pool8", lastJson(r.out()).get("method").getAsString());
+        org.nd4j.linalg.api.ndarray.INDArray u = org.ddim4j.edit.Boundary.load(pooled.resolve("class_1.npz")).normal();
+        assertEquals(3 * 32 * 32, u.length());
+        assertEquals(1.0, u.norm2Number().doubleValue(), 1e-5);
+        assertEquals(u.getDouble(0), u.getDouble(7 * 32 + 7), 1e-7);
+        r = LauncherTest.run("boundary", "--pairs", pairs.toString(), "--pool", "5", "--out", pooled.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("pool size 5") && r.err().contains("32"), r.err());
         Path edit = dir.resolve("edit");
         r = LauncherTest.run("edit", "--config", CONFIG, "--weights", WEIGHTS, "--boundary",
                 boundaries.resolve("class_1.npz").toString(), "--seed", "3", "--alphas", "-2:2:3", "--steps", "2",
