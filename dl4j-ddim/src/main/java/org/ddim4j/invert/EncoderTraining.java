@@ -33,6 +33,11 @@ import java.util.Map;
  * </ol>
  * Each step computes the gradients, clips them to a global norm of 1, and only then takes one Adam step
  * (the seed cleared its gradients between backward and step, so its encoder never learned).
+ *
+ * <p>The image objective needs no latent, so it can also run on real images (as the in-domain encoder of
+ * Zhu et al., 2020, trains on real data through the frozen generator): an encoder meant for real photographs
+ * or emoji then learns on their distribution rather than only on the model's samples. Training can also start
+ * from an encoder trained before.
  */
 public final class EncoderTraining {
     /**
@@ -104,11 +109,37 @@ public final class EncoderTraining {
 
     public static LatentEncoder train(DdimConfig config, DifferentiableNoisePredictor network, DdimSampler sampler,
                                       Pairs pairs, Settings s, Listener listener) {
-        LatentEncoder encoder = LatentEncoder.create(config, s.seed() + 1);
+        return train(config, network, sampler, pairs, null, null, s, listener);
+    }
+
+    /**
+     * As above, with the image objective on {@code images} ([M, C, H, W] in [0, 1], e.g. a dataset's training
+     * split) instead of the pairs' images when not null, starting from {@code start} when not null (it is
+     * trained in place). {@code pairs} may be null when there are no latent steps and images are given.
+     */
+    public static LatentEncoder train(DdimConfig config, DifferentiableNoisePredictor network, DdimSampler sampler,
+                                      Pairs pairs, INDArray images, LatentEncoder start, Settings s, Listener listener) {
+        if (sampler.eta() != 0) {
+            throw new IllegalArgumentException("the encoder inverts the deterministic sampler (eta 0), got eta " + sampler.eta());
+        }
+        if (pairs == null && (s.latentSteps() > 0 || images == null)) {
+            throw new IllegalArgumentException("the latent objective, and an image objective without images, need pairs");
+        }
+        if (images != null && (images.rank() != 4 || images.size(0) == 0
+                || !java.util.Arrays.equals(java.util.Arrays.copyOfRange(images.shape(), 1, 4),
+                config.data().shape().stream().mapToLong(Integer::longValue).toArray()))) {
+            throw new IllegalArgumentException("images for the image objective must be [M, " + config.data().shape()
+                    .toString().replaceAll("[\\[\\]]", "") + "] in [0, 1], got " + java.util.Arrays.toString(images.shape()));
+        }
+        if (start != null && !start.config().data().shape().equals(config.data().shape())) {
+            throw new IllegalArgumentException("the starting encoder is for images " + start.config().data().shape()
+                    + ", the model makes " + config.data().shape());
+        }
+        LatentEncoder encoder = start != null ? start : LatentEncoder.create(config, s.seed() + 1);
         Parameters params = encoder.network().parameters();
         var arch = encoder.network().architecture();
         AdamOptimizer adam = new AdamOptimizer(s.learningRate(), 0.9, 0.999, 1e-8, 0.0, false);
-        Epochs order = new Epochs((int) pairs.latents().size(0), s.seed() + 2);
+        Epochs order = pairs == null ? null : new Epochs((int) pairs.latents().size(0), s.seed() + 2);
 
         // 1. latent objective: the training graph's L2 criterion with x = image (model range), t = 0, target = z
         TrainingGraph latent = new TrainingGraph(arch, params, "l2");
@@ -126,14 +157,16 @@ public final class EncoderTraining {
         // 2. image objective: L(G(E(x)), x), dL/dE(x) through the sampler, then E's vector-Jacobian product
         if (s.imageSteps() > 0) {
             SameDiff vjp = vjpGraph(arch, params);
+            INDArray source = images != null ? images.castTo(DataType.FLOAT) : pairs.images();
+            Epochs imageOrder = images != null ? new Epochs((int) source.size(0), s.seed() + 3) : order;
             for (int step = 1; step <= s.imageSteps(); step++) {
-                int[] idx = order.next(s.batchSize());
-                INDArray images = pairs.images().get(org.nd4j.linalg.indexing.NDArrayIndex.indices(toLong(idx)));
-                INDArray x = images.mul(2).subi(1);
+                int[] idx = imageOrder.next(s.batchSize());
+                INDArray target = source.get(org.nd4j.linalg.indexing.NDArrayIndex.indices(toLong(idx)));
+                INDArray x = target.mul(2).subi(1);
                 INDArray t = Nd4j.zeros(DataType.FLOAT, idx.length);
                 INDArray zHat = encoder.network().predictNoise(x, t);
                 SampleResult run = sampler.run(network, zHat, null, true);
-                ReconstructionLoss.Evaluation e = s.imageLoss().evaluate(run.sample(), images);
+                ReconstructionLoss.Evaluation e = s.imageLoss().evaluate(run.sample(), target);
                 INDArray gradZ = sampler.inputGradient(network, run, e.gradient());
                 Sessions.useSafeSession(vjp);
                 Map<String, INDArray> grads = vjp.calculateGradients(Map.of(UNetGraph.INPUT, x, UNetGraph.TIMESTEP, t,

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -174,6 +175,36 @@ class InversionTest {
         double trained = new Inverter(net, s, encoder).encoder(held).psnr().meanNumber().doubleValue();
         double untrained = new Inverter(net, s, LatentEncoder.create(config, 12)).encoder(held).psnr().meanNumber().doubleValue();
         assertTrue(trained > untrained + 5, "encoder PSNR " + untrained + " untrained, " + trained + " trained");
+    }
+
+    @Test
+    void theImageObjectiveOnOtherImagesAdaptsAnEncoderToThem() {
+        DdimConfig preset = ConfigLoader.preset("emoji_demo");
+        DdimConfig config = preset.withData(preset.data().withShape(List.of(3, 16, 16)));
+        var net = new LinearPredictor(0.9);
+        DdimSampler s = sampler(5);
+        LatentEncoder encoder = LatentEncoder.create(config, 12);
+        // "real" images from another distribution: the model's images with their colours inverted
+        INDArray real = EncoderTraining.pairs(config, net, s, 64, 32, 21, null).images().rsub(1);
+        INDArray held = EncoderTraining.pairs(config, net, s, 8, 8, 99, null).images().rsub(1);
+        double before = new Inverter(net, s, encoder).encoder(held).psnr().meanNumber().doubleValue();
+        List<Double> imageLoss = new ArrayList<>();
+        LatentEncoder adapted = EncoderTraining.train(config, net, s, null, real, encoder,
+                new EncoderTraining.Settings(64, 0, 12, 8, 3e-3, ReconstructionLoss.L2, 11),
+                (objective, step, loss) -> imageLoss.add(loss));
+        assertSame(encoder, adapted);                                      // trained in place, from where it was
+        assertEquals(12, imageLoss.size());
+        double after = new Inverter(net, s, adapted).encoder(held).psnr().meanNumber().doubleValue();
+        assertTrue(after > before + 3, "held-out PSNR of inverted-colour images " + before + " -> " + after);
+
+        var settings = new EncoderTraining.Settings(64, 1, 1, 16, 3e-3, ReconstructionLoss.L2, 11);
+        var noPairs = assertThrows(IllegalArgumentException.class,
+                () -> EncoderTraining.train(config, net, s, null, real, null, settings, null));
+        assertTrue(noPairs.getMessage().contains("need pairs"), noPairs.getMessage());
+        var wrongShape = assertThrows(IllegalArgumentException.class, () -> EncoderTraining.train(config, net, s, null,
+                Nd4j.zeros(4, 3, 8, 8), null, new EncoderTraining.Settings(64, 0, 1, 16, 3e-3, ReconstructionLoss.L2, 11), null));
+        assertTrue(wrongShape.getMessage().contains("[M, 3, 16, 16]") && wrongShape.getMessage().contains("[4, 3, 8, 8]"),
+                wrongShape.getMessage());
     }
 
     @Test
