@@ -34,6 +34,9 @@ public final class ImageDatasets {
      * that folder is used.
      */
     public static ImageSplit open(String name, Path root, Split split) {
+        if (!NAMES.contains(name)) {
+            throw new IllegalArgumentException("unknown dataset '" + name + "'; datasets are " + NAMES);
+        }
         if (root == null && !name.startsWith("emoji")) {
             throw new IllegalArgumentException(name + ": give the folder holding the dataset's files (--root / --data-root)");
         }

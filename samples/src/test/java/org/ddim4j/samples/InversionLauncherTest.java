@@ -5,6 +5,7 @@ import com.google.gson.JsonParser;
 import org.ddim4j.Fixtures;
 import org.ddim4j.image.Images;
 import org.ddim4j.io.Npz;
+import org.ddim4j.data.DatasetFixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -18,6 +19,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** invert, train-encoder and interpolate on the parity network (random weights: files and shapes, not quality). */
@@ -86,6 +88,38 @@ class InversionLauncherTest {
                 enc.toString(), "--steps", "2", "--image", image(dir, "a.png", 4).toString(), "--out", dir.resolve("o").toString());
         assertEquals(0, r.code(), r.err());
         assertEquals("encoder", jsonLines(r.out()).get(0).get("method").getAsString());
+    }
+
+    @Test
+    void trainEncoderContinuesOnADatasetsImagesWithoutDrawingPairs(@TempDir Path dir) throws IOException {
+        Path enc = dir.resolve("enc.ddim");
+        LauncherTest.Result r = LauncherTest.run("train-encoder", "--config", CONFIG, "--weights", WEIGHTS, "--steps", "2",
+                "--pairs", "2", "--latent-steps", "1", "--image-steps", "0", "--batch", "2", "--out", enc.toString());
+        assertEquals(0, r.code(), r.err());
+        Path data = dir.resolve("miniplaces");
+        StringBuilder train = new StringBuilder();
+        for (int i = 0; i < 3; i++) {
+            DatasetFixtures.jpeg(data.resolve("images/train/" + i + ".jpg"), DatasetFixtures.solid(40, 40, 60 * i, 90, 200));
+            train.append("train/").append(i).append(".jpg 0\n");
+        }
+        Files.writeString(data.resolve("train.txt"), train);
+        Files.writeString(data.resolve("val.txt"), "");
+        Path enc2 = dir.resolve("enc2.ddim");
+        r = LauncherTest.run("train-encoder", "--config", CONFIG, "--weights", WEIGHTS, "--steps", "2", "--init",
+                enc.toString(), "--latent-steps", "0", "--image-steps", "1", "--batch", "2", "--images", "miniplaces",
+                "--data-root", data.toString(), "--out", enc2.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("image objective on 3 training images of miniplaces"), r.out());
+        assertFalse(r.out().contains("pairs "), r.out());
+        assertTrue(r.out().contains("wrote the encoder"), r.out());
+        assertTrue(Files.size(enc2) > 0);
+        r = LauncherTest.run("train-encoder", "--config", CONFIG, "--weights", WEIGHTS, "--latent-steps", "0",
+                "--images", "nosuch", "--out", enc2.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("unknown dataset 'nosuch'"), r.err());
+        r = LauncherTest.run("train-encoder", "--config", CONFIG, "--weights", WEIGHTS, "--init", dir.resolve("missing.ddim")
+                .toString(), "--out", enc2.toString());
+        assertTrue(r.code() != 0 && r.err().contains("missing.ddim"), r.err());
     }
 
     @Test
