@@ -1,14 +1,13 @@
 package org.ddim4j.samples;
 
+import org.ddim4j.data.ImageDatasets;
+import org.ddim4j.data.ImageSplit;
+import org.ddim4j.data.Split;
 import org.ddim4j.invert.EncoderTraining;
 import org.ddim4j.invert.LatentEncoder;
 import org.ddim4j.invert.ReconstructionLoss;
 import org.ddim4j.model.DdimModel;
 import org.ddim4j.sampler.DdimSampler;
-
-import org.ddim4j.data.ImageDatasets;
-import org.ddim4j.data.ImageSplit;
-import org.ddim4j.data.Split;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.io.PrintStream;
