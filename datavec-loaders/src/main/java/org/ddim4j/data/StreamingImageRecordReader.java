@@ -34,8 +34,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A DataVec record reader over any {@link ImageSplit}, in index order, transformed as the seed does: the short
  * side resized to {@code size} and centre-cropped, mapped to [-1, 1], flipped horizontally with the given
- * probability on the training split only (the flips drawn from the given RNG in index order, so they do not
- * depend on the threads). Records are {@code [image [1, 3, size, size]]} plus {@code IntWritable(label)} for
+ * probability on the training split only (the flips drawn from the seed and the epoch in index order, so they
+ * do not depend on the threads; each {@link #reset()} after reading starts a new epoch with new flips, and a
+ * reader built with the same seed gives the same flips epoch by epoch). Records are {@code [image [1, 3, size, size]]} plus {@code IntWritable(label)} for
  * datasets with classes or {@code NDArrayWritable([1, A] of 0/1)} for datasets with attributes, so
  * {@code RecordReaderDataSetIterator(reader, batch, 1, numClasses)} works as usual.
  *
@@ -55,6 +56,7 @@ public final class StreamingImageRecordReader extends BaseRecordReader {
     private final AtomicInteger skipped = new AtomicInteger();
     private ExecutorService pool;
     private Random rng;
+    private long epoch = -1;
     private int submitted;
     private final Deque<Future<Decoded>> inFlight = new ArrayDeque<>();
     private Decoded ready;
@@ -65,7 +67,7 @@ public final class StreamingImageRecordReader extends BaseRecordReader {
 
     /**
      * @param flipProbability horizontal flip probability, applied on the training split only
-     * @param seed            seeds the flips (the same seed gives the same flips)
+     * @param seed            seeds the flips (the same seed gives the same flips, epoch by epoch)
      * @param strict          fail on an unreadable image instead of skipping it
      * @param threads         decoding threads (at least 1)
      */
@@ -193,7 +195,10 @@ public final class StreamingImageRecordReader extends BaseRecordReader {
             t.setDaemon(true);
             return t;
         });
-        rng = new Random(seed);
+        if (epoch < 0 || submitted > 0) {
+            epoch++;                                              // initialize() before any read keeps epoch 0
+        }
+        rng = new Random(seed + 0x9E3779B97F4A7C15L * epoch);
         submitted = 0;
         ready = null;
         skipped.set(0);

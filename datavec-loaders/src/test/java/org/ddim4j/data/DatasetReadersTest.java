@@ -45,6 +45,7 @@ import static org.ddim4j.data.DatasetFixtures.png;
 import static org.ddim4j.data.DatasetFixtures.solid;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -398,8 +399,31 @@ class DatasetReadersTest {
         assertTrue(first.contains(true) && first.contains(false), first.toString());
     }
 
+    @Test
+    void eachEpochDrawsNewFlipsAndTheSameSeedReplaysThemEpochByEpoch(@TempDir Path root) throws IOException {
+        for (int i = 0; i < 24; i++) {
+            var img = solid(16, 16, 0, 0, 0);
+            img.setRGB(0, 0, 0xffffff);
+            png(root.resolve("images").resolve("f" + i + ".png"), img);
+        }
+        ImageSplit train = AnimeDataset.open(root, Split.TRAIN);
+        StreamingImageRecordReader a = new StreamingImageRecordReader(train, 16, 0.5, 5, true, 2);
+        a.initialize(null);                                                 // before reading: still epoch 0
+        List<Boolean> a0 = flips(a);
+        a.reset();
+        List<Boolean> a1 = flips(a);
+        assertNotEquals(a0, a1, "epoch 1 replayed epoch 0's flips");
+        StreamingImageRecordReader b = new StreamingImageRecordReader(train, 16, 0.5, 5, true, 3);
+        assertEquals(a0, flips(b));
+        b.reset();
+        assertEquals(a1, flips(b));
+    }
+
     private static List<Boolean> flips(ImageSplit data, long seed) {
-        StreamingImageRecordReader r = new StreamingImageRecordReader(data, 16, 0.5, seed, true, 3);
+        return flips(new StreamingImageRecordReader(data, 16, 0.5, seed, true, 3));
+    }
+
+    private static List<Boolean> flips(StreamingImageRecordReader r) {
         List<Boolean> out = new ArrayList<>();
         while (r.hasNext()) {
             INDArray img = image(r.next());
