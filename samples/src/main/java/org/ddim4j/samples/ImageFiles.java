@@ -40,22 +40,6 @@ final class ImageFiles {
         return out;
     }
 
-    /**
-     * Up to {@code max} images of a dataset split (a random subset from {@code seed} when it has more), prepared
-     * as the training data: [N, 3, size, size] in [0, 1].
-     */
-    static INDArray load(org.ddim4j.data.ImageSplit split, int size, int max, long seed) throws IOException {
-        List<Integer> chosen = new java.util.ArrayList<>(java.util.stream.IntStream.range(0, split.size()).boxed().toList());
-        java.util.Collections.shuffle(chosen, new java.util.Random(seed));
-        chosen = chosen.subList(0, Math.min(max, chosen.size()));
-        INDArray out = Nd4j.create(DataType.FLOAT, chosen.size(), 3, size, size);
-        for (int i = 0; i < chosen.size(); i++) {
-            BufferedImage rgb = ImageTransforms.compositeOnto(split.image(chosen.get(i)), Color.WHITE);
-            out.putSlice(i, Images.fromImage(ImageTransforms.resizeShortSideAndCenterCrop(rgb, size)).addi(1).divi(2));
-        }
-        return out;
-    }
-
     /** The file name without its extension. */
     static String stem(Path file) {
         String name = file.getFileName().toString();

@@ -69,7 +69,9 @@ final class TrainEncoderCommand implements Command {
             }
             ImageSplit split = Launch.parse("train-encoder", () -> ImageDatasets.open(dataset,
                     args.has("data-root") ? args.path("data-root") : null, Split.TRAIN));
-            images = ImageFiles.load(split, model.config().data().shape().get(1), count, settings.seed());
+            // a random subset of `count` images: the first batch of a shuffled epoch, prepared as for training
+            images = ImageDatasets.batches(split, model.config().data().shape().get(1), settings.seed())
+                    .batch(0, Math.min(count, split.size())).addi(1).divi(2);
             out.printf(Locale.ROOT, "image objective on %,d training images of %s%n", images.size(0), dataset);
         }
         EncoderTraining.Listener listener = (objective, step, value) -> {
