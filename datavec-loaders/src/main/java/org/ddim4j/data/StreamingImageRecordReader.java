@@ -36,7 +36,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * side resized to {@code size} and centre-cropped, mapped to [-1, 1], flipped horizontally with the given
  * probability on the training split only (the flips drawn from the seed and the epoch in index order, so they
  * do not depend on the threads; each {@link #reset()} after reading starts a new epoch with new flips, and a
- * reader built with the same seed gives the same flips epoch by epoch). Records are {@code [image [1, 3, size, size]]} plus {@code IntWritable(label)} for
+ * reader built with the same seed gives the same flips epoch by epoch). Records are
+ * {@code [image [1, 3, size, size]]} plus {@code IntWritable(label)} for
  * datasets with classes or {@code NDArrayWritable([1, A] of 0/1)} for datasets with attributes, so
  * {@code RecordReaderDataSetIterator(reader, batch, 1, numClasses)} works as usual.
  *

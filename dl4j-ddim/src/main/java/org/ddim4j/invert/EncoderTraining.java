@@ -128,8 +128,9 @@ public final class EncoderTraining {
         if (images != null && (images.rank() != 4 || images.size(0) == 0
                 || !java.util.Arrays.equals(java.util.Arrays.copyOfRange(images.shape(), 1, 4),
                 config.data().shape().stream().mapToLong(Integer::longValue).toArray()))) {
-            throw new IllegalArgumentException("images for the image objective must be [M, " + config.data().shape()
-                    .toString().replaceAll("[\\[\\]]", "") + "] in [0, 1], got " + java.util.Arrays.toString(images.shape()));
+            String shape = config.data().shape().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "));
+            throw new IllegalArgumentException("images for the image objective must be [M, " + shape + "] in [0, 1], got "
+                    + java.util.Arrays.toString(images.shape()));
         }
         if (start != null && !start.config().data().shape().equals(config.data().shape())) {
             throw new IllegalArgumentException("the starting encoder is for images " + start.config().data().shape()

@@ -66,9 +66,8 @@ final class BoundaryCommand implements Command {
         int pool = args.integer("pool", 1);
         long[] shape = store.meta().latentShape();
         long[] fitShape = Launch.parse("boundary", () -> LatentPooling.pooledShape(shape, pool));
-        INDArray latents = pool == 1 ? store.latents(0, store.meta().count())
-                : LatentPooling.pool(store.latents(0, store.meta().count())
-                        .reshape(store.meta().count(), shape[0], shape[1], shape[2]), pool);
+        INDArray latents = LatentPooling.pool(store.latents(0, store.meta().count())
+                .reshape(store.meta().count(), shape[0], shape[1], shape[2]), pool);     // pool 1: the latents as rows
         INDArray scores = store.scores();
         List<INDArray> pictures = new ArrayList<>();
         for (String attribute : wanted) {
