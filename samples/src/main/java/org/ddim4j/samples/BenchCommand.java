@@ -20,6 +20,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,6 +31,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * {@code ./ddim bench}: the ddim4j side of the benchmark against PyTorch ({@code bench/run} runs both and prints
@@ -123,6 +126,10 @@ final class BenchCommand implements Command {
         result.put("natives", System.getProperty("ddim.natives", "?"));
         result.put("threads", System.getenv().getOrDefault("OMP_NUM_THREADS", String.valueOf(Runtime.getRuntime().availableProcessors())));
         result.put("java", System.getProperty("java.version"));
+        result.put("gc", ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .map(GarbageCollectorMXBean::getName).collect(Collectors.joining(", ")));
+        result.put("omp_wait_policy", System.getenv().getOrDefault("OMP_WAIT_POLICY", "(unset)"));
+        result.put("openblas_coretype", System.getenv().getOrDefault("OPENBLAS_CORETYPE", "(unset)"));
         result.put("max_physical_bytes", System.getProperty("org.bytedeco.javacpp.maxphysicalbytes", "?"));
         result.put("cases", cases);
         AtomicFiles.writeString(file, new GsonBuilder().setPrettyPrinting().create().toJson(result));
