@@ -2,9 +2,14 @@ package org.ddim4j.unet;
 
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.function.Function;
 
 /** What a block needs while it adds itself to a SameDiff graph: the graph, the mode and the parameters. */
@@ -53,6 +58,30 @@ public final class GraphContext {
         return v;
     }
 
+    private final Map<String, SDVariable> groupAveraging = new HashMap<>();
+
+    /**
+     * The constant [C, C] matrix that averages per-channel statistics within each group of C/G consecutive
+     * channels and divides them by {@code pixels}: A[c, c'] = 1 / (C/G * pixels) when c and c' share a group,
+     * else 0, in the activations' type. One constant per shape and type, shared by the graph's norms.
+     */
+    SDVariable groupAveraging(long channels, long groups, long pixels, DataType type) {
+        String key = "group_average_" + channels + "_" + groups + "_" + pixels + "_" + type.name().toLowerCase(Locale.ROOT);
+        return groupAveraging.computeIfAbsent(key, k -> {
+            if (sd.hasVariable(k)) {           // made by another context on the same graph
+                return sd.getVariable(k);
+            }
+            long size = channels / groups;
+            float[][] a = new float[(int) channels][(int) channels];
+            for (int c = 0; c < channels; c++) {
+                for (int d = 0; d < channels; d++) {
+                    a[c][d] = c / size == d / size ? (float) (1.0 / (size * pixels)) : 0f;
+                }
+            }
+            return sd.constant(k, Nd4j.createFromArray(a).castTo(type));
+        });
+    }
+
     /** A dropout mask placeholder of the training graph: [B, channels, size, size] of 0 or 1/(1 - p). */
     public record DropoutMask(String placeholder, long channels, long size, double probability) {
     }
@@ -61,7 +90,7 @@ public final class GraphContext {
 
     SDVariable dropoutMask(String placeholder, long channels, long size, double probability) {
         dropoutMasks.add(new DropoutMask(placeholder, channels, size, probability));
-        return sd.placeHolder(placeholder, org.nd4j.linalg.api.buffer.DataType.FLOAT, -1, channels, size, size);
+        return sd.placeHolder(placeholder, DataType.FLOAT, -1, channels, size, size);
     }
 
     public List<DropoutMask> dropoutMasks() {
