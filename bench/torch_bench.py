@@ -198,6 +198,8 @@ def main():
         "version": torch.__version__,
         "blas": os.path.realpath("/usr/lib/x86_64-linux-gnu/libblas.so.3"),
         "threads": torch.get_num_threads(),
+        "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "(unset)"),
+        "openblas_coretype": os.environ.get("OPENBLAS_CORETYPE", "(unset)"),
         "python": platform.python_version(),
         "flops_per_image": flops,
         "cases": results,
