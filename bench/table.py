@@ -1,4 +1,7 @@
-"""Prints the benchmark table (markdown) from the two sides' JSON: python3 bench/table.py DDIM4J.json PYTORCH.json"""
+"""Prints the benchmark table (markdown) from the two sides' JSON:
+python3 bench/table.py DDIM4J.json PYTORCH.json [PYTORCH-AS-SHIPPED.json]
+PYTORCH.json ran with the same native settings as ddim4j (the ratio and the targets use it); the optional third file,
+PyTorch in the environment Debian ships it with, adds a column for reference."""
 import json
 import sys
 
@@ -13,31 +16,38 @@ def target(case):
     return None
 
 
-def main(java_path, torch_path):
+def main(java_path, torch_path, shipped_path=None):
     j = json.load(open(java_path))
     t = json.load(open(torch_path))
+    shipped = json.load(open(shipped_path))["cases"] if shipped_path else {}
     print(f"ddim4j: {j['backend']}, natives {j['natives']}, {j['threads']} threads, Java {j['java']}, "
-          f"native memory limit {j['max_physical_bytes']}; "
-          f"PyTorch {t['version']} ({t['blas']}), {t['threads']} threads, Python {t['python']}")
+          f"GC {j.get('gc', '?')}, native memory limit {j['max_physical_bytes']}; "
+          f"PyTorch {t['version']} ({t['blas']}), {t['threads']} threads, Python {t['python']}; both sides "
+          f"OMP_WAIT_POLICY={t.get('omp_wait_policy', '?')}, OPENBLAS_CORETYPE={t.get('openblas_coretype', '?')}")
     print()
-    print("| case | ddim4j median s | PyTorch median s | time ratio | target | met | ddim4j peak RSS MB "
-          "| PyTorch peak RSS MB | memory ratio (target <= 1.5) |")
-    print("|---|---:|---:|---:|---:|---|---:|---:|---:|")
+    extra = " PyTorch as shipped, median s | ratio to it |" if shipped else ""
+    print("| case | ddim4j median s | PyTorch median s | time ratio | target | met |" + extra +
+          " ddim4j peak RSS MB | PyTorch peak RSS MB | memory ratio (target <= 1.5) |")
+    print("|---|---:|---:|---:|---:|---|" + ("---:|---:|" if shipped else "") + "---:|---:|---:|")
     for case, tj in j["cases"].items():
         tt = t["cases"].get(case)
         if tt is None:
             continue
         limit = target(case)
         mem = f"{tj['peak_rss_mb'] / tt['peak_rss_mb']:.2f}"
+        ts = shipped.get(case)
         if "error" in tj:
+            cols = f" {ts['median_s']:.4f} | - |" if ts else (" - | - |" if shipped else "")
             print(f"| {case} | failed: {tj['error'][:80]} | {tt['median_s']:.4f} | - | "
-                  f"{'' if limit is None else f'<= {limit}'} | **no** | > {tj['peak_rss_mb']:.0f} | "
+                  f"{'' if limit is None else f'<= {limit}'} | **no** |{cols} > {tj['peak_rss_mb']:.0f} | "
                   f"{tt['peak_rss_mb']:.0f} | > {mem} |")
             continue
         ratio = tj["median_s"] / tt["median_s"]
         met = "" if limit is None else ("yes" if ratio <= limit else "**no**")
+        cols = f" {ts['median_s']:.4f} | {tj['median_s'] / ts['median_s']:.2f} |" if ts else (" - | - |" if shipped else "")
         print(f"| {case} | {tj['median_s']:.4f} | {tt['median_s']:.4f} | {ratio:.2f} | "
-              f"{'' if limit is None else f'<= {limit}'} | {met} | {tj['peak_rss_mb']:.0f} | {tt['peak_rss_mb']:.0f} | {mem} |")
+              f"{'' if limit is None else f'<= {limit}'} | {met} |{cols} {tj['peak_rss_mb']:.0f} | "
+              f"{tt['peak_rss_mb']:.0f} | {mem} |")
     print()
     print("Forward pass, achieved GFLOP/s (FLOPs of convolutions, linear layers and attention products, counted on "
           "the PyTorch model):")
@@ -54,4 +64,4 @@ def main(java_path, torch_path):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    main(*sys.argv[1:4])

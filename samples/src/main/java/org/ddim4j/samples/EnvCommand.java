@@ -63,6 +63,9 @@ final class EnvCommand implements Command {
         env.put("blas", String.valueOf(info.getOrDefault("blas.vendor", "?")));
         env.put("omp_threads", Nd4j.getEnvironment().maxMasterThreads());
         env.put("blas_threads", String.valueOf(info.getOrDefault("blas.threads", "?")));
+        // set by ./ddim (scripts/native-env.sh); "unset" when the JVM was started otherwise
+        env.put("omp_wait_policy", System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset"));
+        env.put("openblas_coretype", System.getenv().getOrDefault("OPENBLAS_CORETYPE", "unset (OpenBLAS detects)"));
         Runtime rt = Runtime.getRuntime();
         env.put("jvm_heap_max_mb", rt.maxMemory() >> 20);
         env.put("jvm_heap_used_mb", (rt.totalMemory() - rt.freeMemory()) >> 20);
@@ -82,8 +85,10 @@ final class EnvCommand implements Command {
             for (String line : Files.readAllLines(cpuinfo)) {
                 if (line.startsWith("model name")) {
                     String model = line.substring(line.indexOf(':') + 1).trim();
-                    boolean avx2 = Files.readString(cpuinfo).contains(" avx2");
-                    return model + (avx2 ? " (AVX2)" : " (no AVX2)");
+                    String all = Files.readString(cpuinfo);
+                    boolean avx2 = all.contains(" avx2");
+                    boolean avx512 = all.contains(" avx512f");
+                    return model + (avx512 ? " (AVX2, AVX-512)" : avx2 ? " (AVX2)" : " (no AVX2)");
                 }
             }
         }

@@ -186,6 +186,8 @@ class LauncherTest {
         assertTrue(json.get("backend").getAsString().startsWith("CpuBackend"), r.out());
         assertTrue(json.get("natives").getAsString().startsWith("onednn-avx2"), r.out());   // surefire's argLine
         assertEquals(Runtime.getRuntime().availableProcessors(), json.get("omp_threads").getAsInt(), r.out());
+        assertEquals("PASSIVE", json.get("omp_wait_policy").getAsString(), r.out());   // surefire's environment
+        assertTrue(json.has("openblas_coretype"), r.out());
         assertTrue(json.get("jvm_heap_max_mb").getAsLong() > 0 && json.has("physical_used_mb"), r.out());
     }
 
