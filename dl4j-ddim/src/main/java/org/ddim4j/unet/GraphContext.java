@@ -19,6 +19,7 @@ public final class GraphContext {
     private final int numGroups;
     private final List<BatchStatistics> batchStatistics = new ArrayList<>();
     private final Function<String, SDVariable> params;
+    private final Map<String, SDVariable> groupAveraging = new HashMap<>();
 
     /** The batch mean and variance a training-mode BatchNorm computed, by the name of its norm layer. */
     public record BatchStatistics(String normName, String meanVariable, String varianceVariable, long count) {
@@ -57,8 +58,6 @@ public final class GraphContext {
         }
         return v;
     }
-
-    private final Map<String, SDVariable> groupAveraging = new HashMap<>();
 
     /**
      * The constant [C, C] matrix that averages per-channel statistics within each group of C/G consecutive
