@@ -82,10 +82,10 @@ final class EnvCommand implements Command {
     private static String cpuModel() throws IOException {
         Path cpuinfo = Path.of("/proc/cpuinfo");
         if (Files.isReadable(cpuinfo)) {
-            for (String line : Files.readAllLines(cpuinfo)) {
+            String all = Files.readString(cpuinfo);
+            for (String line : all.split("\n")) {
                 if (line.startsWith("model name")) {
                     String model = line.substring(line.indexOf(':') + 1).trim();
-                    String all = Files.readString(cpuinfo);
                     boolean avx2 = all.contains(" avx2");
                     boolean avx512 = all.contains(" avx512f");
                     return model + (avx512 ? " (AVX2, AVX-512)" : avx2 ? " (AVX2)" : " (no AVX2)");
