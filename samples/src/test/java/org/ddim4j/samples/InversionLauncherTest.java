@@ -77,12 +77,19 @@ class InversionLauncherTest {
         assertArrayEquals(new long[]{5, 3, 32, 32}, Npz.readArray(out.resolve("latents.npz"), "lerp").shape());
     }
 
+    /** A 2-step encoder trained from scratch on the fixture network; asserts that the command succeeded. */
+    private static LauncherTest.Result trainEncoder(Path out, int pairs, int latentSteps, int imageSteps) {
+        LauncherTest.Result r = LauncherTest.run("train-encoder", "--config", CONFIG, "--weights", WEIGHTS, "--steps", "2",
+                "--pairs", String.valueOf(pairs), "--latent-steps", String.valueOf(latentSteps), "--image-steps",
+                String.valueOf(imageSteps), "--batch", "2", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        return r;
+    }
+
     @Test
     void trainEncoderWritesAModelFileThatInvertLoads(@TempDir Path dir) throws IOException {
         Path enc = dir.resolve("enc.ddim");
-        LauncherTest.Result r = LauncherTest.run("train-encoder", "--config", CONFIG, "--weights", WEIGHTS, "--steps", "2",
-                "--pairs", "4", "--latent-steps", "2", "--image-steps", "1", "--batch", "2", "--out", enc.toString());
-        assertEquals(0, r.code(), r.err());
+        LauncherTest.Result r = trainEncoder(enc, 4, 2, 1);
         assertTrue(r.out().contains("wrote the encoder"), r.out());
         r = LauncherTest.run("invert", "--config", CONFIG, "--weights", WEIGHTS, "--method", "encoder", "--encoder",
                 enc.toString(), "--steps", "2", "--image", image(dir, "a.png", 4).toString(), "--out", dir.resolve("o").toString());
@@ -93,9 +100,7 @@ class InversionLauncherTest {
     @Test
     void trainEncoderContinuesOnADatasetsImagesWithoutDrawingPairs(@TempDir Path dir) throws IOException {
         Path enc = dir.resolve("enc.ddim");
-        LauncherTest.Result r = LauncherTest.run("train-encoder", "--config", CONFIG, "--weights", WEIGHTS, "--steps", "2",
-                "--pairs", "2", "--latent-steps", "1", "--image-steps", "0", "--batch", "2", "--out", enc.toString());
-        assertEquals(0, r.code(), r.err());
+        LauncherTest.Result r = trainEncoder(enc, 2, 1, 0);
         Path data = dir.resolve("miniplaces");
         StringBuilder train = new StringBuilder();
         for (int i = 0; i < 3; i++) {
