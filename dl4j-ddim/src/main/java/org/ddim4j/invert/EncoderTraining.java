@@ -11,7 +11,7 @@ import org.ddim4j.train.GradientClipping;
 import org.ddim4j.train.TrainingGraph;
 import org.ddim4j.unet.GraphMode;
 import org.ddim4j.unet.Parameters;
-import org.ddim4j.unet.Sessions;
+import org.ddim4j.unet.PlanCache;
 import org.ddim4j.unet.UNetGraph;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -21,6 +21,7 @@ import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -157,7 +158,7 @@ public final class EncoderTraining {
 
         // 2. image objective: L(G(E(x)), x), dL/dE(x) through the sampler, then E's vector-Jacobian product
         if (s.imageSteps() > 0) {
-            SameDiff vjp = vjpGraph(arch, params);
+            PlanCache vjp = PlanCache.forGradients(vjpGraph(arch, params), List.of(), params.trainableNames());
             INDArray source = images != null ? images.castTo(DataType.FLOAT) : pairs.images();
             Epochs imageOrder = images != null ? new Epochs((int) source.size(0), s.seed() + 3) : order;
             for (int step = 1; step <= s.imageSteps(); step++) {
@@ -169,9 +170,8 @@ public final class EncoderTraining {
                 SampleResult run = sampler.run(network, zHat, null, true);
                 ReconstructionLoss.Evaluation e = s.imageLoss().evaluate(run.sample(), target);
                 INDArray gradZ = sampler.inputGradient(network, run, e.gradient());
-                Sessions.useSafeSession(vjp);
-                Map<String, INDArray> grads = vjp.calculateGradients(Map.of(UNetGraph.INPUT, x, UNetGraph.TIMESTEP, t,
-                        COTANGENT, gradZ), params.trainableNames());
+                Map<String, INDArray> grads = vjp.run(Map.of(UNetGraph.INPUT, x.castTo(DataType.FLOAT), UNetGraph.TIMESTEP, t,
+                        COTANGENT, gradZ.castTo(DataType.FLOAT))).gradients();
                 update(params, adam, grads);
                 if (listener != null) {
                     listener.step("image", step, e.perImage().meanNumber().doubleValue());
@@ -190,7 +190,6 @@ public final class EncoderTraining {
         SDVariable cot = sd.placeHolder(COTANGENT, DataType.FLOAT, -1, arch.inChannels(), arch.size(), arch.size());
         out.mul(cot).sum().rename("vjp");
         sd.setLossVariables("vjp");
-        UNetGraph.createGradientFunctionQuietly(sd);
         return sd;
     }
 

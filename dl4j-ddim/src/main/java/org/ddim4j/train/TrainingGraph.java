@@ -3,12 +3,11 @@ package org.ddim4j.train;
 import org.ddim4j.unet.GraphContext;
 import org.ddim4j.unet.GraphMode;
 import org.ddim4j.unet.Parameters;
-import org.ddim4j.unet.Sessions;
+import org.ddim4j.unet.PlanCache;
 import org.ddim4j.unet.UNetArchitecture;
 import org.ddim4j.unet.UNetGraph;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -29,6 +28,8 @@ public final class TrainingGraph {
 
     private final UNetGraph graph;
     private final List<String> trainable;
+    private final List<String> outputs = new ArrayList<>();
+    private final PlanCache plans;
 
     /** The result of one forward and backward pass. */
     public record Pass(double loss, Map<String, INDArray> gradients, Map<String, INDArray> batchStatistics) {
@@ -48,7 +49,12 @@ public final class TrainingGraph {
         perElement.mean().rename(LOSS);
         sd.setLossVariables(LOSS);
         this.trainable = params.trainableNames();
-        UNetGraph.createGradientFunctionQuietly(sd);
+        outputs.add(LOSS);
+        for (GraphContext.BatchStatistics b : graph.batchStatistics()) {
+            outputs.add(b.meanVariable());
+            outputs.add(b.varianceVariable());
+        }
+        this.plans = PlanCache.forGradients(sd, outputs, trainable);
     }
 
     /**
@@ -57,11 +63,10 @@ public final class TrainingGraph {
      * @param dropoutSeed seeds the dropout masks (ignored when the network has no dropout)
      */
     public Pass run(INDArray xt, INDArray t, INDArray target, long dropoutSeed) {
-        SameDiff sd = graph.sameDiff();
         Map<String, INDArray> feed = new LinkedHashMap<>();
-        feed.put(UNetGraph.INPUT, xt);
-        feed.put(UNetGraph.TIMESTEP, t);
-        feed.put(TARGET, target);
+        feed.put(UNetGraph.INPUT, xt.castTo(DataType.FLOAT));
+        feed.put(UNetGraph.TIMESTEP, t.castTo(DataType.FLOAT));
+        feed.put(TARGET, target.castTo(DataType.FLOAT));
         long batch = xt.size(0);
         for (GraphContext.DropoutMask m : graph.dropoutMasks()) {
             double keep = 1.0 - m.probability();
@@ -69,20 +74,13 @@ public final class TrainingGraph {
                     .castTo(DataType.FLOAT);
             feed.put(m.placeholder(), mask.lt(keep).castTo(DataType.FLOAT).divi(keep));
         }
-        Sessions.useSafeSession(sd);
-        List<String> outputs = new ArrayList<>();
-        outputs.add(LOSS);
-        for (GraphContext.BatchStatistics b : graph.batchStatistics()) {
-            outputs.add(b.meanVariable());
-            outputs.add(b.varianceVariable());
-        }
-        OutAndGrad r = sd.calculateGradientsAndOutputs(feed, outputs, trainable);
+        PlanCache.Execution r = plans.run(feed);
         Map<String, INDArray> stats = new LinkedHashMap<>();
         for (String o : outputs.subList(1, outputs.size())) {
-            stats.put(o, r.getOutputs().get(o));
+            stats.put(o, r.outputs().get(o));
         }
-        // the graph may reuse these arrays in its next execution: the caller consumes them before then
-        return new Pass(r.getOutputs().get(LOSS).getDouble(0), r.getGradients(), stats);
+        // the plan overwrites these arrays in its next run: the caller consumes them before then
+        return new Pass(r.outputs().get(LOSS).getDouble(0), r.gradients(), stats);
     }
 
     public List<GraphContext.BatchStatistics> batchStatisticsLayout() {

@@ -22,7 +22,8 @@ public final class UNet implements DifferentiableNoisePredictor {
     private final UNetArchitecture architecture;
     private final Parameters parameters;
     private UNetGraph evalGraph;
-    private boolean vjpReady;
+    private PlanCache noisePlans;
+    private PlanCache vjpPlans;
 
     public UNet(UNetArchitecture architecture, Parameters parameters) {
         if (!architecture.params().equals(parameters.specs())) {
@@ -69,9 +70,11 @@ public final class UNet implements DifferentiableNoisePredictor {
     @Override
     public INDArray predictNoise(INDArray x, INDArray t) {
         checkInputs(x, t);
-        Sessions.useSafeSession(evalGraph());
-        return evalGraph().output(Map.of(UNetGraph.INPUT, x.castTo(DataType.FLOAT),
-                UNetGraph.TIMESTEP, t.castTo(DataType.FLOAT)), UNetGraph.OUTPUT).get(UNetGraph.OUTPUT).dup();
+        if (noisePlans == null) {
+            noisePlans = PlanCache.forOutputs(evalGraph(), List.of(UNetGraph.OUTPUT));
+        }
+        return noisePlans.run(Map.of(UNetGraph.INPUT, x.castTo(DataType.FLOAT), UNetGraph.TIMESTEP, t.castTo(DataType.FLOAT)))
+                .outputs().get(UNetGraph.OUTPUT).dup();
     }
 
     /** Named activations of the evaluation graph (e.g. {@code time_embed.out}, {@code mid_layers.out}). */
@@ -87,21 +90,17 @@ public final class UNet implements DifferentiableNoisePredictor {
     @Override
     public INDArray inputGradient(INDArray x, INDArray t, INDArray cotangent) {
         checkInputs(x, t);
-        SameDiff sd = evalGraph();
-        if (!vjpReady) {
+        if (vjpPlans == null) {
+            SameDiff sd = evalGraph();
             SDVariable eps = sd.getVariable(UNetGraph.OUTPUT);
             SDVariable cot = sd.placeHolder(COTANGENT, DataType.FLOAT, -1, architecture.inChannels(),
                     architecture.size(), architecture.size());
             eps.mul(cot).sum().rename(VJP);
             sd.setLossVariables(VJP);
-            UNetGraph.createGradientFunctionQuietly(sd);
-            vjpReady = true;
+            vjpPlans = PlanCache.forGradients(sd, List.of(), List.of(UNetGraph.INPUT));
         }
-        Sessions.useSafeSession(sd);
-        Map<String, INDArray> grads = sd.calculateGradients(Map.of(UNetGraph.INPUT, x.castTo(DataType.FLOAT),
-                UNetGraph.TIMESTEP, t.castTo(DataType.FLOAT), COTANGENT, cotangent.castTo(DataType.FLOAT)),
-                UNetGraph.INPUT);
-        return grads.get(UNetGraph.INPUT).dup();
+        return vjpPlans.run(Map.of(UNetGraph.INPUT, x.castTo(DataType.FLOAT), UNetGraph.TIMESTEP, t.castTo(DataType.FLOAT),
+                COTANGENT, cotangent.castTo(DataType.FLOAT))).gradients().get(UNetGraph.INPUT).dup();
     }
 
     private void checkInputs(INDArray x, INDArray t) {

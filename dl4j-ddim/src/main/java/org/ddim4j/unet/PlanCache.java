@@ -1,0 +1,95 @@
+package org.ddim4j.unet;
+
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@link GraphPlan}s of one graph and one set of outputs, one per set of placeholder shapes, the most
+ * recently used kept (a sampler at batch 16 and its last, smaller batch need two). For gradients, the plans are
+ * of SameDiff's gradient function, which computes the forward pass and the backward pass in one execution.
+ *
+ * <p>Not thread-safe; the arrays of an {@link Execution} belong to the plan and are overwritten by its next run.
+ */
+public final class PlanCache {
+    private static final int CAPACITY = 2;
+
+    private final SameDiff graph;
+    private final List<String> outputs;
+    private final Map<String, String> gradientNames;   // variable -> its gradient variable in the graph
+    private final LinkedHashMap<String, GraphPlan> plans = new LinkedHashMap<>(4, 0.75f, true);
+
+    /** Outputs by name, and gradients by the name of the variable they are the gradient of. */
+    public record Execution(Map<String, INDArray> outputs, Map<String, INDArray> gradients) {
+    }
+
+    private PlanCache(SameDiff graph, List<String> outputs, Map<String, String> gradientNames) {
+        this.graph = graph;
+        this.outputs = List.copyOf(outputs);
+        this.gradientNames = gradientNames;
+    }
+
+    /** Plans that compute {@code outputs} of {@code sd}. */
+    public static PlanCache forOutputs(SameDiff sd, List<String> outputs) {
+        return new PlanCache(sd, outputs, Map.of());
+    }
+
+    /**
+     * Plans that compute {@code outputs} of {@code sd} and the gradients of its loss with respect to
+     * {@code variables} (the gradient function is created if needed).
+     */
+    public static PlanCache forGradients(SameDiff sd, List<String> outputs, List<String> variables) {
+        UNetGraph.createGradientFunctionQuietly(sd);
+        Map<String, String> names = new LinkedHashMap<>();
+        for (String v : variables) {
+            if (!sd.hasVariable(v)) {
+                throw new IllegalArgumentException("the graph has no variable '" + v + "' to take the gradient of");
+            }
+            SDVariable gradient = sd.getVariable(v).getGradient();
+            if (gradient == null) {
+                throw new IllegalArgumentException("the loss of the graph does not depend on '" + v + "'");
+            }
+            names.put(v, gradient.name());
+        }
+        return new PlanCache(sd.getFunction("grad"), outputs, names);
+    }
+
+    /** Runs the plan for these placeholder shapes, compiling it (which runs it) on first use. */
+    public Execution run(Map<String, INDArray> placeholders) {
+        String key = signature(placeholders);
+        GraphPlan plan = plans.get(key);
+        Map<String, INDArray> values;
+        if (plan == null) {
+            List<String> wanted = new ArrayList<>(outputs);
+            wanted.addAll(gradientNames.values());
+            plan = GraphPlan.compile(graph, placeholders, wanted);
+            plans.put(key, plan);
+            if (plans.size() > CAPACITY) {
+                plans.remove(plans.keySet().iterator().next());
+            }
+            values = plan.outputs();
+        } else {
+            values = plan.run(placeholders);
+        }
+        Map<String, INDArray> outs = new LinkedHashMap<>();
+        for (String o : outputs) {
+            outs.put(o, values.get(o));
+        }
+        Map<String, INDArray> grads = new LinkedHashMap<>();
+        gradientNames.forEach((v, g) -> grads.put(v, values.get(g)));
+        return new Execution(outs, grads);
+    }
+
+    private static String signature(Map<String, INDArray> placeholders) {
+        StringBuilder sb = new StringBuilder();
+        placeholders.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e ->
+                sb.append(e.getKey()).append(Arrays.toString(e.getValue().shape())).append(';'));
+        return sb.toString();
+    }
+}

@@ -1,0 +1,182 @@
+package org.ddim4j.unet;
+
+import org.ddim4j.Fixtures;
+import org.junit.jupiter.api.Test;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class GraphPlanTest {
+
+    /** y = tanh(x W + b), then ten elementwise ops in a chain, loss = sum(z). */
+    private static SameDiff chain(int width) {
+        SameDiff sd = SameDiff.create();
+        SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1, width);
+        SDVariable w = sd.var("w", Nd4j.linspace(-1, 1, (long) width * width, DataType.FLOAT).reshape(width, width).divi(width));
+        SDVariable b = sd.var("b", Nd4j.linspace(0, 1, width, DataType.FLOAT));
+        SDVariable h = sd.math().tanh(x.mmul(w).add(b));
+        for (int i = 0; i < 10; i++) {
+            h = i % 2 == 0 ? h.mul(1.5).add(0.25) : sd.math().sin(h);
+        }
+        h.rename("z");
+        h.sum().rename("loss");
+        sd.setLossVariables("loss");
+        return sd;
+    }
+
+    private static INDArray input(long rows, int width, double scale) {
+        return Nd4j.linspace(-scale, scale, rows * width, DataType.FLOAT).reshape(rows, width);
+    }
+
+    @Test
+    void forwardPassOfTheUNetEqualsSameDiffsBitForBitAcrossRuns() {
+        UNet net = Fixtures.parityNetwork();
+        Map<String, INDArray> forward = Fixtures.npz("forward.npz");
+        SameDiff sd = net.evalGraph();
+        Map<String, INDArray> first = Map.of(UNetGraph.INPUT, forward.get("x"), UNetGraph.TIMESTEP, forward.get("t"));
+        Map<String, INDArray> second = Map.of(UNetGraph.INPUT, forward.get("x").mul(0.5),
+                UNetGraph.TIMESTEP, forward.get("t").add(100));
+
+        GraphPlan plan = GraphPlan.compile(sd, first, List.of(UNetGraph.OUTPUT));
+        INDArray planFirst = plan.outputs().get(UNetGraph.OUTPUT).dup();
+        INDArray planSecond = plan.run(second).get(UNetGraph.OUTPUT).dup();
+        INDArray planFirstAgain = plan.run(first).get(UNetGraph.OUTPUT).dup();
+
+        Sessions.useSafeSession(sd);
+        INDArray sdFirst = sd.output(first, UNetGraph.OUTPUT).get(UNetGraph.OUTPUT).dup();
+        Sessions.useSafeSession(sd);
+        INDArray sdSecond = sd.output(second, UNetGraph.OUTPUT).get(UNetGraph.OUTPUT).dup();
+
+        assertEquals(0.0, Fixtures.maxAbsDiff(planFirst, sdFirst));
+        assertEquals(0.0, Fixtures.maxAbsDiff(planSecond, sdSecond));
+        assertEquals(0.0, Fixtures.maxAbsDiff(planFirstAgain, sdFirst));
+        assertTrue(Fixtures.maxAbsDiff(planFirst, planSecond) > 0.1, "the two inputs must give different outputs");
+        assertTrue(Fixtures.maxAbsDiff(planFirst, forward.get("eps")) < 1e-5, "parity with PyTorch");
+    }
+
+    @Test
+    void gradientPlanOfTheUNetEqualsSameDiffsGradients() {
+        UNet net = Fixtures.parityNetwork();
+        Map<String, INDArray> forward = Fixtures.npz("forward.npz");
+        INDArray x = forward.get("x");
+        INDArray t = forward.get("t");
+        INDArray cotangent = Nd4j.linspace(-1, 1, x.length(), DataType.FLOAT).reshape(x.shape());
+        INDArray planned = net.inputGradient(x, t, cotangent);     // through PlanCache.forGradients
+
+        SameDiff sd = net.evalGraph();                              // the VJP graph inputGradient built
+        Sessions.useSafeSession(sd);
+        INDArray reference = sd.calculateGradients(Map.of(UNetGraph.INPUT, x, UNetGraph.TIMESTEP, t,
+                "eps_cotangent", cotangent), UNetGraph.INPUT).get(UNetGraph.INPUT);
+        assertTrue(reference.amaxNumber().doubleValue() > 1e-3, "a non-trivial gradient");
+        assertTrue(Fixtures.maxAbsDiff(planned, reference) <= 1e-6 * reference.amaxNumber().doubleValue(),
+                "max |planned - SameDiff| = " + Fixtures.maxAbsDiff(planned, reference));
+    }
+
+    @Test
+    void gradientsOfParametersEqualSameDiffsAndFollowInPlaceUpdates() {
+        SameDiff sd = chain(8);
+        PlanCache plans = PlanCache.forGradients(sd, List.of("loss"), List.of("w", "b"));
+        INDArray x = input(3, 8, 2);
+        PlanCache.Execution r = plans.run(Map.of("x", x));
+        Map<String, INDArray> reference = sd.calculateGradients(Map.of("x", x), "w", "b");
+        assertEquals(0.0, Fixtures.maxAbsDiff(r.gradients().get("w"), reference.get("w")));
+        assertEquals(0.0, Fixtures.maxAbsDiff(r.gradients().get("b"), reference.get("b")));
+
+        sd.getVariable("w").getArr().addi(0.3);                     // an optimiser's step, in place
+        INDArray planned = plans.run(Map.of("x", x)).gradients().get("w").dup();
+        assertEquals(0.0, Fixtures.maxAbsDiff(planned, sd.calculateGradients(Map.of("x", x), "w").get("w")));
+    }
+
+    @Test
+    void intermediatesShareBuffersByLiveness() {
+        int width = 256;
+        GraphPlan plan = GraphPlan.compile(chain(width), Map.of("x", input(4, width, 1)), List.of("z"));
+        long activation = 4L * width * Float.BYTES;
+        // mmul, add, tanh, then 5 x (multiply, add) and 5 x sin: 18 outputs; shared, they need two buffers that
+        // the ops alternate between, besides the copy of the placeholder
+        assertEquals(18, plan.opCount());
+        assertEquals(3 * activation, plan.ownedBytes());
+    }
+
+    @Test
+    void runsAgainWithNewValuesAndFollowsAReplacedParameter() {
+        SameDiff sd = chain(8);
+        INDArray a = input(2, 8, 1);
+        INDArray b = input(2, 8, 3);
+        GraphPlan plan = GraphPlan.compile(sd, Map.of("x", a), List.of("z"));
+        assertEquals(0.0, Fixtures.maxAbsDiff(plan.run(Map.of("x", b)).get("z"), sd.output(Map.of("x", b), "z").get("z")));
+
+        sd.getVariable("w").setArray(Nd4j.ones(DataType.FLOAT, 8, 8));
+        INDArray after = plan.run(Map.of("x", b)).get("z").dup();
+        assertEquals(0.0, Fixtures.maxAbsDiff(after, sd.output(Map.of("x", b), "z").get("z")));
+
+        sd.getVariable("w").setArray(Nd4j.ones(DataType.FLOAT, 4, 4));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> plan.run(Map.of("x", b)));
+        assertTrue(e.getMessage().contains("'w'") && e.getMessage().contains("[4, 4]") && e.getMessage().contains("[8, 8]"),
+                e.getMessage());
+    }
+
+    @Test
+    void identityOutputsAliasTheirInputAndStayCorrect() {
+        SameDiff sd = SameDiff.create();
+        SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1, 4);
+        SDVariable doubled = x.mul(2);
+        SDVariable alias = sd.identity("alias", doubled);
+        SDVariable after = alias.add(1).mul(3).rename("after");
+        GraphPlan plan = GraphPlan.compile(sd, Map.of("x", input(1, 4, 1)), List.of("alias", "after"));
+        INDArray in = Nd4j.createFromArray(new float[][]{{1, 2, 3, 4}});
+        Map<String, INDArray> out = plan.run(Map.of("x", in));
+        assertEquals(Nd4j.createFromArray(new float[][]{{2, 4, 6, 8}}), out.get("alias"));
+        assertEquals(Nd4j.createFromArray(new float[][]{{9, 15, 21, 27}}), out.get("after"));
+    }
+
+    @Test
+    void badPlaceholdersAndOutputsAreRefusedByName() {
+        SameDiff sd = chain(8);
+        INDArray x = input(2, 8, 1);
+        GraphPlan plan = GraphPlan.compile(sd, Map.of("x", x), List.of("z"));
+
+        IllegalArgumentException shape = assertThrows(IllegalArgumentException.class,
+                () -> plan.run(Map.of("x", input(3, 8, 1))));
+        assertTrue(shape.getMessage().contains("'x'") && shape.getMessage().contains("[2, 8]")
+                && shape.getMessage().contains("[3, 8]"), shape.getMessage());
+        IllegalArgumentException names = assertThrows(IllegalArgumentException.class,
+                () -> plan.run(Map.of("y", x)));
+        assertTrue(names.getMessage().contains("[x]") && names.getMessage().contains("[y]"), names.getMessage());
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                () -> GraphPlan.compile(sd, Map.of(), List.of("z")));
+        assertTrue(missing.getMessage().contains("'x'"), missing.getMessage());
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> GraphPlan.compile(sd, Map.of("x", x), List.of("nope")));
+        assertTrue(unknown.getMessage().contains("'nope'"), unknown.getMessage());
+        IllegalArgumentException unused = assertThrows(IllegalArgumentException.class,
+                () -> GraphPlan.compile(sd, Map.of("x", x, "extra", x), List.of("z")));
+        assertTrue(unused.getMessage().contains("extra"), unused.getMessage());
+        IllegalArgumentException noLoss = assertThrows(IllegalArgumentException.class,
+                () -> PlanCache.forGradients(chain(8), List.of(), List.of("x_unknown")));
+        assertTrue(noLoss.getMessage().contains("x_unknown"), noLoss.getMessage());
+    }
+
+    @Test
+    void aCacheKeepsOnePlanPerBatchShape() {
+        SameDiff sd = chain(8);
+        PlanCache plans = PlanCache.forOutputs(sd, List.of("z"));
+        for (int round = 0; round < 2; round++) {
+            for (int rows : new int[]{1, 5}) {
+                INDArray x = input(rows, 8, 1 + round);
+                INDArray expected = sd.output(Map.of("x", x), "z").get("z");
+                INDArray got = plans.run(Map.of("x", x)).outputs().get("z");
+                assertEquals(0.0, Fixtures.maxAbsDiff(got, expected), "rows " + rows + ", round " + round);
+            }
+        }
+    }
+}
