@@ -23,6 +23,7 @@ import org.nd4j.linalg.api.ops.impl.transforms.same.Identity;
 import org.nd4j.linalg.api.shape.LongShapeDescriptor;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.common.util.ArrayUtil;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -36,6 +37,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * A SameDiff graph compiled for fixed placeholder shapes: the ops that the requested outputs need, in one
@@ -43,10 +45,10 @@ import java.util.Set;
  * allocated once. Running the plan is then one native call per op, with nothing allocated and no session
  * bookkeeping; SameDiff M2.1's session spends about 0.07 ms of Java per op and allocates every output anew.
  *
- * <p>Arrays are shared by liveness: an op's output takes the buffer of an array of the same type and shape
- * whose last reader has already run, so a plan holds about as much memory as the live set at its widest
- * point, not every intermediate (a gradient execution in SameDiff keeps them all). Identity ops alias their
- * input, as in SameDiff.
+ * <p>Buffers are shared by liveness: an op's output is a view of a free slab (of its data type, holding it with
+ * at most half of the slab unused) whose last reader has already run, so a plan holds about as much memory as
+ * the live set at its widest point, not every intermediate (a gradient execution in SameDiff keeps them all).
+ * Identity ops alias their input, as in SameDiff.
  *
  * <p>Compiling runs the graph once (output shapes of ops such as reshape depend on values computed upstream);
  * the plan is valid for those placeholder shapes only, and {@link #run} refuses others. Graphs whose shapes
@@ -272,8 +274,8 @@ public final class GraphPlan {
         private final Map<String, INDArray> placeholderBuffers = new LinkedHashMap<>();
         private final Map<String, INDArray> values = new HashMap<>();
         private final Map<INDArray, Integer> liveNames = new IdentityHashMap<>();
-        private final Map<String, Deque<INDArray>> free = new HashMap<>();
-        private final Set<INDArray> owned = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        private final Map<DataType, TreeMap<Long, Deque<INDArray>>> free = new HashMap<>();
+        private final Map<INDArray, INDArray> slabOf = new IdentityHashMap<>();   // handed-out array -> its slab
         private long bytes;
 
         Compiler(SameDiff sd, Map<String, INDArray> placeholders, Collection<String> outputNames,
@@ -413,17 +415,29 @@ public final class GraphPlan {
             return a;
         }
 
-        private INDArray allocate(String name, LongShapeDescriptor shape) {
+        /**
+         * An output array: a view of the smallest free slab of its type that holds it without wasting more than
+         * half of the slab, else of a new slab.
+         */
+        private INDArray allocate(String name, LongShapeDescriptor descriptor) {
             DataType type = sd.getVariable(name).dataType();
-            Deque<INDArray> pool = free.get(key(type, shape.getShape()));
-            INDArray a;
-            if (pool != null && !pool.isEmpty()) {
-                a = pool.pop();
+            long[] shape = descriptor.getShape();
+            long length = Math.max(1, ArrayUtil.prodLong(shape));
+            TreeMap<Long, Deque<INDArray>> pool = free.computeIfAbsent(type, k -> new TreeMap<>());
+            Map.Entry<Long, Deque<INDArray>> fit = pool.ceilingEntry(length);
+            INDArray slab;
+            if (fit != null && fit.getKey() <= 2 * length) {
+                slab = fit.getValue().pop();
+                if (fit.getValue().isEmpty()) {
+                    pool.remove(fit.getKey());
+                }
             } else {
-                a = Nd4j.createUninitialized(type, shape.getShape(), 'c');
-                bytes += a.length() * type.width();
-                owned.add(a);
+                slab = Nd4j.createUninitialized(type, length);
+                bytes += length * type.width();
             }
+            INDArray a = shape.length == 1 && shape[0] == slab.length() ? slab
+                    : Nd4j.create(slab.data(), shape, Nd4j.getStrides(shape, 'c'), 0, 'c', type);
+            slabOf.put(a, slab);
             define(name, a);
             return a;
         }
@@ -454,15 +468,13 @@ public final class GraphPlan {
             int left = liveNames.merge(a, -1, Integer::sum);
             if (left == 0) {
                 liveNames.remove(a);
-                if (!owned.contains(a)) {
+                INDArray slab = slabOf.remove(a);
+                if (slab == null) {
                     return; // placeholder copies and parameters (aliased by an identity) are never reused
                 }
-                free.computeIfAbsent(key(a.dataType(), a.shape()), k -> new ArrayDeque<>()).push(a);
+                free.computeIfAbsent(slab.dataType(), k -> new TreeMap<>())
+                        .computeIfAbsent(slab.length(), k -> new ArrayDeque<>()).push(slab);
             }
-        }
-
-        private static String key(DataType type, long[] shape) {
-            return type + Arrays.toString(shape);
         }
     }
 }

@@ -108,6 +108,22 @@ class GraphPlanTest {
     }
 
     @Test
+    void buffersAreSharedAcrossShapesOfTheSameSize() {
+        SameDiff sd = SameDiff.create();
+        SDVariable h = sd.placeHolder("x", DataType.FLOAT, 2, 8);
+        long[][] shapes = {{4, 4}, {16}, {2, 2, 4}, {1, 16}};
+        for (long[] shape : shapes) {
+            h = h.mul(2).reshape(shape);
+        }
+        h.add(1).rename("y");
+        INDArray x = input(2, 8, 1);
+        GraphPlan plan = GraphPlan.compile(sd, Map.of("x", x), List.of("y"));
+        assertEquals(0.0, Fixtures.maxAbsDiff(plan.outputs().get("y"), x.mul(16).reshape(1, 16).add(1)));
+        // 9 outputs of 16 floats in 4 shapes: two slabs alternate, besides the placeholder copy
+        assertEquals(3 * 16 * Float.BYTES, plan.ownedBytes());
+    }
+
+    @Test
     void runsAgainWithNewValuesAndFollowsAReplacedParameter() {
         SameDiff sd = chain(8);
         INDArray a = input(2, 8, 1);
