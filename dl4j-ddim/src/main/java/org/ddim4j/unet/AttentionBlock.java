@@ -23,22 +23,22 @@ public record AttentionBlock(String name, int channels, int size, boolean batchN
         SDVariable q = Layers.conv(ctx, name + ".Q", h, 1);
         SDVariable k = Layers.conv(ctx, name + ".K", h, 1);
         SDVariable v = Layers.conv(ctx, name + ".V", h, 1);
-        SDVariable attended = attend(ctx.sd(), q, k, v, channels, (long) size * size).reshape(-1, channels, size, size);
+        SDVariable attended = attend(ctx.sd(), q, k, v, channels, (long) size * size).reshape(-1, size, size, channels);
         return x.add(Layers.conv(ctx, name + ".out_proj", attended, 1));
     }
 
     /**
-     * Scaled dot-product attention over N positions of [B, C, N]-shaped (or [B, C, H, W]) q, k, v.
-     * 1. scores[b, i, j] = sum_c q[b, c, i] k[b, c, j] / sqrt(C)
+     * Scaled dot-product attention over N positions of [B, N, C]-shaped (or [B, H, W, C]) q, k, v; [B, N, C].
+     * 1. scores[b, i, j] = sum_c q[b, i, c] k[b, j, c] / sqrt(C)
      * 2. weights = softmax over j (the keys)
-     * 3. out[b, c, i] = sum_j v[b, c, j] weights[b, i, j]
+     * 3. out[b, i, c] = sum_j weights[b, i, j] v[b, j, c]
      */
     public static SDVariable attend(SameDiff sd, SDVariable q, SDVariable k, SDVariable v, long channels, long n) {
-        SDVariable qf = q.reshape(-1, channels, n);
-        SDVariable kf = k.reshape(-1, channels, n);
-        SDVariable vf = v.reshape(-1, channels, n);
-        SDVariable scores = sd.mmul(qf, kf, true, false, false).mul(Math.pow(channels, -0.5));
+        SDVariable qf = q.reshape(-1, n, channels);
+        SDVariable kf = k.reshape(-1, n, channels);
+        SDVariable vf = v.reshape(-1, n, channels);
+        SDVariable scores = sd.mmul(qf, kf, false, true, false).mul(Math.pow(channels, -0.5));
         SDVariable weights = sd.nn().softmax(scores, 2);
-        return sd.mmul(vf, weights, false, true, false);
+        return sd.mmul(weights, vf);
     }
 }

@@ -45,7 +45,7 @@ public final class PlanCache {
      * {@code variables} (the gradient function is created if needed).
      */
     public static PlanCache forGradients(SameDiff sd, List<String> outputs, List<String> variables) {
-        UNetGraph.createGradientFunctionQuietly(sd);
+        UNetGraph.createGradientFunctionQuietly(sd, variables.toArray(new String[0]));
         Map<String, String> names = new LinkedHashMap<>();
         for (String v : variables) {
             if (!sd.hasVariable(v)) {

@@ -23,7 +23,7 @@ public record Resample(String name, int channels, int size, boolean up, boolean 
         }
     }
 
-    /** @param x [B, C, size, size] */
+    /** @param x [B, size, size, C] */
     SDVariable apply(GraphContext ctx, SDVariable x) {
         SDVariable h = up ? upsample(ctx.sd(), x, channels, size) : downsample(ctx.sd(), x);
         return withConv ? Layers.conv(ctx, name + ".conv", h, 3) : h;
@@ -31,18 +31,22 @@ public record Resample(String name, int channels, int size, boolean up, boolean 
 
     static SDVariable downsample(SameDiff sd, SDVariable x) {
         Pooling2DConfig cfg = Pooling2DConfig.builder().kH(2).kW(2).sH(2).sW(2).pH(0).pW(0).dH(1).dW(1)
-                .paddingMode(PaddingMode.VALID).isNHWC(false).build();
+                .paddingMode(PaddingMode.VALID).isNHWC(true).build();
         return sd.cnn().avgPooling2d(x, cfg);
     }
 
-    /** Bilinear x2 of a square map: out = U x U^T per channel, U the [2n, n] interpolation matrix. */
+    /**
+     * Bilinear x2 of a square [B, n, n, C] map: out = U x U^T per channel and image, U the [2n, n] interpolation
+     * matrix, as two plain products on the leading axis.
+     */
     static SDVariable upsample(SameDiff sd, SDVariable x, long channels, int n) {
-        SDVariable ut = sd.constant(interpolationMatrix(n).transpose().dup());      // [n, 2n]
-        // 1. along the width: [B*C*n, n] x [n, 2n]
-        SDVariable w = sd.mmul(x.reshape(-1, n), ut).reshape(-1, n, 2L * n);     // [B*C, n(h), 2n(w)]
-        // 2. along the height, on the transposed maps: [B*C*2n, n] x [n, 2n]
-        SDVariable hT = sd.mmul(w.permute(0, 2, 1).reshape(-1, n), ut);           // [B*C*2n(w), 2n(h)]
-        return hT.reshape(-1, 2L * n, 2L * n).permute(0, 2, 1).reshape(-1, channels, 2L * n, 2L * n);
+        SDVariable u = sd.constant(interpolationMatrix(n));                          // [2n, n]
+        // 1. along the height: U [2n, n] x [n(h), B*n(w)*C]
+        SDVariable byHeight = sd.mmul(u, x.permute(1, 0, 2, 3).reshape(n, -1));      // [2n(h), B*n(w)*C]
+        // 2. along the width: U [2n, n] x [n(w), 2n(h)*B*C]
+        SDVariable widthFirst = byHeight.reshape(2L * n, -1, n, channels).permute(2, 0, 1, 3).reshape(n, -1);
+        SDVariable both = sd.mmul(u, widthFirst);                                    // [2n(w), 2n(h)*B*C]
+        return both.reshape(2L * n, 2L * n, -1, channels).permute(2, 1, 0, 3);       // [B, 2n(h), 2n(w), C]
     }
 
     /** Rows: output positions i in [0, 2n), source (i + 0.5) / 2 - 0.5 clamped to [0, n - 1]. */

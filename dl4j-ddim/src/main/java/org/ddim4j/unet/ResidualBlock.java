@@ -27,13 +27,14 @@ public record ResidualBlock(String name, int inChannels, int outChannels, int em
     SDVariable apply(GraphContext ctx, SDVariable x, SDVariable tembSwished) {
         SDVariable h = Layers.swish(ctx, Layers.norm(ctx, name + ".norm_1", x, inChannels, size, size));
         h = Layers.conv(ctx, name + ".conv_1", h, 3);
-        SDVariable temb = Layers.linear(ctx, name + ".time_embed_proj", tembSwished).reshape(-1, outChannels, 1, 1);
+        SDVariable temb = Layers.linear(ctx, name + ".time_embed_proj", tembSwished).reshape(-1, 1, 1, outChannels);
         h = h.add(temb);
         h = Layers.swish(ctx, Layers.norm(ctx, name + ".norm_2", h, outChannels, size, size));
         if (ctx.mode() == GraphMode.TRAIN && dropout > 0) {
             // Inverted dropout with a mask fed in (0 or 1/(1-p)): SameDiff's dropout ops have no gradient, and a
             // mask drawn from the training RNG keeps runs exactly repeatable and resumable.
-            h = h.mul(ctx.dropoutMask(name + ".dropout_mask", outChannels, size, dropout));
+            // (the mask is fed [B, C, H, W], as the maps leave the network)
+            h = h.mul(ctx.dropoutMask(name + ".dropout_mask", outChannels, size, dropout).permute(0, 2, 3, 1));
         }
         h = Layers.conv(ctx, name + ".conv_2", h, 3);
         SDVariable skip = inChannels != outChannels ? Layers.conv(ctx, name + ".conv_skip", x, 1) : x;

@@ -113,7 +113,9 @@ public class SelfAttentionLayer extends SameDiffLayer {
         if (height != width) {
             throw new IllegalStateException("SelfAttentionLayer takes square feature maps, got " + height + "x" + width);
         }
-        SDVariable out = new AttentionBlock(SCOPE, (int) channels, (int) height, false).apply(ctx, layerInput);
+        SDVariable channelsLast = layerInput.permute(0, 2, 3, 1);
+        SDVariable out = new AttentionBlock(SCOPE, (int) channels, (int) height, false).apply(ctx, channelsLast)
+                .permute(0, 3, 1, 2);
         return compensateGradientDoubling(sd, out);
     }
 

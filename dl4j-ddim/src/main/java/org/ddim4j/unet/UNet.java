@@ -77,13 +77,14 @@ public final class UNet implements DifferentiableNoisePredictor {
                 .outputs().get(UNetGraph.OUTPUT).dup();
     }
 
-    /** Named activations of the evaluation graph (e.g. {@code time_embed.out}, {@code mid_layers.out}). */
+    /** Named activations of the evaluation graph (e.g. {@code time_embed.out}, {@code mid_layers.out}); feature maps [B, C, H, W]. */
     public Map<String, INDArray> activations(INDArray x, INDArray t, String... names) {
         checkInputs(x, t);
         Sessions.useSafeSession(evalGraph());
         Map<String, INDArray> out = new java.util.LinkedHashMap<>();
         evalGraph().output(Map.of(UNetGraph.INPUT, x.castTo(DataType.FLOAT),
-                UNetGraph.TIMESTEP, t.castTo(DataType.FLOAT)), names).forEach((k, v) -> out.put(k, v.dup()));
+                UNetGraph.TIMESTEP, t.castTo(DataType.FLOAT)), names)
+                .forEach((k, v) -> out.put(k, v.rank() == 4 ? v.permute(0, 3, 1, 2).dup('c') : v.dup()));
         return out;
     }
 

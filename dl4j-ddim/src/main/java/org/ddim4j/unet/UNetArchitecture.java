@@ -162,11 +162,15 @@ public final class UNetArchitecture {
         }
     }
 
-    /** Adds the forward pass to ctx's graph, whose parameters must already exist: eps [B, C, H, W]. */
+    /**
+     * Adds the forward pass to ctx's graph, whose parameters must already exist: eps [B, C, H, W] of x
+     * [B, C, H, W]. Inside, the feature maps are [B, H, W, C] (see {@link Layers}), and so are the named
+     * intermediate activations ({@code in_conv.out} and the like).
+     */
     public SDVariable forward(GraphContext ctx, SDVariable x, SDVariable t) {
         SDVariable tembSwished = Layers.swish(ctx, timeEmbedding.apply(ctx, t));
         List<SDVariable> skips = new ArrayList<>();
-        SDVariable h = named(ctx, "in_conv.out", Layers.conv(ctx, "in_conv", x, 3));
+        SDVariable h = named(ctx, "in_conv.out", Layers.conv(ctx, "in_conv", x.permute(0, 2, 3, 1), 3));
         skips.add(h);
         for (Level level : down) {
             for (int j = 0; j < level.blocks.size(); j++) {
@@ -189,7 +193,7 @@ public final class UNetArchitecture {
             Level level = up.get(i);
             for (int j = 0; j < level.blocks.size(); j++) {
                 SDVariable skip = skips.remove(skips.size() - 1);
-                h = level.blocks.get(j).apply(ctx, ctx.sd().concat(1, h, skip), tembSwished);
+                h = level.blocks.get(j).apply(ctx, ctx.sd().concat(3, h, skip), tembSwished);
                 if (!level.attentions.isEmpty()) {
                     h = level.attentions.get(j).apply(ctx, h);
                 }
@@ -199,7 +203,7 @@ public final class UNetArchitecture {
             }
         }
         h = named(ctx, "out_norm.out", Layers.norm(ctx, "out_norm", h, config.hiddenChannels(), size, size));
-        return Layers.conv(ctx, "out_conv", Layers.swish(ctx, h), 3);
+        return Layers.conv(ctx, "out_conv", Layers.swish(ctx, h), 3).permute(0, 3, 1, 2);
     }
 
     /** Gives an intermediate activation a stable name (a rename, not an extra op). */

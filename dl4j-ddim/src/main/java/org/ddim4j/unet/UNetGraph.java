@@ -68,6 +68,14 @@ public final class UNetGraph {
      * which no logging setting silences; that output is dropped here.
      */
     public static void createGradientFunctionQuietly(SameDiff sd) {
+        createGradientFunctionQuietly(sd, (String[]) null);
+    }
+
+    /**
+     * As {@link #createGradientFunctionQuietly(SameDiff)}, with gradients also for these variables (a placeholder's
+     * gradient exists only when asked for, or when an op computes it anyway).
+     */
+    public static void createGradientFunctionQuietly(SameDiff sd, String... variables) {
         if (sd.hasGradientFunction()) {
             return;
         }
@@ -75,7 +83,7 @@ public final class UNetGraph {
         synchronized (System.class) {
             try {
                 System.setOut(new PrintStream(OutputStream.nullOutputStream()));
-                sd.createGradFunction();
+                sd.createGradFunction(variables);
             } finally {
                 System.setOut(original);
             }

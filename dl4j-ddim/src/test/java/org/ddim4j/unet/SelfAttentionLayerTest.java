@@ -108,8 +108,10 @@ class SelfAttentionLayerTest {
             sd.var(prefix + torchName, unet.parameters().get(prefix + torchName));
         }
         GraphContext ctx = new GraphContext(sd, GraphMode.EVAL, 8);
-        new AttentionBlock("mid_layers.attention", 64, 8, false).apply(ctx, sd.placeHolder("x", DataType.FLOAT, -1, 64, 8, 8))
-                .rename("y");
+        // the U-Net's blocks take channels-last maps
+        new AttentionBlock("mid_layers.attention", 64, 8, false)
+                .apply(ctx, sd.placeHolder("x", DataType.FLOAT, -1, 64, 8, 8).permute(0, 2, 3, 1))
+                .permute(0, 3, 1, 2).rename("y");
         Sessions.useSafeSession(sd);
         INDArray direct = sd.output(java.util.Map.of("x", x), "y").get("y");
         double diff = viaLayer.sub(direct).amaxNumber().doubleValue();
