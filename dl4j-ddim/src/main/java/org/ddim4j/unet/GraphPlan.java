@@ -18,6 +18,7 @@ import org.nd4j.linalg.api.ops.ReduceOp;
 import org.nd4j.linalg.api.ops.ScalarOp;
 import org.nd4j.linalg.api.ops.impl.layers.ExternalErrorsFunction;
 import org.nd4j.linalg.api.ops.impl.shape.CreateView;
+import org.nd4j.linalg.api.ops.impl.shape.Reshape;
 import org.nd4j.linalg.api.ops.impl.transforms.gradient.GradientBackwardsMarker;
 import org.nd4j.linalg.api.ops.impl.transforms.same.Identity;
 import org.nd4j.linalg.api.shape.LongShapeDescriptor;
@@ -48,7 +49,7 @@ import java.util.TreeMap;
  * <p>Buffers are shared by liveness: an op's output is a view of a free slab (of its data type, holding it with
  * at most half of the slab unused) whose last reader has already run, so a plan holds about as much memory as
  * the live set at its widest point, not every intermediate (a gradient execution in SameDiff keeps them all).
- * Identity ops alias their input, as in SameDiff.
+ * Identity ops alias their input, as in SameDiff, and reshapes of computed arrays are views of them.
  *
  * <p>Compiling runs the graph once (output shapes of ops such as reshape depend on values computed upstream);
  * the plan is valid for those placeholder shapes only, and {@link #run} refuses others. Graphs whose shapes
@@ -148,7 +149,7 @@ public final class GraphPlan {
         return shapes;
     }
 
-    /** The number of ops one run executes. */
+    /** The number of native ops one run executes (identities and reshapes of computed arrays are views). */
     public int opCount() {
         return steps.size();
     }
@@ -275,7 +276,8 @@ public final class GraphPlan {
         private final Map<String, INDArray> values = new HashMap<>();
         private final Map<INDArray, Integer> liveNames = new IdentityHashMap<>();
         private final Map<DataType, TreeMap<Long, Deque<INDArray>>> free = new HashMap<>();
-        private final Map<INDArray, INDArray> slabOf = new IdentityHashMap<>();   // handed-out array -> its slab
+        private final Set<INDArray> slabs = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        private final Map<INDArray, INDArray> rootOf = new IdentityHashMap<>();   // view -> the buffer it shows
         private long bytes;
 
         Compiler(SameDiff sd, Map<String, INDArray> placeholders, Collection<String> outputNames,
@@ -289,7 +291,10 @@ public final class GraphPlan {
         GraphPlan compile(List<SameDiffOp> order) {
             List<Step> steps = new ArrayList<>(order.size());
             for (int i = 0; i < order.size(); i++) {
-                steps.add(compileStep(order.get(i), i));
+                Step step = compileStep(order.get(i), i);
+                if (step.context() != null) {
+                    steps.add(step);
+                }
             }
             Map<String, INDArray> outs = new LinkedHashMap<>();
             for (String name : outputNames) {
@@ -335,6 +340,12 @@ public final class GraphPlan {
             if (df instanceof DynamicCustomOp c) {
                 oc.setArgs(args, c.iArgs(), c.dArgs(), c.tArgs(), c.bArgs());
                 List<LongShapeDescriptor> shapes = c.calculateOutputShape(oc);
+                INDArray view = df instanceof Reshape ? reshapedView(argNames[0], args[0], shapes.get(0)) : null;
+                if (view != null) {
+                    define(outNames.get(0), view);
+                    release(argNames, index);
+                    return Step.bound(df);
+                }
                 if (shapes == null || shapes.size() != outNames.size()) {
                     throw new IllegalStateException("op '" + sdo.getName() + "' reported " + (shapes == null ? 0 : shapes.size())
                             + " output shapes for " + outNames.size() + " outputs");
@@ -435,16 +446,37 @@ public final class GraphPlan {
                 slab = Nd4j.createUninitialized(type, length);
                 bytes += length * type.width();
             }
+            slabs.add(slab);
             INDArray a = shape.length == 1 && shape[0] == slab.length() ? slab
                     : Nd4j.create(slab.data(), shape, Nd4j.getStrides(shape, 'c'), 0, 'c', type);
-            slabOf.put(a, slab);
+            rootOf.put(a, slab);
             define(name, a);
             return a;
         }
 
+        /**
+         * A reshape of an op's output or a placeholder copy is a view of the same buffer, as in PyTorch: no copy and
+         * no native call. (A parameter's reshape stays an op: the parameter may be replaced between runs.)
+         */
+        private INDArray reshapedView(String inputName, INDArray in, LongShapeDescriptor shape) {
+            VariableType kind = sd.getVariable(inputName).getVariableType();
+            if (kind != VariableType.ARRAY && kind != VariableType.PLACEHOLDER || in.ordering() != 'c'
+                    || !Shape.hasDefaultStridesForShape(in) || in.offset() != 0 || in.dataType() != shape.dataType()) {
+                return null;
+            }
+            INDArray view = Nd4j.create(in.data(), shape.getShape(), Nd4j.getStrides(shape.getShape(), 'c'), 0, 'c',
+                    in.dataType());
+            rootOf.put(view, root(in));
+            return view;
+        }
+
+        private INDArray root(INDArray a) {
+            return rootOf.getOrDefault(a, a);
+        }
+
         private void define(String name, INDArray a) {
             values.put(name, a);
-            liveNames.merge(a, 1, Integer::sum);
+            liveNames.merge(root(a), 1, Integer::sum);
         }
 
         /** Drops the inputs whose last reader is this op; a buffer is free once no live name refers to it. */
@@ -460,16 +492,17 @@ public final class GraphPlan {
             }
         }
 
+        /** A name is dead; its buffer is free once no live name (views and identities included) refers to it. */
         private void forget(String name) {
             INDArray a = values.get(name);
-            if (a == null || !liveNames.containsKey(a)) {
+            INDArray slab = a == null ? null : root(a);
+            if (slab == null || !liveNames.containsKey(slab)) {
                 return;
             }
-            int left = liveNames.merge(a, -1, Integer::sum);
+            int left = liveNames.merge(slab, -1, Integer::sum);
             if (left == 0) {
-                liveNames.remove(a);
-                INDArray slab = slabOf.remove(a);
-                if (slab == null) {
+                liveNames.remove(slab);
+                if (!slabs.contains(slab)) {
                     return; // placeholder copies and parameters (aliased by an identity) are never reused
                 }
                 free.computeIfAbsent(slab.dataType(), k -> new TreeMap<>())
