@@ -77,12 +77,7 @@ final class BenchCommand implements Command {
             boolean slow = label.equals("large");
             int rep = slow ? repeatsSlow : repeats;
             List<Integer> shape = config.data().shape();
-            UNet net = UNet.create(config.network(), shape, 0);
-            for (int b : new int[]{16, 1}) {
-                INDArray x = Seeds.gaussian(1, b, shape.get(0), shape.get(1), shape.get(2));
-                INDArray t = Nd4j.createFromArray(timesteps(b));
-                time(cases, "forward " + label + " b" + b, only, warm, rep, () -> net.predictNoise(x, t), out);
-            }
+            timeForwardPasses(cases, label, config, only, warm, rep, out);
             int trainBatch = config.training().batchSize();
             String trainName = "train " + label + " b" + trainBatch;
             if (trainName.startsWith(only)) {
@@ -98,6 +93,7 @@ final class BenchCommand implements Command {
             if (slow) {
                 continue;
             }
+            UNet net = UNet.create(config.network(), shape, 0);   // the forward cases' weights (same seed)
             NoiseSchedule schedule = NoiseSchedule.from(config.diffusion());
             DdimSampler sampler = new DdimSampler(schedule, TimestepSpacing.UNIFORM, 10, 0.0, false);
             for (int b : new int[]{1, 16}) {
@@ -133,6 +129,21 @@ final class BenchCommand implements Command {
         result.put("max_physical_bytes", System.getProperty("org.bytedeco.javacpp.maxphysicalbytes", "?"));
         result.put("cases", cases);
         AtomicFiles.writeString(file, new GsonBuilder().setPrettyPrinting().create().toJson(result));
+    }
+
+    /**
+     * The forward cases, on a network of their own: it and its compiled plans are unreachable once they are
+     * timed, so later cases hold only their own memory, as on the PyTorch side (time() collects garbage first).
+     */
+    private static void timeForwardPasses(Map<String, Object> cases, String label, DdimConfig config, String only,
+                                          int warm, int repeats, PrintStream out) throws Exception {
+        List<Integer> shape = config.data().shape();
+        UNet net = UNet.create(config.network(), shape, 0);
+        for (int b : new int[]{16, 1}) {
+            INDArray x = Seeds.gaussian(1, b, shape.get(0), shape.get(1), shape.get(2));
+            INDArray t = Nd4j.createFromArray(timesteps(b));
+            time(cases, "forward " + label + " b" + b, only, warm, repeats, () -> net.predictNoise(x, t), out);
+        }
     }
 
     private static float[] timesteps(int batch) {
@@ -178,6 +189,11 @@ final class BenchCommand implements Command {
     /** Resets the kernel's peak-RSS mark of this process (VmHWM), so that each case reports its own peak. */
     private static void resetPeakRss() {
         System.gc();
+        try {
+            Thread.sleep(300);      // ND4J's and JavaCPP's deallocator threads free the collected native arrays
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try {
             Files.writeString(Path.of("/proc/self/clear_refs"), "5");
         } catch (IOException | RuntimeException e) {
