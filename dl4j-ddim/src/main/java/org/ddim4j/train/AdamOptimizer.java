@@ -29,6 +29,7 @@ public final class AdamOptimizer implements ParameterOptimizer {
     private final Map<String, INDArray> m = new LinkedHashMap<>();
     private final Map<String, INDArray> v = new LinkedHashMap<>();
     private final Map<String, INDArray> vMax = new LinkedHashMap<>();
+    private final Map<String, INDArray> scratch = new LinkedHashMap<>();   // per parameter: no garbage per step
     private long step;
 
     public AdamOptimizer(double learningRate, double beta1, double beta2, double epsilon, double weightDecay,
@@ -69,16 +70,18 @@ public final class AdamOptimizer implements ParameterOptimizer {
             }
             INDArray mi = m.computeIfAbsent(name, k -> Nd4j.zeros(DataType.FLOAT, p.shape()));
             INDArray vi = v.computeIfAbsent(name, k -> Nd4j.zeros(DataType.FLOAT, p.shape()));
-            mi.muli(beta1).addi(g.mul(1 - beta1));
-            vi.muli(beta2).addi(g.mul(g).muli(1 - beta2));
+            INDArray tmp = scratch.computeIfAbsent(name, k -> Nd4j.create(DataType.FLOAT, p.shape()));
+            // the same operations as m = beta1 m + (1 - beta1) g etc., in place through one scratch array
+            mi.muli(beta1).addi(tmp.assign(g).muli(1 - beta1));
+            vi.muli(beta2).addi(tmp.assign(g).muli(g).muli(1 - beta2));
             INDArray second = vi;
             if (amsgrad) {
                 INDArray vm = vMax.computeIfAbsent(name, k -> Nd4j.zeros(DataType.FLOAT, p.shape()));
                 Transforms.max(vm, vi, false);
                 second = vm;
             }
-            INDArray denom = Transforms.sqrt(second, true).divi(bias2Sqrt).addi(epsilon);
-            p.subi(mi.div(denom).muli(stepSize));
+            INDArray denom = Transforms.sqrt(tmp.assign(second), false).divi(bias2Sqrt).addi(epsilon);
+            p.subi(denom.rdivi(mi).muli(stepSize));
         }
     }
 

@@ -17,7 +17,12 @@ public final class Ema {
 
     /** ema = decay ema + (1 - decay) live, on the flat vectors of trainable tensors. */
     public static void update(INDArray emaFlat, INDArray liveFlat, double decay) {
-        emaFlat.muli(decay).addi(liveFlat.mul(1.0 - decay));
+        update(emaFlat, liveFlat, decay, liveFlat.ulike());
+    }
+
+    /** As {@link #update(INDArray, INDArray, double)}, with {@code scratch} (overwritten) for the product. */
+    public static void update(INDArray emaFlat, INDArray liveFlat, double decay, INDArray scratch) {
+        emaFlat.muli(decay).addi(scratch.assign(liveFlat).muli(1.0 - decay));
     }
 
     /**

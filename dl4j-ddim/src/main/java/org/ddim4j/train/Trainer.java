@@ -59,6 +59,7 @@ public final class Trainer {
     /** The trainable weights and their EMA as vectors; the networks' tensors are written from them. */
     private final INDArray weightsFlat;
     private final INDArray emaFlat;
+    private INDArray gradientsFlat;     // reused every step: a fresh one would be a parameter-sized garbage array per step
     private boolean emaTensorsStale;
     private long iteration;
     private double elapsedSeconds;
@@ -268,13 +269,17 @@ public final class Trainer {
                     Files.exists(run.checkpoint()) ? run.checkpoint().toString() : "(none written yet)");
         }
         // 5. clip and step
-        INDArray grads = network.parameters().flatten(pass.gradients());
+        if (gradientsFlat == null) {
+            gradientsFlat = Nd4j.create(DataType.FLOAT, weightsFlat.length());
+        }
+        INDArray grads = network.parameters().flattenInto(pass.gradients(), gradientsFlat);
         double norm = GradientClipping.clipGlobalNorm(Map.of(FLAT, grads), config.optimizer().gradientClip());
         optimizer.apply(Map.of(FLAT, weightsFlat), Map.of(FLAT, grads));
         network.parameters().scatterTrainable(weightsFlat);
         // 6. running statistics and EMA (the EMA tensors are written when next needed)
         updateRunningStatistics(pass.batchStatistics(), batch);
-        Ema.update(emaFlat, weightsFlat, Ema.warmedUpDecay(config.network().ema(), i));
+        // (the flat gradients are consumed: their buffer is the scratch array)
+        Ema.update(emaFlat, weightsFlat, Ema.warmedUpDecay(config.network().ema(), i), gradientsFlat);
         emaTensorsStale = true;
         return new double[]{pass.loss(), norm};
     }

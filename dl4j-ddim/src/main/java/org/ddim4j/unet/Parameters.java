@@ -43,14 +43,24 @@ public final class Parameters {
      * on such vectors instead and {@link #scatterTrainable} writes the result back.
      */
     public INDArray flatten(Map<String, INDArray> byName) {
-        INDArray flat = Nd4j.create(DataType.FLOAT, trainableSize);
+        return flattenInto(byName, Nd4j.create(DataType.FLOAT, trainableSize));
+    }
+
+    /** As {@link #flatten}, into an existing float32 vector of the trainable size (a training loop reuses one). */
+    public INDArray flattenInto(Map<String, INDArray> byName, INDArray flat) {
+        if (flat.length() != trainableSize || flat.dataType() != DataType.FLOAT) {
+            throw new IllegalArgumentException("expected a float vector of " + trainableSize + " values, got "
+                    + flat.dataType() + " " + java.util.Arrays.toString(flat.shape()));
+        }
         long offset = 0;
         for (ParamSpec s : specs) {
             if (s.kind().trainable()) {
+                INDArray part = flat.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(offset, offset + s.size()));
                 INDArray a = byName.get(s.name());
                 if (a != null) {
-                    flat.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(offset, offset + s.size()))
-                            .assign(a.reshape(s.size()));
+                    part.assign(a.reshape(s.size()));
+                } else {
+                    part.assign(0);
                 }
                 offset += s.size();
             }
