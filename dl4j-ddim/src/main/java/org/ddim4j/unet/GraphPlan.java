@@ -66,12 +66,11 @@ public final class GraphPlan {
     /**
      * Ops run with libnd4j's own kernels rather than its oneDNN helpers: oneDNN builds its primitive and reorders
      * the weights on every call, which for the U-Net's products costs more than the product (per-op profile of
-     * the small network: matmul 123 -> 42 us per op at batch 1, all 98 products 48 -> 30 ms at batch 16;
+     * the small network: matmul 123 -> 63 us per op at batch 1, all 98 products 48 -> 30 ms at batch 16;
      * concat and xw_plus_b gain too). Convolutions, pooling and softmax keep oneDNN, several times faster there.
      */
     static final Set<String> LIBND4J_KERNEL_OPS = Set.of("matmul", "matmul_bp", "xw_plus_b", "xw_plus_b_bp",
             "concat", "concat_bp");
-    private final SameDiff sd;
     private final Map<String, INDArray> placeholderBuffers;
     private final List<Step> steps;
     private final Map<String, INDArray> outputs;
@@ -88,9 +87,8 @@ public final class GraphPlan {
     private record ParameterInput(int index, SDVariable variable, INDArray[] bound) {
     }
 
-    private GraphPlan(SameDiff sd, Map<String, INDArray> placeholderBuffers, List<Step> steps,
+    private GraphPlan(Map<String, INDArray> placeholderBuffers, List<Step> steps,
                       Map<String, INDArray> outputs, long bytes) {
-        this.sd = sd;
         this.placeholderBuffers = placeholderBuffers;
         this.steps = steps;
         this.outputs = outputs;
@@ -153,13 +151,6 @@ public final class GraphPlan {
         return outputs;
     }
 
-    /** The shapes of the placeholders this plan was compiled for. */
-    public Map<String, long[]> placeholderShapes() {
-        Map<String, long[]> shapes = new LinkedHashMap<>();
-        placeholderBuffers.forEach((k, v) -> shapes.put(k, v.shape()));
-        return shapes;
-    }
-
     /** The number of native ops one run executes (identities and reshapes of computed arrays are views). */
     public int opCount() {
         return steps.size();
@@ -168,10 +159,6 @@ public final class GraphPlan {
     /** Bytes of the arrays the plan owns (placeholder copies and the shared intermediate buffers). */
     public long ownedBytes() {
         return bytes;
-    }
-
-    public SameDiff graph() {
-        return sd;
     }
 
     private static void execute(Step s) {
@@ -316,7 +303,7 @@ public final class GraphPlan {
             if (!unused.isEmpty()) {
                 throw new IllegalArgumentException("placeholders " + unused + " are not used by outputs " + outputNames);
             }
-            return new GraphPlan(sd, placeholderBuffers, steps, java.util.Collections.unmodifiableMap(outs), bytes);
+            return new GraphPlan(placeholderBuffers, steps, java.util.Collections.unmodifiableMap(outs), bytes);
         }
 
         private Step compileStep(SameDiffOp sdo, int index) {
