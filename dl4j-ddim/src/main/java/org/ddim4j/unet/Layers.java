@@ -71,9 +71,11 @@ public final class Layers {
         SameDiff sd = ctx.sd();
         SDVariable normed;
         if (ctx.numGroups() > 0) {
-            // SameDiff M2.1 copies the output of every reshape, so the activations keep their [B, H, W, C]
-            // layout: statistics are taken per channel, then averaged within each group of C/G consecutive
-            // channels by a constant [C, C] matrix (A[c, c'] = 1 / (C/G) when c and c' share a group).
+            // The activations keep their [B, H, W, C] layout: statistics are taken per channel, then averaged
+            // within each group of C/G consecutive channels by a constant [C, C] matrix (A[c, c'] = 1 / (C/G)
+            // when c and c' share a group). (SameDiff's session copies every reshape's output; a GraphPlan makes
+            // it a view, but libnd4j's broadcasts against a [B, 1, G, 1] view of the statistics are 2.2-2.4x
+            // slower than against [B, 1, 1, C]: measured, see docs/PERFORMANCE.md.)
             long groups = ctx.numGroups();
             // 1. group mean for each channel: (per-channel mean over the pixels) A, [B, C]
             SDVariable mean = sd.mmul(x.mean(false, 1, 2), ctx.groupAveraging(channels, groups, 1, x.dataType()));
