@@ -45,6 +45,7 @@ public final class PlanCache {
      * {@code variables} (the gradient function is created if needed).
      */
     public static PlanCache forGradients(SameDiff sd, List<String> outputs, List<String> variables) {
+        boolean existed = sd.hasGradientFunction();
         UNetGraph.createGradientFunctionQuietly(sd, variables.toArray(new String[0]));
         Map<String, String> names = new LinkedHashMap<>();
         for (String v : variables) {
@@ -53,7 +54,10 @@ public final class PlanCache {
             }
             SDVariable gradient = sd.getVariable(v).getGradient();
             if (gradient == null) {
-                throw new IllegalArgumentException("the loss of the graph does not depend on '" + v + "'");
+                throw new IllegalArgumentException(existed
+                        ? "the graph's gradient function, created before, has no gradient for '" + v
+                          + "' (a placeholder's exists only if asked for when it is created)"
+                        : "the loss of the graph does not depend on '" + v + "'");
             }
             names.put(v, gradient.name());
         }

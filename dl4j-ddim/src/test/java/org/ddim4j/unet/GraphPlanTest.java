@@ -187,6 +187,16 @@ class GraphPlanTest {
         IllegalArgumentException noLoss = assertThrows(IllegalArgumentException.class,
                 () -> PlanCache.forGradients(chain(8), List.of(), List.of("x_unknown")));
         assertTrue(noLoss.getMessage().contains("x_unknown"), noLoss.getMessage());
+        // x reaches the weights through a permute, whose gradient is made only when asked for (as in the U-Net)
+        SameDiff withoutPlaceholderGradient = SameDiff.create();
+        SDVariable w = withoutPlaceholderGradient.var("w", Nd4j.ones(DataType.FLOAT, 8, 8));
+        SDVariable xs = withoutPlaceholderGradient.placeHolder("x", DataType.FLOAT, -1, 8);
+        w.mmul(xs.permute(1, 0)).sum().rename("loss");
+        withoutPlaceholderGradient.setLossVariables("loss");
+        PlanCache.forGradients(withoutPlaceholderGradient, List.of(), List.of("w"));
+        IllegalArgumentException late = assertThrows(IllegalArgumentException.class,
+                () -> PlanCache.forGradients(withoutPlaceholderGradient, List.of(), List.of("x")));
+        assertTrue(late.getMessage().contains("created before") && late.getMessage().contains("'x'"), late.getMessage());
     }
 
     @Test
