@@ -20,22 +20,40 @@ public final class GraphContext {
     private final List<BatchStatistics> batchStatistics = new ArrayList<>();
     private final Function<String, SDVariable> params;
     private final Map<String, SDVariable> groupAveraging = new HashMap<>();
+    private final boolean planned;
 
     /** The batch mean and variance a training-mode BatchNorm computed, by the name of its norm layer. */
     public record BatchStatistics(String normName, String meanVariable, String varianceVariable, long count) {
     }
 
-    /** Parameters are the graph's variables of the same name. */
+    /** A graph run by {@link GraphPlan}s; parameters are the graph's variables of the same name. */
     public GraphContext(SameDiff sd, GraphMode mode, int numGroups) {
-        this(sd, mode, numGroups, sd::getVariable);
+        this(sd, mode, numGroups, sd::getVariable, true);
     }
 
-    /** Parameters come from {@code params} (e.g. a DL4J layer's parameter table). */
+    /**
+     * A graph run by SameDiff's session (a DL4J layer's); parameters come from {@code params} (e.g. the layer's
+     * parameter table).
+     */
     public GraphContext(SameDiff sd, GraphMode mode, int numGroups, Function<String, SDVariable> params) {
+        this(sd, mode, numGroups, params, false);
+    }
+
+    private GraphContext(SameDiff sd, GraphMode mode, int numGroups, Function<String, SDVariable> params,
+                         boolean planned) {
         this.sd = sd;
         this.mode = mode;
         this.numGroups = numGroups;
         this.params = params;
+        this.planned = planned;
+    }
+
+    /**
+     * True if the graph runs in {@link GraphPlan}s, which execute some ops on faster kernels than SameDiff's
+     * session does (tanh on oneDNN), so that a function may be composed differently (see {@link Layers#swish}).
+     */
+    public boolean planned() {
+        return planned;
     }
 
     public SameDiff sd() {

@@ -212,4 +212,30 @@ class GraphPlanTest {
             }
         }
     }
+
+    @Test
+    void tanhRunsAsLibnd4jsDeclarableOpForwardAndBackward() {
+        SameDiff sd = SameDiff.create();
+        SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1, 64);
+        SDVariable w = sd.var("w", Nd4j.linspace(-2, 2, 64, DataType.FLOAT));
+        SDVariable y = sd.math().tanh(x.mul(w)).rename("y");
+        y.mul(y).sum().rename("loss");
+        sd.setLossVariables("loss");
+        INDArray in = input(8, 64, 6.0);
+        INDArray product = in.mulRowVector(sd.getArrForVarName("w"));
+
+        GraphPlan plan = GraphPlan.compile(sd, Map.of("x", in), List.of("y"));
+        INDArray declarable = product.ulike();
+        Nd4j.exec(org.nd4j.linalg.api.ops.DynamicCustomOp.builder("tanh").addInputs(product).addOutputs(declarable).build());
+        assertEquals(0.0, Fixtures.maxAbsDiff(declarable, plan.outputs().get("y")), "the declarable op's values, bit for bit");
+        Sessions.useSafeSession(sd);
+        assertClose(sd.output(Map.of("x", in), "y").get("y"), plan.outputs().get("y"));
+
+        // d loss / d w = sum over rows of 2 y (1 - y^2) x: the gradient runs as tanh_bp on the same op's output
+        INDArray dw = PlanCache.forGradients(sd, List.of("loss"), List.of("w")).run(Map.of("x", in)).gradients().get("w");
+        INDArray yy = declarable;
+        INDArray expected = yy.mul(2).muli(yy.mul(yy).rsubi(1)).muli(in).sum(0);
+        assertTrue(Fixtures.maxAbsDiff(expected, dw) <= 1e-5 * Math.max(1, expected.amaxNumber().doubleValue()),
+                "gradient " + dw + " expected " + expected);
+    }
 }
