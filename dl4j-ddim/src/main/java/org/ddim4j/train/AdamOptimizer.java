@@ -3,6 +3,7 @@ package org.ddim4j.train;
 import org.ddim4j.config.OptimizerConfig;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.Axpy;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -29,7 +30,6 @@ public final class AdamOptimizer implements ParameterOptimizer {
     private final Map<String, INDArray> m = new LinkedHashMap<>();
     private final Map<String, INDArray> v = new LinkedHashMap<>();
     private final Map<String, INDArray> vMax = new LinkedHashMap<>();
-    private final Map<String, INDArray> scratch = new LinkedHashMap<>();   // per parameter: no garbage per step
     private long step;
 
     public AdamOptimizer(double learningRate, double beta1, double beta2, double epsilon, double weightDecay,
@@ -51,7 +51,11 @@ public final class AdamOptimizer implements ParameterOptimizer {
         return step;
     }
 
-    /** Applies one step to every parameter that has a gradient; parameters are updated in place. */
+    /**
+     * Applies one step to every parameter that has a gradient; parameters are updated in place. The gradients
+     * are consumed: their arrays are the step's scratch (a float32 gradient is overwritten), so the optimiser
+     * holds no parameter-sized array besides m and v.
+     */
     @Override
     public void apply(Map<String, INDArray> params, Map<String, INDArray> grads) {
         step++;
@@ -65,24 +69,34 @@ public final class AdamOptimizer implements ParameterOptimizer {
                 throw new IllegalArgumentException("gradient for unknown parameter " + name);
             }
             INDArray g = e.getValue().castTo(DataType.FLOAT);
+            if (!java.util.Arrays.equals(g.shape(), p.shape())) {
+                throw new IllegalArgumentException("gradient for " + name + " has shape " + java.util.Arrays.toString(g.shape())
+                        + ", the parameter " + java.util.Arrays.toString(p.shape()));
+            }
+            // 1. g = g + weight_decay p
             if (weightDecay != 0) {
-                g = g.add(p.mul(weightDecay));
+                axpy(weightDecay, p, g);
             }
             INDArray mi = m.computeIfAbsent(name, k -> Nd4j.zeros(DataType.FLOAT, p.shape()));
             INDArray vi = v.computeIfAbsent(name, k -> Nd4j.zeros(DataType.FLOAT, p.shape()));
-            INDArray tmp = scratch.computeIfAbsent(name, k -> Nd4j.create(DataType.FLOAT, p.shape()));
-            // the same operations as m = beta1 m + (1 - beta1) g etc., in place through one scratch array
-            mi.muli(beta1).addi(tmp.assign(g).muli(1 - beta1));
-            vi.muli(beta2).addi(tmp.assign(g).muli(g).muli(1 - beta2));
+            // 2. m = beta1 m + (1 - beta1) g; v = beta2 v + (1 - beta2) g^2 (g holds g^2 from here)
+            axpy(1 - beta1, g, mi.muli(beta1));
+            axpy(1 - beta2, g.muli(g), vi.muli(beta2));
             INDArray second = vi;
             if (amsgrad) {
                 INDArray vm = vMax.computeIfAbsent(name, k -> Nd4j.zeros(DataType.FLOAT, p.shape()));
                 Transforms.max(vm, vi, false);
                 second = vm;
             }
-            INDArray denom = Transforms.sqrt(tmp.assign(second), false).divi(bias2Sqrt).addi(epsilon);
+            // 3. p = p - lr / (1 - beta1^k) m / (sqrt(v) / sqrt(1 - beta2^k) + eps), the denominator in g's array
+            INDArray denom = Transforms.sqrt(g.assign(second), false).divi(bias2Sqrt).addi(epsilon);
             p.subi(denom.rdivi(mi).muli(stepSize));
         }
+    }
+
+    /** y = y + a x in place, one pass (as PyTorch's {@code add_(x, alpha=a)}). */
+    private static void axpy(double a, INDArray x, INDArray y) {
+        Nd4j.exec(new Axpy(x, y, y, a));
     }
 
     /** The optimiser state as named arrays ({@code m.NAME}, {@code v.NAME}, {@code vmax.NAME}, {@code step}). */

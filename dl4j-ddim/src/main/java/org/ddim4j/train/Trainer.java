@@ -56,11 +56,11 @@ public final class Trainer {
     private final NoiseSchedule schedule;
     private final long seed;
     private TrainingGraph graph;
-    /** The trainable weights and their EMA as vectors; the networks' tensors are written from them. */
+    /** The trainable weights and their EMA as vectors: the networks' tensors are views of them. */
     private final INDArray weightsFlat;
     private final INDArray emaFlat;
     private INDArray gradientsFlat;     // reused every step: a fresh one would be a parameter-sized garbage array per step
-    private boolean emaTensorsStale;
+    private boolean emaBuffersStale;
     private long iteration;
     private double elapsedSeconds;
 
@@ -77,8 +77,8 @@ public final class Trainer {
         this.seed = config.training().seed();
         this.iteration = iteration;
         this.elapsedSeconds = elapsedSeconds;
-        this.weightsFlat = network.parameters().gatherTrainable();
-        this.emaFlat = ema.parameters().gatherTrainable();
+        this.weightsFlat = network.parameters().trainableVector();
+        this.emaFlat = ema.parameters().trainableVector();
     }
 
     /** A new run in {@code runDir}, which must not hold a checkpoint already. */
@@ -142,12 +142,11 @@ public final class Trainer {
         return network;
     }
 
-    /** The EMA network, its tensors brought up to date. */
+    /** The EMA network, its BatchNorm statistics brought up to date. */
     public UNet ema() {
-        if (emaTensorsStale) {
-            ema.parameters().scatterTrainable(emaFlat);
+        if (emaBuffersStale) {
             Ema.copyBuffers(ema.parameters(), network.parameters());
-            emaTensorsStale = false;
+            emaBuffersStale = false;
         }
         return ema;
     }
@@ -274,13 +273,13 @@ public final class Trainer {
         }
         INDArray grads = network.parameters().flattenInto(pass.gradients(), gradientsFlat);
         double norm = GradientClipping.clipGlobalNorm(Map.of(FLAT, grads), config.optimizer().gradientClip());
+        // (updates the network's tensors, views of weightsFlat; consumes the gradients as its scratch)
         optimizer.apply(Map.of(FLAT, weightsFlat), Map.of(FLAT, grads));
-        network.parameters().scatterTrainable(weightsFlat);
-        // 6. running statistics and EMA (the EMA tensors are written when next needed)
+        // 6. running statistics and EMA (the EMA's BatchNorm statistics are copied when next needed)
         updateRunningStatistics(pass.batchStatistics(), batch);
         // (the flat gradients are consumed: their buffer is the scratch array)
         Ema.update(emaFlat, weightsFlat, Ema.warmedUpDecay(config.network().ema(), i), gradientsFlat);
-        emaTensorsStale = true;
+        emaBuffersStale = true;
         return new double[]{pass.loss(), norm};
     }
 

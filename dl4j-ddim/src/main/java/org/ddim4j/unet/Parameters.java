@@ -4,6 +4,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,31 +17,45 @@ import java.util.Set;
 
 /**
  * The tensors of a U-Net by PyTorch name, held in SameDiff layout (conv [kh, kw, in, out], linear [in, out]).
- * The arrays are shared with the graphs built over them: updating one in place updates the network.
+ * The trainable tensors are views of one float32 vector ({@link #trainableVector()}, in spec order), so an
+ * optimiser updates that vector in place and every graph built over these arrays sees the step (graphs keep
+ * the views: {@link UNetGraph} gives its SameDiff single-thread array holders, which do not copy views).
+ * The arrays are shared with the graphs: updating one in place updates the network.
  */
 public final class Parameters {
     private final List<ParamSpec> specs;
     private final Map<String, ParamSpec> byName = new LinkedHashMap<>();
     private final Map<String, INDArray> arrays = new LinkedHashMap<>();
     private final long trainableSize;
+    private final INDArray trainable;
 
     private Parameters(List<ParamSpec> specs, Map<String, INDArray> sameDiffLayout) {
         this.specs = List.copyOf(specs);
         long total = 0;
         for (ParamSpec s : specs) {
             byName.put(s.name(), s);
-            arrays.put(s.name(), sameDiffLayout.get(s.name()));
             if (s.kind().trainable()) {
                 total += s.size();
             }
         }
         this.trainableSize = total;
+        this.trainable = Nd4j.create(DataType.FLOAT, total);
+        long offset = 0;
+        for (ParamSpec s : specs) {
+            INDArray given = sameDiffLayout.get(s.name());
+            if (s.kind().trainable()) {
+                INDArray view = trainable.get(NDArrayIndex.interval(offset, offset + s.size())).reshape('c', s.sameDiffShape());
+                arrays.put(s.name(), view.assign(given));
+                offset += s.size();
+            } else {
+                arrays.put(s.name(), given);
+            }
+        }
     }
 
     /**
-     * Tensors by name laid out as one float32 vector, trainable tensors in spec order (missing ones zero).
-     * SameDiff copies any array that is a view, so graphs cannot share one flat buffer; the optimiser works
-     * on such vectors instead and {@link #scatterTrainable} writes the result back.
+     * Tensors by name laid out as {@link #trainableVector()}: one float32 vector, trainable tensors in spec order
+     * (missing ones zero).
      */
     public INDArray flatten(Map<String, INDArray> byName) {
         return flattenInto(byName, Nd4j.create(DataType.FLOAT, trainableSize));
@@ -55,7 +70,7 @@ public final class Parameters {
         long offset = 0;
         for (ParamSpec s : specs) {
             if (s.kind().trainable()) {
-                INDArray part = flat.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(offset, offset + s.size()));
+                INDArray part = flat.get(NDArrayIndex.interval(offset, offset + s.size()));
                 INDArray a = byName.get(s.name());
                 if (a != null) {
                     part.assign(a.reshape(s.size()));
@@ -68,24 +83,12 @@ public final class Parameters {
         return flat;
     }
 
-    /** The trainable tensors as one new vector. */
-    public INDArray gatherTrainable() {
-        return flatten(arrays);
-    }
-
-    /** Writes a vector laid out as {@link #gatherTrainable()} back into the trainable tensors, in place. */
-    public void scatterTrainable(INDArray flat) {
-        if (flat.length() != trainableSize) {
-            throw new IllegalArgumentException("expected " + trainableSize + " values, got " + flat.length());
-        }
-        long offset = 0;
-        for (ParamSpec s : specs) {
-            if (s.kind().trainable()) {
-                arrays.get(s.name()).assign(flat.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(offset, offset + s.size()))
-                        .reshape('c', s.sameDiffShape()));
-                offset += s.size();
-            }
-        }
+    /**
+     * The live vector the trainable tensors are views of (spec order): updating it in place updates every
+     * tensor, and the graphs built over them.
+     */
+    public INDArray trainableVector() {
+        return trainable;
     }
 
     /**

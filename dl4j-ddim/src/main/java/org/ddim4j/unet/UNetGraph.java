@@ -2,6 +2,7 @@ package org.ddim4j.unet;
 
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.array.SingleThreadArrayHolder;
 import org.nd4j.linalg.api.buffer.DataType;
 
 import java.io.OutputStream;
@@ -28,6 +29,8 @@ public final class UNetGraph {
 
     public static UNetGraph build(UNetArchitecture arch, Parameters params, GraphMode mode) {
         SameDiff sd = SameDiff.create();
+        // SameDiff's default (thread-safe) array holders copy views; the parameters are views of one vector
+        sd.setArrayHolders(new SingleThreadArrayHolder(), new SingleThreadArrayHolder(), false);
         GraphContext ctx = new GraphContext(sd, mode, arch.config().numGroups());
         for (ParamSpec s : params.specs()) {
             boolean used = s.kind().trainable() || (s.kind() == ParamKind.RUNNING_STAT && mode == GraphMode.EVAL);
