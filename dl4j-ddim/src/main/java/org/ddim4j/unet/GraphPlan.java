@@ -254,10 +254,12 @@ public final class GraphPlan {
         Map<String, Integer> last = new HashMap<>();
         for (int i = 0; i < order.size(); i++) {
             SameDiffOp op = order.get(i);
-            if (op.getInputsToOp() != null) {
-                for (String in : op.getInputsToOp()) {
-                    if (sd.getVariables().get(in).getOutputOfOp() != null) {
-                        last.put(in, i);
+            List<String> inputs = op.getInputsToOp();
+            if (inputs != null) {
+                for (int k = 0; k < inputs.size(); k++) {
+                    if (sd.getVariables().get(inputs.get(k)).getOutputOfOp() != null
+                            && !readsOnlyTheShape(op.getOp(), k)) {
+                        last.put(inputs.get(k), i);
                     }
                 }
             }
@@ -266,6 +268,24 @@ public final class GraphPlan {
             last.put(out, Integer.MAX_VALUE);
         }
         return last;
+    }
+
+    /**
+     * True if libnd4j's op reads only the shape of its input {@code index}: gradients of broadcasting sums and
+     * differences, of means and of concatenations, and {@code shape_of}. Such a read does not keep the array
+     * alive: the op is bound to the array's last view, whose buffer may by then hold another value. (In a U-Net
+     * training step these reads kept about a quarter of the forward activations until the backward pass.)
+     */
+    static boolean readsOnlyTheShape(DifferentialFunction op, int index) {
+        if (!(op instanceof DynamicCustomOp c)) {
+            return false;
+        }
+        return switch (c.opName()) {
+            case "add_bp", "subtract_bp" -> index < 2;           // (x, y, gradient of the output)
+            case "reduce_mean_bp", "shape_of" -> index == 0;     // (x, gradient) and (x)
+            case "concat_bp" -> index < c.getNumOutputs();       // (inputs..., gradient of the output[, axis])
+            default -> false;
+        };
     }
 
     /** Executes the ops once in order, assigning buffers by liveness and recording each op's bound context. */

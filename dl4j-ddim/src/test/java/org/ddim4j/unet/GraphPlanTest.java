@@ -238,4 +238,31 @@ class GraphPlanTest {
         assertTrue(Fixtures.maxAbsDiff(expected, dw) <= 1e-5 * Math.max(1, expected.amaxNumber().doubleValue()),
                 "gradient " + dw + " expected " + expected);
     }
+
+    @Test
+    void shapeOnlyReadsDoNotKeepArraysAliveAndGradientsStayExact() {
+        // the gradients of concat, mean, subtract and add read only the shapes of their inputs: the plan binds
+        // them to buffers that hold other values by then, so any read of the data would change the gradients
+        SameDiff sd = SameDiff.create();
+        SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1, 32);
+        SDVariable w = sd.var("w", Nd4j.linspace(-1, 1, 32 * 32, DataType.FLOAT).reshape(32, 32).divi(8));
+        SDVariable b = sd.var("b", Nd4j.linspace(-0.5, 0.5, 64, DataType.FLOAT));
+        SDVariable a = sd.math().tanh(x.mmul(w));
+        SDVariable s = sd.concat(1, a, a.mul(2.0));
+        SDVariable centred = s.sub(s.mean(true, 1));
+        SDVariable d = sd.math().sin(centred.add(b)).mul(3.0);
+        sd.math().cos(d).sum().rename("loss");
+        sd.setLossVariables("loss");
+        Map<String, INDArray> in = Map.of("x", input(16, 32, 2.0));
+
+        PlanCache.Execution planned = PlanCache.forGradients(sd, List.of("loss"), List.of("w", "b", "x")).run(in);
+        Sessions.useSafeSession(sd);
+        Map<String, INDArray> session = sd.calculateGradients(in, "w", "b", "x");
+        for (String v : List.of("w", "b", "x")) {
+            assertClose(session.get(v), planned.gradients().get(v));
+        }
+        assertTrue(GraphPlan.readsOnlyTheShape(new org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.SubBpOp(), 1));
+        assertTrue(!GraphPlan.readsOnlyTheShape(new org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.SubBpOp(), 2),
+                "the output gradient is read");
+    }
 }
