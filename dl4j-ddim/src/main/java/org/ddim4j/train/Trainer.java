@@ -59,7 +59,6 @@ public final class Trainer {
     /** The trainable weights and their EMA as vectors: the networks' tensors are views of them. */
     private final INDArray weightsFlat;
     private final INDArray emaFlat;
-    private INDArray gradientsFlat;     // reused every step: a fresh one would be a parameter-sized garbage array per step
     private boolean emaBuffersStale;
     private long iteration;
     private double elapsedSeconds;
@@ -267,18 +266,15 @@ public final class Trainer {
             throw new TrainingDivergedException(i, pass.loss(),
                     Files.exists(run.checkpoint()) ? run.checkpoint().toString() : "(none written yet)");
         }
-        // 5. clip and step
-        if (gradientsFlat == null) {
-            gradientsFlat = Nd4j.create(DataType.FLOAT, weightsFlat.length());
-        }
-        INDArray grads = network.parameters().flattenInto(pass.gradients(), gradientsFlat);
+        // 5. clip and step (the gradients are one vector laid out as weightsFlat, written by the graph's plan)
+        INDArray grads = pass.gradientVector();
         double norm = GradientClipping.clipGlobalNorm(Map.of(FLAT, grads), config.optimizer().gradientClip());
         // (updates the network's tensors, views of weightsFlat; consumes the gradients as its scratch)
         optimizer.apply(Map.of(FLAT, weightsFlat), Map.of(FLAT, grads));
         // 6. running statistics and EMA (the EMA's BatchNorm statistics are copied when next needed)
         updateRunningStatistics(pass.batchStatistics(), batch);
         // (the flat gradients are consumed: their buffer is the scratch array)
-        Ema.update(emaFlat, weightsFlat, Ema.warmedUpDecay(config.network().ema(), i), gradientsFlat);
+        Ema.update(emaFlat, weightsFlat, Ema.warmedUpDecay(config.network().ema(), i), grads);
         emaBuffersStale = true;
         return new double[]{pass.loss(), norm};
     }

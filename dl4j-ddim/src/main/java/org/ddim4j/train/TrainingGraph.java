@@ -10,6 +10,7 @@ import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,9 +31,14 @@ public final class TrainingGraph {
     private final List<String> trainable;
     private final List<String> outputs = new ArrayList<>();
     private final PlanCache plans;
+    private final INDArray gradientVector;
 
-    /** The result of one forward and backward pass. */
-    public record Pass(double loss, Map<String, INDArray> gradients, Map<String, INDArray> batchStatistics) {
+    /**
+     * The result of one forward and backward pass. The gradients are views of {@code gradientVector}, laid
+     * out as the parameters' {@link Parameters#trainableVector()}.
+     */
+    public record Pass(double loss, Map<String, INDArray> gradients, INDArray gradientVector,
+                       Map<String, INDArray> batchStatistics) {
     }
 
     public TrainingGraph(UNetArchitecture arch, Parameters params, String criterion) {
@@ -54,7 +60,9 @@ public final class TrainingGraph {
             outputs.add(b.meanVariable());
             outputs.add(b.varianceVariable());
         }
-        this.plans = PlanCache.forGradients(sd, outputs, trainable);
+        // the plan's gradient ops write straight into one vector: no parameter-sized copy per step
+        this.gradientVector = Nd4j.create(DataType.FLOAT, params.trainableCount());
+        this.plans = PlanCache.forGradients(sd, outputs, params.viewsOf(gradientVector));
     }
 
     /**
@@ -80,7 +88,7 @@ public final class TrainingGraph {
             stats.put(o, r.outputs().get(o));
         }
         // the plan overwrites these arrays in its next run: the caller consumes them before then
-        return new Pass(r.outputs().get(LOSS).getDouble(0), r.gradients(), stats);
+        return new Pass(r.outputs().get(LOSS).getDouble(0), r.gradients(), gradientVector, stats);
     }
 
     public List<GraphContext.BatchStatistics> batchStatisticsLayout() {

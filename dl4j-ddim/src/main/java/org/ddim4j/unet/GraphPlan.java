@@ -79,6 +79,7 @@ public final class GraphPlan {
     private final List<Step> steps;
     private final Map<String, INDArray> outputs;
     private final long bytes;
+    private final List<Copy> copies;
 
     /** One op: its context with inputs and outputs bound, and the parameter inputs to check for replacement. */
     private record Step(DifferentialFunction op, OpContext context, List<ParameterInput> parameters, INDArray scalar) {
@@ -91,12 +92,17 @@ public final class GraphPlan {
     private record ParameterInput(int index, SDVariable variable, INDArray[] bound) {
     }
 
+    /** An output given an array of its own that its op could not write directly (an alias or a view). */
+    private record Copy(INDArray from, INDArray to) {
+    }
+
     private GraphPlan(Map<String, INDArray> placeholderBuffers, List<Step> steps,
-                      Map<String, INDArray> outputs, long bytes) {
+                      Map<String, INDArray> outputs, long bytes, List<Copy> copies) {
         this.placeholderBuffers = placeholderBuffers;
         this.steps = steps;
         this.outputs = outputs;
         this.bytes = bytes;
+        this.copies = copies;
     }
 
     /**
@@ -104,6 +110,20 @@ public final class GraphPlan {
      * outputs need) and runs it once.
      */
     public static GraphPlan compile(SameDiff sd, Map<String, INDArray> placeholders, Collection<String> outputNames) {
+        return compile(sd, placeholders, outputNames, Map.of());
+    }
+
+    /**
+     * As {@link #compile(SameDiff, Map, Collection)}, with some outputs written into the caller's arrays
+     * ({@code outputArrays} by output name, each of the output's shape and type, e.g. views of one vector of
+     * gradients): the op computing such an output writes it there, or it is copied there at the end of a run.
+     */
+    public static GraphPlan compile(SameDiff sd, Map<String, INDArray> placeholders, Collection<String> outputNames,
+                                    Map<String, INDArray> outputArrays) {
+        if (!outputNames.containsAll(outputArrays.keySet())) {
+            throw new IllegalArgumentException("arrays given for " + outputArrays.keySet() + ", which are not all among the outputs "
+                    + outputNames);
+        }
         if (outputNames.isEmpty()) {
             throw new IllegalArgumentException("a plan needs at least one output");
         }
@@ -114,7 +134,7 @@ public final class GraphPlan {
         }
         List<SameDiffOp> order = requiredOpsInOrder(sd, outputNames);
         Map<String, Integer> lastRead = lastReaders(sd, order, outputNames);
-        return new Compiler(sd, placeholders, outputNames, lastRead).compile(order);
+        return new Compiler(sd, placeholders, outputNames, outputArrays, lastRead).compile(order);
     }
 
     /** Runs the plan: copies the placeholders in, executes every op, returns the outputs (owned by the plan). */
@@ -146,6 +166,9 @@ public final class GraphPlan {
                 }
             }
             execute(s);
+        }
+        for (Copy c : copies) {
+            c.to().assign(c.from());
         }
         return outputs;
     }
@@ -293,6 +316,7 @@ public final class GraphPlan {
         private final SameDiff sd;
         private final Map<String, INDArray> placeholders;
         private final Collection<String> outputNames;
+        private final Map<String, INDArray> outputArrays;
         private final Map<String, Integer> lastRead;
         private final Map<String, INDArray> placeholderBuffers = new LinkedHashMap<>();
         private final Map<String, INDArray> values = new HashMap<>();
@@ -303,10 +327,11 @@ public final class GraphPlan {
         private long bytes;
 
         Compiler(SameDiff sd, Map<String, INDArray> placeholders, Collection<String> outputNames,
-                 Map<String, Integer> lastRead) {
+                 Map<String, INDArray> outputArrays, Map<String, Integer> lastRead) {
             this.sd = sd;
             this.placeholders = placeholders;
             this.outputNames = outputNames;
+            this.outputArrays = outputArrays;
             this.lastRead = lastRead;
         }
 
@@ -319,15 +344,23 @@ public final class GraphPlan {
                 }
             }
             Map<String, INDArray> outs = new LinkedHashMap<>();
+            List<Copy> copies = new ArrayList<>();
             for (String name : outputNames) {
-                outs.put(name, input(sd.getVariable(name)));
+                INDArray computed = input(sd.getVariable(name));
+                INDArray given = outputArrays.get(name);
+                if (given != null && computed != given) {
+                    checkFits(name, given, computed.shape(), computed.dataType());
+                    copies.add(new Copy(computed, given));
+                    given.assign(computed);
+                }
+                outs.put(name, given != null ? given : computed);
             }
             Set<String> unused = new HashSet<>(placeholders.keySet());
             unused.removeAll(placeholderBuffers.keySet());
             if (!unused.isEmpty()) {
                 throw new IllegalArgumentException("placeholders " + unused + " are not used by outputs " + outputNames);
             }
-            return new GraphPlan(placeholderBuffers, steps, java.util.Collections.unmodifiableMap(outs), bytes);
+            return new GraphPlan(placeholderBuffers, steps, java.util.Collections.unmodifiableMap(outs), bytes, copies);
         }
 
         private Step compileStep(SameDiffOp sdo, int index) {
@@ -465,6 +498,12 @@ public final class GraphPlan {
         private INDArray allocate(String name, LongShapeDescriptor descriptor) {
             DataType type = sd.getVariable(name).dataType();
             long[] shape = descriptor.getShape();
+            INDArray given = outputArrays.get(name);
+            if (given != null) {
+                checkFits(name, given, shape, type);
+                define(name, given);        // not a slab: never reused
+                return given;
+            }
             long length = Math.max(1, ArrayUtil.prodLong(shape));
             TreeMap<Long, Deque<INDArray>> pool = free.computeIfAbsent(type, k -> new TreeMap<>());
             Map.Entry<Long, Deque<INDArray>> fit = pool.ceilingEntry(length);
@@ -500,6 +539,13 @@ public final class GraphPlan {
                     in.dataType());
             rootOf.put(view, root(in));
             return view;
+        }
+
+        private static void checkFits(String name, INDArray given, long[] shape, DataType type) {
+            if (!Arrays.equals(given.shape(), shape) || given.dataType() != type) {
+                throw new IllegalArgumentException("the array given for output '" + name + "' is " + given.dataType() + " "
+                        + Arrays.toString(given.shape()) + "; the output is " + type + " " + Arrays.toString(shape));
+            }
         }
 
         private INDArray root(INDArray a) {

@@ -40,47 +40,31 @@ public final class Parameters {
         }
         this.trainableSize = total;
         this.trainable = Nd4j.create(DataType.FLOAT, total);
-        long offset = 0;
+        Map<String, INDArray> views = viewsOf(trainable);
         for (ParamSpec s : specs) {
             INDArray given = sameDiffLayout.get(s.name());
-            if (s.kind().trainable()) {
-                INDArray view = trainable.get(NDArrayIndex.interval(offset, offset + s.size())).reshape('c', s.sameDiffShape());
-                arrays.put(s.name(), view.assign(given));
-                offset += s.size();
-            } else {
-                arrays.put(s.name(), given);
-            }
+            arrays.put(s.name(), s.kind().trainable() ? views.get(s.name()).assign(given) : given);
         }
     }
 
     /**
-     * Tensors by name laid out as {@link #trainableVector()}: one float32 vector, trainable tensors in spec order
-     * (missing ones zero).
+     * Views of a float32 vector laid out as {@link #trainableVector()}, by trainable tensor name, each of its
+     * tensor's (SameDiff) shape: e.g. where a training step writes the gradients.
      */
-    public INDArray flatten(Map<String, INDArray> byName) {
-        return flattenInto(byName, Nd4j.create(DataType.FLOAT, trainableSize));
-    }
-
-    /** As {@link #flatten}, into an existing float32 vector of the trainable size (a training loop reuses one). */
-    public INDArray flattenInto(Map<String, INDArray> byName, INDArray flat) {
-        if (flat.length() != trainableSize || flat.dataType() != DataType.FLOAT) {
+    public Map<String, INDArray> viewsOf(INDArray vector) {
+        if (vector.rank() != 1 || vector.length() != trainableSize || vector.dataType() != DataType.FLOAT) {
             throw new IllegalArgumentException("expected a float vector of " + trainableSize + " values, got "
-                    + flat.dataType() + " " + java.util.Arrays.toString(flat.shape()));
+                    + vector.dataType() + " " + Arrays.toString(vector.shape()));
         }
+        Map<String, INDArray> views = new LinkedHashMap<>();
         long offset = 0;
         for (ParamSpec s : specs) {
             if (s.kind().trainable()) {
-                INDArray part = flat.get(NDArrayIndex.interval(offset, offset + s.size()));
-                INDArray a = byName.get(s.name());
-                if (a != null) {
-                    part.assign(a.reshape(s.size()));
-                } else {
-                    part.assign(0);
-                }
+                views.put(s.name(), vector.get(NDArrayIndex.interval(offset, offset + s.size())).reshape('c', s.sameDiffShape()));
                 offset += s.size();
             }
         }
-        return flat;
+        return views;
     }
 
     /**

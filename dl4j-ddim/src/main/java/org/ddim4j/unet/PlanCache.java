@@ -23,21 +23,24 @@ public final class PlanCache {
     private final SameDiff graph;
     private final List<String> outputs;
     private final Map<String, String> gradientNames;   // variable -> its gradient variable in the graph
+    private final Map<String, INDArray> outputArrays;  // by graph variable name: where a plan writes it
     private final LinkedHashMap<String, GraphPlan> plans = new LinkedHashMap<>(4, 0.75f, true);
 
     /** Outputs by name, and gradients by the name of the variable they are the gradient of. */
     public record Execution(Map<String, INDArray> outputs, Map<String, INDArray> gradients) {
     }
 
-    private PlanCache(SameDiff graph, List<String> outputs, Map<String, String> gradientNames) {
+    private PlanCache(SameDiff graph, List<String> outputs, Map<String, String> gradientNames,
+                      Map<String, INDArray> outputArrays) {
         this.graph = graph;
         this.outputs = List.copyOf(outputs);
         this.gradientNames = gradientNames;
+        this.outputArrays = outputArrays;
     }
 
     /** Plans that compute {@code outputs} of {@code sd}. */
     public static PlanCache forOutputs(SameDiff sd, List<String> outputs) {
-        return new PlanCache(sd, outputs, Map.of());
+        return new PlanCache(sd, outputs, Map.of(), Map.of());
     }
 
     /**
@@ -45,6 +48,18 @@ public final class PlanCache {
      * {@code variables} (the gradient function is created if needed).
      */
     public static PlanCache forGradients(SameDiff sd, List<String> outputs, List<String> variables) {
+        Map<String, INDArray> none = new LinkedHashMap<>();
+        variables.forEach(v -> none.put(v, null));
+        return forGradients(sd, outputs, none);
+    }
+
+    /**
+     * As {@link #forGradients(SameDiff, List, List)} for the variables that key {@code gradientArrays}; each
+     * gradient is written into its given array where that is not null (of the variable's shape and type, e.g. a
+     * view of one vector of gradients), which {@link Execution#gradients()} then returns.
+     */
+    public static PlanCache forGradients(SameDiff sd, List<String> outputs, Map<String, INDArray> gradientArrays) {
+        List<String> variables = List.copyOf(gradientArrays.keySet());
         boolean existed = sd.hasGradientFunction();
         UNetGraph.createGradientFunctionQuietly(sd, variables.toArray(new String[0]));
         Map<String, String> names = new LinkedHashMap<>();
@@ -61,7 +76,13 @@ public final class PlanCache {
             }
             names.put(v, gradient.name());
         }
-        return new PlanCache(sd.getFunction("grad"), outputs, names);
+        Map<String, INDArray> arrays = new LinkedHashMap<>();
+        gradientArrays.forEach((v, a) -> {
+            if (a != null) {
+                arrays.put(names.get(v), a);
+            }
+        });
+        return new PlanCache(sd.getFunction("grad"), outputs, names, arrays);
     }
 
     /** Runs the plan for these placeholder shapes, compiling it (which runs it) on first use. */
@@ -72,7 +93,7 @@ public final class PlanCache {
         if (plan == null) {
             List<String> wanted = new ArrayList<>(outputs);
             wanted.addAll(gradientNames.values());
-            plan = GraphPlan.compile(graph, placeholders, wanted);
+            plan = GraphPlan.compile(graph, placeholders, wanted, outputArrays);
             plans.put(key, plan);
             if (plans.size() > CAPACITY) {
                 plans.remove(plans.keySet().iterator().next());

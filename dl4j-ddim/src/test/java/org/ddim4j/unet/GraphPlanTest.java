@@ -104,6 +104,40 @@ class GraphPlanTest {
     }
 
     @Test
+    void gradientsAreWrittenIntoGivenArraysDirectlyOrByCopy() {
+        // b's gradient is written by the broadcast add's gradient op; v is used reshaped, so its gradient is a
+        // view of another buffer and is copied: both land in views of one vector, run after run
+        SameDiff sd = SameDiff.create();
+        SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1, 8);
+        SDVariable v = sd.var("v", Nd4j.linspace(-1, 1, 64, DataType.FLOAT).divi(8));
+        SDVariable b = sd.var("b", Nd4j.linspace(0, 1, 8, DataType.FLOAT));
+        sd.math().sin(sd.math().tanh(x.mmul(v.reshape(8, 8)).add(b)).mul(2.0)).sum().rename("loss");
+        sd.setLossVariables("loss");
+        INDArray vector = Nd4j.zeros(DataType.FLOAT, 64 + 8);
+        INDArray vView = vector.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 64));
+        INDArray bView = vector.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(64, 72));
+        Map<String, INDArray> into = new java.util.LinkedHashMap<>();
+        into.put("v", vView);
+        into.put("b", bView);
+        PlanCache plans = PlanCache.forGradients(sd, List.of("loss"), into);
+        for (double scale : new double[]{2, 3}) {
+            INDArray in = input(3, 8, scale);
+            PlanCache.Execution r = plans.run(Map.of("x", in));
+            Sessions.useSafeSession(sd);
+            Map<String, INDArray> reference = sd.calculateGradients(Map.of("x", in), "v", "b");
+            assertTrue(r.gradients().get("v") == vView && r.gradients().get("b") == bView, "the given arrays are returned");
+            assertClose(reference.get("v"), vector.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 64)));
+            assertClose(reference.get("b"), vector.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(64, 72)));
+        }
+        IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class, () -> PlanCache.forGradients(chain(8),
+                List.of("loss"), Map.of("w", Nd4j.zeros(DataType.FLOAT, 4, 16))).run(Map.of("x", input(3, 8, 1))));
+        assertTrue(wrong.getMessage().contains("[4, 16]") && wrong.getMessage().contains("[8, 8]"), wrong.getMessage());
+        IllegalArgumentException notAnOutput = assertThrows(IllegalArgumentException.class, () -> GraphPlan.compile(chain(8),
+                Map.of("x", input(3, 8, 1)), List.of("z"), Map.of("loss", Nd4j.scalar(0f))));
+        assertTrue(notAnOutput.getMessage().contains("loss"), notAnOutput.getMessage());
+    }
+
+    @Test
     void intermediatesShareBuffersByLiveness() {
         int width = 256;
         GraphPlan plan = GraphPlan.compile(chain(width), Map.of("x", input(4, width, 1)), List.of("z"));

@@ -2,12 +2,16 @@ package org.ddim4j.unet;
 
 import org.ddim4j.Fixtures;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ParametersTest {
@@ -48,5 +52,20 @@ class ParametersTest {
         copy.trainableVector().assign(0);
         assertTrue(params.trainableVector().amaxNumber().doubleValue() > 0.1, "the original keeps its values");
         assertEquals(0.0, copy.get("out_conv.weight").amaxNumber().doubleValue());
+    }
+
+    @Test
+    void viewsOfAVectorFollowTheTrainableLayoutAndABadVectorIsRefused() {
+        Parameters params = Fixtures.parityNetwork().parameters();
+        INDArray copy = params.trainableVector().dup();
+        Map<String, INDArray> views = params.viewsOf(copy);
+        assertEquals(params.trainableNames(), List.copyOf(views.keySet()));
+        for (String name : params.trainableNames()) {
+            assertEquals(0.0, Fixtures.maxAbsDiff(params.get(name), views.get(name)), name);
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> params.viewsOf(Nd4j.zeros(DataType.FLOAT, params.trainableCount() - 1)));
+        assertTrue(e.getMessage().contains(String.valueOf(params.trainableCount())), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> params.viewsOf(Nd4j.zeros(DataType.DOUBLE, params.trainableCount())));
     }
 }
