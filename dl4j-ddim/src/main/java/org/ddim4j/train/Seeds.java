@@ -30,7 +30,7 @@ public final class Seeds {
         for (int i = 0; i < v.length; i++) {
             v[i] = (float) r.nextGaussian();
         }
-        return Nd4j.create(v, shape, DataType.FLOAT);
+        return floats(v, shape);
     }
 
     /** Uniform float32 values in [lo, hi), a function of the seed alone. */
@@ -40,7 +40,32 @@ public final class Seeds {
         for (int i = 0; i < v.length; i++) {
             v[i] = (float) (lo + (hi - lo) * r.nextDouble());
         }
-        return Nd4j.create(v, shape, DataType.FLOAT);
+        return floats(v, shape);
+    }
+
+    /**
+     * An inverted-dropout mask of the given shape: 1 / keep where the draw of {@link #uniform uniform(seed, 0, 1,
+     * shape)} at the same position is below keep (both in float32), else 0; a function of the seed alone.
+     */
+    public static INDArray dropoutMask(long seed, double keep, long... shape) {
+        if (!(keep > 0 && keep <= 1)) {
+            throw new IllegalArgumentException("keep probability must be in (0, 1], got " + keep);
+        }
+        SplittableRandom r = new SplittableRandom(seed);
+        float keepF = (float) keep;
+        float scale = 1f / keepF;
+        float[] v = new float[(int) length(shape)];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) r.nextDouble() < keepF ? scale : 0f;
+        }
+        return floats(v, shape);
+    }
+
+    /** A float32 array of the values, copied in bulk (ND4J's create(float[]) copies them one by one). */
+    private static INDArray floats(float[] v, long[] shape) {
+        INDArray a = Nd4j.createUninitialized(DataType.FLOAT, shape, 'c');
+        a.data().asNioFloat().put(v);
+        return a;
     }
 
     private static long length(long[] shape) {

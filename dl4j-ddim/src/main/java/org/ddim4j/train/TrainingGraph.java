@@ -77,10 +77,8 @@ public final class TrainingGraph {
         feed.put(TARGET, target.castTo(DataType.FLOAT));
         long batch = xt.size(0);
         for (GraphContext.DropoutMask m : graph.dropoutMasks()) {
-            double keep = 1.0 - m.probability();
-            INDArray mask = Seeds.uniform(Seeds.mix(dropoutSeed, feed.size()), 0, 1, batch, m.channels(), m.size(), m.size())
-                    .castTo(DataType.FLOAT);
-            feed.put(m.placeholder(), mask.lt(keep).castTo(DataType.FLOAT).divi(keep));
+            feed.put(m.placeholder(), Seeds.dropoutMask(Seeds.mix(dropoutSeed, feed.size()), 1.0 - m.probability(),
+                    batch, m.channels(), m.size(), m.size()));
         }
         PlanCache.Execution r = plans.run(feed);
         Map<String, INDArray> stats = new LinkedHashMap<>();

@@ -26,4 +26,27 @@ class SeedsTest {
         assertEquals(2.0, u.maxNumber().doubleValue(), 0.01);
         assertArrayEquals(u.data().asFloat(), Seeds.uniform(3, -2, 2, 100_000).data().asFloat());
     }
+
+    @Test
+    void valuesKeepTheirOrderAndShape() {
+        INDArray g = Seeds.gaussian(9, 2, 3, 4);
+        java.util.SplittableRandom r = new java.util.SplittableRandom(9);
+        for (int i = 0; i < 24; i++) {
+            assertEquals((float) r.nextGaussian(), g.getFloat(i / 12, (i / 4) % 3, i % 4));
+        }
+    }
+
+    @Test
+    void dropoutMaskIsTheThresholdedUniformDrawScaled() {
+        long[] shape = {4, 8, 16, 16};
+        double keep = 0.9;
+        INDArray mask = Seeds.dropoutMask(42, keep, shape);
+        INDArray expected = Seeds.uniform(42, 0, 1, shape).lt(keep).castTo(DataType.FLOAT).divi(keep);
+        assertArrayEquals(expected.data().asFloat(), mask.data().asFloat());
+        assertArrayEquals(shape, mask.shape());
+        double kept = mask.gt(0).castTo(DataType.FLOAT).meanNumber().doubleValue();
+        assertEquals(keep, kept, 0.01);
+        assertEquals(1.0, mask.meanNumber().doubleValue(), 0.02, "inverted dropout keeps the mean");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Seeds.dropoutMask(1, 0.0, 2));
+    }
 }
