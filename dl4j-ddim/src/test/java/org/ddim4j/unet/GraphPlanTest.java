@@ -299,4 +299,26 @@ class GraphPlanTest {
         assertTrue(!GraphPlan.readsOnlyTheShape(new org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.SubBpOp(), 2),
                 "the output gradient is read");
     }
+
+    @Test
+    void aMeanOverThePixelsRunsAsAveragePoolingAndKeepsItsGradient() {
+        SameDiff sd = SameDiff.create();
+        SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1, 6, 5, 8);
+        SDVariable w = sd.var("w", Nd4j.linspace(-1, 1, 8, DataType.FLOAT));
+        SDVariable m = x.mul(w).mean(false, 1, 2).rename("m");          // [B, 8]
+        SDVariable other = x.mean(false, 1).rename("other");            // [B, 5, 8]: stays a reduction
+        sd.math().sin(m).sum().add(other.sum()).rename("loss");
+        sd.setLossVariables("loss");
+        INDArray in = Nd4j.linspace(-3, 3, 2 * 6 * 5 * 8, DataType.FLOAT).reshape(2, 6, 5, 8);
+
+        GraphPlan plan = GraphPlan.compile(sd, Map.of("x", in), List.of("m", "other"));
+        INDArray expected = in.mul(sd.getArrForVarName("w").reshape(1, 1, 1, 8)).mean(1, 2);
+        assertClose(expected, plan.outputs().get("m"));
+        assertClose(in.mean(1), plan.outputs().get("other"));
+        PlanCache.Execution r = PlanCache.forGradients(sd, List.of("loss"), List.of("w", "x")).run(Map.of("x", in));
+        Sessions.useSafeSession(sd);
+        Map<String, INDArray> session = sd.calculateGradients(Map.of("x", in), "w", "x");
+        assertClose(session.get("w"), r.gradients().get("w"));
+        assertClose(session.get("x"), r.gradients().get("x"));
+    }
 }
