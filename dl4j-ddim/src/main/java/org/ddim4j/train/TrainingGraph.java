@@ -28,7 +28,6 @@ public final class TrainingGraph {
     public static final String LOSS = "loss";
 
     private final UNetGraph graph;
-    private final List<String> trainable;
     private final List<String> outputs = new ArrayList<>();
     private final PlanCache plans;
     private final INDArray gradientVector;
@@ -54,7 +53,6 @@ public final class TrainingGraph {
         };
         perElement.mean().rename(LOSS);
         sd.setLossVariables(LOSS);
-        this.trainable = params.trainableNames();
         outputs.add(LOSS);
         for (GraphContext.BatchStatistics b : graph.batchStatistics()) {
             outputs.add(b.meanVariable());
