@@ -460,10 +460,11 @@ public final class GraphPlan {
             return step;
         }
 
-        /** A float mean over axes 1 and 2 (and only those) of a c-ordered rank-4 array. */
+        /** A float mean over axes 1 and 2 (and only those) of a contiguous c-ordered rank-4 array. */
         private static boolean isPixelMean(Mean mean, INDArray in) {
             int[] dims = mean.getDimensions() == null ? null : mean.getDimensions().clone();
-            if (dims == null || in.rank() != 4 || in.ordering() != 'c' || !in.dataType().isFPType()) {
+            if (dims == null || in.rank() != 4 || in.ordering() != 'c' || !Shape.hasDefaultStridesForShape(in)
+                    || !in.dataType().isFPType()) {
                 return false;
             }
             Arrays.sort(dims);
