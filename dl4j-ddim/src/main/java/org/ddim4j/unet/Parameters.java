@@ -20,7 +20,7 @@ import java.util.Set;
  * The trainable tensors are views of one float32 vector ({@link #trainableVector()}, in spec order), so an
  * optimiser updates that vector in place and every graph built over these arrays sees the step (graphs keep
  * the views: {@link UNetGraph} gives its SameDiff single-thread array holders, which do not copy views).
- * The arrays are shared with the graphs: updating one in place updates the network.
+ * Updating any tensor in place updates the network.
  */
 public final class Parameters {
     private final List<ParamSpec> specs;
@@ -165,18 +165,24 @@ public final class Parameters {
         return new Parameters(specs, out);
     }
 
+    /**
+     * A tensor in SameDiff layout. Trainable tensors may come back as views of the argument: the constructor
+     * copies them into its vector, so a second copy here would only be garbage the size of the network.
+     */
     private static INDArray toSameDiff(ParamSpec s, INDArray torch) {
-        return switch (s.kind()) {
-            case CONV -> torch.castTo(DataType.FLOAT).permute(2, 3, 1, 0).dup('c');
-            case LINEAR -> torch.castTo(DataType.FLOAT).transpose().dup('c');
-            case COUNTER -> torch.castTo(DataType.LONG).reshape(new long[0]).dup();
-            default -> torch.castTo(DataType.FLOAT).dup('c');
+        INDArray laidOut = switch (s.kind()) {
+            case CONV -> torch.castTo(DataType.FLOAT).permute(2, 3, 1, 0);
+            case LINEAR -> torch.castTo(DataType.FLOAT).transpose();
+            case COUNTER -> torch.castTo(DataType.LONG).reshape(new long[0]);
+            default -> torch.castTo(DataType.FLOAT);
         };
+        return s.kind().trainable() ? laidOut : laidOut.dup('c');
     }
 
+    /** As {@link #toSameDiff}, for a tensor already in SameDiff layout. */
     private static INDArray copyOf(ParamSpec s, INDArray a) {
-        return s.kind() == ParamKind.COUNTER ? a.castTo(DataType.LONG).reshape(new long[0]).dup()
-                : a.castTo(DataType.FLOAT).dup('c');
+        INDArray typed = s.kind() == ParamKind.COUNTER ? a.castTo(DataType.LONG).reshape(new long[0]) : a.castTo(DataType.FLOAT);
+        return s.kind().trainable() ? typed : typed.dup('c');
     }
 
     private static INDArray toTorch(ParamSpec s, INDArray sameDiff) {
@@ -242,7 +248,8 @@ public final class Parameters {
     /** A deep copy with its own arrays. */
     public Parameters copy() {
         Map<String, INDArray> out = new LinkedHashMap<>();
-        arrays.forEach((k, v) -> out.put(k, v.dup()));
+        // trainable tensors are copied into the new vector by the constructor
+        arrays.forEach((k, v) -> out.put(k, byName.get(k).kind().trainable() ? v : v.dup()));
         return new Parameters(specs, out);
     }
 
