@@ -89,10 +89,12 @@ public final class GraphContext {
                 return sd.getVariable(k);
             }
             long size = channels / groups;
-            float[][] a = new float[(int) channels][(int) channels];
+            // in double, then cast: exact up to the graph's own precision (GroupNormGradient's closed form
+            // assumes the variance is exactly the mean of the squares)
+            double[][] a = new double[(int) channels][(int) channels];
             for (int c = 0; c < channels; c++) {
                 for (int d = 0; d < channels; d++) {
-                    a[c][d] = c / size == d / size ? (float) (1.0 / (size * pixels)) : 0f;
+                    a[c][d] = c / size == d / size ? 1.0 / (size * pixels) : 0.0;
                 }
             }
             return sd.constant(k, Nd4j.createFromArray(a).castTo(type));
