@@ -23,6 +23,9 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Pooling2DConfig;
 import org.nd4j.linalg.api.ops.impl.reduce.floating.Mean;
 import org.nd4j.linalg.api.ops.impl.shape.CreateView;
 import org.nd4j.linalg.api.ops.impl.shape.Reshape;
+import org.nd4j.linalg.api.ops.impl.shape.ZerosLike;
+import org.nd4j.linalg.api.ops.impl.controlflow.compat.StopGradient;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
 import org.nd4j.linalg.api.ops.impl.transforms.gradient.GradientBackwardsMarker;
 import org.nd4j.linalg.api.ops.impl.transforms.same.Identity;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
@@ -54,7 +57,9 @@ import java.util.TreeMap;
  * <p>Buffers are shared by liveness: an op's output is a view of a free slab (of its data type, holding it with
  * at most half of the slab unused) whose last reader has already run, so a plan holds about as much memory as
  * the live set at its widest point, not every intermediate (a gradient execution in SameDiff keeps them all).
- * Identity ops alias their input, as in SameDiff, and reshapes of computed arrays are views of them.
+ * Identity and stop-gradient ops alias their input, as in SameDiff, reshapes
+ * of computed arrays are views of them, and a sum with a {@code zeroslike} (SameDiff adds a stop-gradient's zero
+ * gradient to the other gradients of its input) is the other term.
  *
  * <p>Products and concatenations run on libnd4j's own kernels (see {@link #LIBND4J_KERNEL_OPS}), SameDiff's
  * legacy tanh as libnd4j's declarable tanh and a mean over the pixels of [B, H, W, C] as an average pooling
@@ -188,6 +193,11 @@ public final class GraphPlan {
         return steps.size();
     }
 
+    /** The names of the native ops one run executes, in order. */
+    List<String> opNames() {
+        return steps.stream().map(s -> s.op().opName()).toList();
+    }
+
     /** Bytes of the arrays the plan owns (placeholder copies and the shared intermediate buffers). */
     public long ownedBytes() {
         return bytes;
@@ -223,6 +233,11 @@ public final class GraphPlan {
             SameDiffOp op = ops.get(producer);
             if (op.getInputsToOp() != null) {
                 pending.addAll(op.getInputsToOp());
+                int zero = zeroTerm(sd, op);
+                if (zero >= 0) {            // the zeros are not computed; their shape is read from their source
+                    pending.remove(op.getInputsToOp().get(zero));
+                    pending.addAll(ops.get(vars.get(op.getInputsToOp().get(zero)).getOutputOfOp()).getInputsToOp());
+                }
             }
             if (op.getControlDeps() != null) {
                 for (String dep : op.getControlDeps()) {
@@ -242,7 +257,7 @@ public final class GraphPlan {
         while (!remaining.isEmpty()) {
             List<SameDiffOp> next = new ArrayList<>();
             for (SameDiffOp op : remaining) {
-                if (ready(op, vars, available, done)) {
+                if (ready(sd, op, vars, available, done)) {
                     order.add(op);
                     done.add(op.getName());
                     available.addAll(op.getOutputsOfOp());
@@ -259,9 +274,15 @@ public final class GraphPlan {
         return order;
     }
 
-    private static boolean ready(SameDiffOp op, Map<String, Variable> vars, Set<String> available, Set<String> done) {
+    private static boolean ready(SameDiff sd, SameDiffOp op, Map<String, Variable> vars, Set<String> available,
+                                 Set<String> done) {
         if (op.getInputsToOp() != null) {
-            for (String in : op.getInputsToOp()) {
+            int zero = zeroTerm(sd, op);
+            for (int i = 0; i < op.getInputsToOp().size(); i++) {
+                String in = op.getInputsToOp().get(i);
+                if (i == zero) {
+                    in = zerosSource(sd, in);
+                }
                 if (vars.get(in).getOutputOfOp() != null && !available.contains(in)) {
                     return false;
                 }
@@ -284,8 +305,9 @@ public final class GraphPlan {
             SameDiffOp op = order.get(i);
             List<String> inputs = op.getInputsToOp();
             if (inputs != null) {
+                int zero = zeroTerm(sd, op);
                 for (int k = 0; k < inputs.size(); k++) {
-                    if (sd.getVariables().get(inputs.get(k)).getOutputOfOp() != null
+                    if (k != zero && sd.getVariables().get(inputs.get(k)).getOutputOfOp() != null
                             && !readsOnlyTheShape(op.getOp(), k)) {
                         last.put(inputs.get(k), i);
                     }
@@ -296,6 +318,29 @@ public final class GraphPlan {
             last.put(out, Integer.MAX_VALUE);
         }
         return last;
+    }
+
+    /**
+     * For a sum of two arrays one of which is a {@code zeroslike} output, the index of that input; else -1.
+     * (SameDiff's gradient of a stop-gradient is zeros, added to the other gradients of the stop-gradient's input.)
+     */
+    static int zeroTerm(SameDiff sd, SameDiffOp op) {
+        List<String> inputs = op.getInputsToOp();
+        if (!(op.getOp() instanceof AddOp) || inputs == null || inputs.size() != 2) {
+            return -1;
+        }
+        for (int i = 0; i < 2; i++) {
+            String producer = sd.getVariables().get(inputs.get(i)).getOutputOfOp();
+            if (producer != null && sd.getOps().get(producer).getOp() instanceof ZerosLike) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The variable a {@code zeroslike} output takes its shape from. */
+    private static String zerosSource(SameDiff sd, String zeros) {
+        return sd.getOps().get(sd.getVariables().get(zeros).getOutputOfOp()).getInputsToOp().get(0);
     }
 
     /**
@@ -376,6 +421,13 @@ public final class GraphPlan {
                         + ") cannot be planned: control flow, views and tensor arrays need SameDiff's session");
             }
             String[] argNames = df.argNames();
+            int zero = zeroTerm(sd, sdo);
+            if (zero >= 0) {
+                Step sum = compileSumWithZeros(sdo, argNames, zero, index);
+                if (sum != null) {
+                    return sum;
+                }
+            }
             INDArray[] args = new INDArray[argNames == null ? 0 : argNames.length];
             List<ParameterInput> params = new ArrayList<>();
             for (int i = 0; i < args.length; i++) {
@@ -390,7 +442,7 @@ public final class GraphPlan {
                 define(outNames.get(0), Nd4j.scalar(DataType.FLOAT, 1.0f));
                 return Step.bound(df);
             }
-            if (df instanceof Identity) {
+            if (df instanceof Identity || df instanceof StopGradient) {
                 define(outNames.get(0), args[0]);
                 release(argNames, index);
                 return Step.bound(df);
@@ -458,6 +510,25 @@ public final class GraphPlan {
             }
             release(argNames, index);
             return step;
+        }
+
+        /**
+         * x + zeros: the output is x itself when the zeros have x's shape (as SameDiff's sums of gradients do);
+         * otherwise (a broadcast) null, and the sum is computed with zeros the plan owns.
+         */
+        private Step compileSumWithZeros(SameDiffOp sdo, String[] argNames, int zero, int index) {
+            String kept = argNames[1 - zero];
+            INDArray x = input(sd.getVariable(kept));
+            INDArray source = input(sd.getVariable(zerosSource(sd, argNames[zero])));
+            if (!Arrays.equals(x.shape(), source.shape()) || x.dataType() != sd.getVariable(argNames[zero]).dataType()) {
+                INDArray zeros = Nd4j.zeros(sd.getVariable(argNames[zero]).dataType(), source.shape());
+                bytes += zeros.length() * zeros.dataType().width();
+                values.put(argNames[zero], zeros);
+                return null;
+            }
+            define(sdo.getOutputsOfOp().get(0), x);
+            release(argNames, index);
+            return Step.bound(sdo.getOp());
         }
 
         /** A float mean over axes 1 and 2 (and only those) of a contiguous c-ordered rank-4 array. */

@@ -197,6 +197,24 @@ class GraphPlanTest {
     }
 
     @Test
+    void aSumWithZerosIsTheOtherTermAndABroadcastStaysASum() {
+        SameDiff sd = SameDiff.create();
+        SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1, 4);
+        SDVariable doubled = x.mul(2);
+        SDVariable same = doubled.add(sd.zerosLike(doubled)).add(1).rename("same");
+        SDVariable row = sd.var("row", Nd4j.createFromArray(new float[][]{{1, 2, 3, 4}}));
+        SDVariable broadcast = row.add(sd.zerosLike(doubled)).rename("broadcast");      // [1, 4] + zeros [B, 4]
+        INDArray in = Nd4j.createFromArray(new float[][]{{1, 2, 3, 4}, {5, 6, 7, 8}, {0, 0, 0, 1}});
+        GraphPlan plan = GraphPlan.compile(sd, Map.of("x", in), List.of("same", "broadcast"));
+        // the equal-shape sum is a view of x * 2, and no zeros are made for it; the broadcast adds the plan's zeros
+        assertEquals(List.of("mul_scalar", "add_scalar", "add"), plan.opNames());
+        assertEquals(in.mul(2).add(1), plan.outputs().get("same"));
+        assertEquals(Nd4j.createFromArray(new float[][]{{1, 2, 3, 4}, {1, 2, 3, 4}, {1, 2, 3, 4}}), plan.outputs().get("broadcast"));
+        Map<String, INDArray> again = plan.run(Map.of("x", in.mul(3)));
+        assertEquals(in.mul(6).add(1), again.get("same"));
+    }
+
+    @Test
     void badPlaceholdersAndOutputsAreRefusedByName() {
         SameDiff sd = chain(8);
         INDArray x = input(2, 8, 1);
