@@ -57,7 +57,7 @@ import java.util.TreeMap;
  * <p>Buffers are shared by liveness: an op's output is a view of a free slab (of its data type, holding it with
  * at most half of the slab unused) whose last reader has already run, so a plan holds about as much memory as
  * the live set at its widest point, not every intermediate (a gradient execution in SameDiff keeps them all).
- * Identity and stop-gradient ops alias their input, as in SameDiff, reshapes
+ * Identity ops (also stop-gradient and {@link GroupNormGradient}) alias their input, as in SameDiff, reshapes
  * of computed arrays are views of them, and a sum with a {@code zeroslike} (SameDiff adds a stop-gradient's zero
  * gradient to the other gradients of its input) is the other term.
  *
@@ -442,7 +442,7 @@ public final class GraphPlan {
                 define(outNames.get(0), Nd4j.scalar(DataType.FLOAT, 1.0f));
                 return Step.bound(df);
             }
-            if (df instanceof Identity || df instanceof StopGradient) {
+            if (df instanceof Identity || df instanceof StopGradient || df instanceof GroupNormGradient) {
                 define(outNames.get(0), args[0]);
                 release(argNames, index);
                 return Step.bound(df);

@@ -2,6 +2,7 @@ package org.ddim4j.unet;
 
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.ops.impl.controlflow.compat.StopGradient;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 
@@ -82,7 +83,8 @@ public final class Layers {
      * <p>Written for SameDiff M2.1's costs (forward plus backward, [16, 32, 32, 32]): a broadcast multiply
      * costs about 15 ms, a broadcast divide 3 ms and a depthwise 1x1 convolution 1 ms, so the normalisation
      * divides by the standard deviation and the affine is one depthwise convolution with bias. (SameDiff's
-     * variance op would save an op but its gradient is wrong in M2.1: it fails a gradient check.)
+     * variance op would save an op but its gradient is wrong in M2.1: it fails a gradient check.) In training
+     * graphs run by plans, GroupNorm's gradient is its closed form ({@link GroupNormGradient}).
      */
     public static SDVariable norm(GraphContext ctx, String name, SDVariable x, long channels, long height, long width) {
         SameDiff sd = ctx.sd();
@@ -94,10 +96,15 @@ public final class Layers {
             // it a view, but libnd4j's broadcasts against a [B, 1, G, 1] view of the statistics are 2.2-2.4x
             // slower than against [B, 1, 1, C]: measured, see docs/PERFORMANCE.md.)
             long groups = ctx.numGroups();
+            // In training graphs run by plans the gradient is GroupNorm's closed form (GroupNormGradient): the
+            // statistics are computed from a stop-gradient copy of x, whose gradient SameDiff never runs.
+            boolean closedForm = ctx.planned() && ctx.mode() == GraphMode.TRAIN;
+            SDVariable in = closedForm ? new StopGradient(sd, x).outputVariable() : x;
+            SDVariable averaging = ctx.groupAveraging(channels, groups, 1, x.dataType());
             // 1. group mean for each channel: (per-channel mean over the pixels) A, [B, C]
-            SDVariable mean = sd.mmul(x.mean(false, 1, 2), ctx.groupAveraging(channels, groups, 1, x.dataType()));
+            SDVariable mean = sd.mmul(in.mean(false, 1, 2), averaging);
             // 2. centred = x - mean
-            SDVariable centred = x.sub(mean.reshape(-1, 1, 1, channels));
+            SDVariable centred = in.sub(mean.reshape(-1, 1, 1, channels));
             // 3. biased group variance: (per-channel sum of squares) A / (H W), one reduction, no squared copy
             // (float32 statistics: the parity forward pass stays within 3.3e-6 of PyTorch)
             SDVariable variance = sd.mmul(sd.squaredNorm(centred, false, 1, 2),
@@ -105,6 +112,9 @@ public final class Layers {
             // 4. (x - mean) / sqrt(var + eps)
             SDVariable std = sd.math().sqrt(variance.add(NORM_EPS)).reshape(-1, 1, 1, channels);
             normed = centred.div(std);
+            if (closedForm) {
+                normed = GroupNormGradient.apply(sd, normed, x, std, averaging);
+            }
         } else if (ctx.mode() == GraphMode.EVAL) {
             SDVariable mean = ctx.param(name + ".running_mean").reshape(1, 1, 1, channels);
             SDVariable std = sd.math().sqrt(ctx.param(name + ".running_var").add(NORM_EPS)).reshape(1, 1, 1, channels);

@@ -1,0 +1,125 @@
+package org.ddim4j.unet;
+
+import org.ddim4j.Fixtures;
+import org.junit.jupiter.api.Test;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class GroupNormGradientTest {
+    private static final long B = 2, H = 4, W = 3, C = 8;
+    private static final int GROUPS = 4;
+    private static final List<String> VARIABLES = List.of("w", "n.weight", "n.bias", "x");
+
+    /** loss = sum(sin(norm(x w)) c): a nonlinear loss above the norm, a parameter below it. */
+    private static SameDiff graph(boolean planned, GraphMode mode, DataType type) {
+        SameDiff sd = SameDiff.create();
+        GraphContext ctx = planned ? new GraphContext(sd, mode, GROUPS) : new GraphContext(sd, mode, GROUPS, sd::getVariable);
+        SDVariable x = sd.placeHolder("x", type, -1, H, W, C);
+        SDVariable w = sd.var("w", Nd4j.linspace(-1.5, 2.0, H * W * C, type).reshape(1, H, W, C));
+        sd.var("n.weight", Nd4j.linspace(0.5, 1.5, C, type));
+        sd.var("n.bias", Nd4j.linspace(-0.2, 0.3, C, type));
+        SDVariable y = Layers.norm(ctx, "n", x.mul(w), C, H, W).rename("y");
+        SDVariable c = sd.constant("c", Nd4j.linspace(-1, 1, B * H * W * C, type).reshape(B, H, W, C));
+        sd.math().sin(y).mul(c).sum().rename("loss");
+        sd.setLossVariables("loss");
+        return sd;
+    }
+
+    private static INDArray input(DataType type) {
+        INDArray x = Nd4j.linspace(-2, 3, B * H * W * C, type).reshape(B, H, W, C);
+        return Nd4j.math().sin(x.mul(7)).muli(2).addi(0.5);        // no group is constant
+    }
+
+    private static boolean usesClosedForm(SameDiff sd) {
+        return sd.getOps().values().stream().anyMatch(o -> o.getOp() instanceof GroupNormGradient);
+    }
+
+    @Test
+    void closedFormEqualsSameDiffsGradientAndCentralDifferences() {
+        Map<String, INDArray> in = Map.of("x", input(DataType.DOUBLE));
+        SameDiff closed = graph(true, GraphMode.TRAIN, DataType.DOUBLE);
+        SameDiff composed = graph(false, GraphMode.TRAIN, DataType.DOUBLE);
+        assertTrue(usesClosedForm(closed));
+        assertFalse(usesClosedForm(composed));
+        PlanCache.Execution a = PlanCache.forGradients(closed, List.of("loss", "y"), VARIABLES).run(in);
+        PlanCache.Execution b = PlanCache.forGradients(composed, List.of("loss", "y"), VARIABLES).run(in);
+        assertEquals(b.outputs().get("y"), a.outputs().get("y"));
+        for (String v : VARIABLES) {
+            INDArray expected = b.gradients().get(v);
+            double err = Fixtures.maxAbsDiff(expected, a.gradients().get(v));
+            assertTrue(err < 1e-12 * Math.max(1, expected.amaxNumber().doubleValue()), v + ": off by " + err);
+        }
+        // central differences of the loss in double precision, for some entries of w and x
+        INDArray gradW = a.gradients().get("w").reshape(-1);
+        INDArray gradX = a.gradients().get("x").reshape(-1);
+        GraphPlan loss = GraphPlan.compile(closed, in, List.of("loss"));
+        INDArray w = closed.getArrForVarName("w");
+        INDArray x = in.get("x").dup();
+        double h = 1e-5;
+        for (int i = 0; i < w.length(); i += 7) {
+            double orig = w.getDouble(i);
+            w.putScalar(i, orig + h);
+            double up = loss.run(Map.of("x", x)).get("loss").getDouble(0);
+            w.putScalar(i, orig - h);
+            double down = loss.run(Map.of("x", x)).get("loss").getDouble(0);
+            w.putScalar(i, orig);
+            assertEquals((up - down) / (2 * h), gradW.getDouble(i), 1e-8, "d loss / d w[" + i + "]");
+        }
+        INDArray flatX = x.reshape(-1);
+        for (int i = 3; i < x.length(); i += 11) {
+            double orig = flatX.getDouble(i);
+            flatX.putScalar(i, orig + h);
+            double up = loss.run(Map.of("x", x)).get("loss").getDouble(0);
+            flatX.putScalar(i, orig - h);
+            double down = loss.run(Map.of("x", x)).get("loss").getDouble(0);
+            flatX.putScalar(i, orig);
+            assertEquals((up - down) / (2 * h), gradX.getDouble(i), 1e-8, "d loss / d x[" + i + "]");
+        }
+    }
+
+    @Test
+    void sameDiffsSessionRunsTheGraphWithTheSameResults() {
+        Map<String, INDArray> in = Map.of("x", input(DataType.FLOAT));
+        SameDiff sd = graph(true, GraphMode.TRAIN, DataType.FLOAT);
+        PlanCache.Execution planned = PlanCache.forGradients(sd, List.of("y"), VARIABLES).run(in);
+        Sessions.useSafeSession(sd);
+        INDArray y = sd.output(in, "y").get("y");
+        Map<String, INDArray> session = sd.calculateGradients(in, VARIABLES);
+        assertTrue(Fixtures.maxAbsDiff(y, planned.outputs().get("y")) < 1e-5);
+        for (String v : VARIABLES) {
+            double scale = Math.max(1, session.get(v).amaxNumber().doubleValue());
+            double err = Fixtures.maxAbsDiff(session.get(v), planned.gradients().get(v));
+            assertTrue(err < 1e-5 * scale, v + ": off by " + err);
+        }
+    }
+
+    @Test
+    void onlyPlannedTrainingGraphsUseTheClosedForm() {
+        // SameDiff copies ops by name when it creates the gradient function: the copy must keep the closed form
+        SameDiff sd = graph(true, GraphMode.TRAIN, DataType.FLOAT);
+        UNetGraph.createGradientFunctionQuietly(sd);
+        SameDiff gradients = sd.getFunction("grad");
+        assertTrue(usesClosedForm(gradients));
+        // SameDiff also differentiates the statistics, from the stop-gradient on: nothing reads that, no plan runs it
+        Map<String, INDArray> in = Map.of("x", input(DataType.FLOAT));
+        List<String> grads = VARIABLES.stream().map(v -> sd.getVariable(v).getGradient().name()).toList();
+        List<String> ops = GraphPlan.compile(gradients, in, grads).opNames();
+        for (String composedGradient : List.of("divide_bp", "subtract_bp", "reduce_sqnorm_bp", "zeroslike")) {
+            assertFalse(ops.contains(composedGradient), composedGradient + " runs: " + ops);
+        }
+        assertFalse(usesClosedForm(graph(true, GraphMode.EVAL, DataType.FLOAT)));
+        assertFalse(usesClosedForm(graph(false, GraphMode.TRAIN, DataType.FLOAT)));
+        // the evaluation graph is what model files save: it stays loadable by plain SameDiff
+        assertFalse(usesClosedForm(Fixtures.parityNetwork().evalGraph()));
+    }
+}
