@@ -442,7 +442,8 @@ public final class GraphPlan {
                 define(outNames.get(0), Nd4j.scalar(DataType.FLOAT, 1.0f));
                 return Step.bound(df);
             }
-            if (df instanceof Identity || df instanceof StopGradient || df instanceof GroupNormGradient) {
+            if ((df instanceof Identity || df instanceof StopGradient || df instanceof GroupNormGradient)
+                    && isComputedOrPlaceholder(argNames[0])) {
                 define(outNames.get(0), args[0]);
                 release(argNames, index);
                 return Step.bound(df);
@@ -529,6 +530,15 @@ public final class GraphPlan {
             define(sdo.getOutputsOfOp().get(0), x);
             release(argNames, index);
             return Step.bound(sdo.getOp());
+        }
+
+        /**
+         * True for an op's output or a placeholder. (An identity of a parameter stays an op, a copy: the
+         * parameter's array may be replaced between runs, which a step's input follows and an alias would not.)
+         */
+        private boolean isComputedOrPlaceholder(String name) {
+            VariableType kind = sd.getVariable(name).getVariableType();
+            return kind == VariableType.ARRAY || kind == VariableType.PLACEHOLDER;
         }
 
         /** A float mean over axes 1 and 2 (and only those) of a contiguous c-ordered rank-4 array. */

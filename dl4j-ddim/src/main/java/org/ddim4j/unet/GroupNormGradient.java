@@ -12,22 +12,25 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * GroupNorm's gradient in closed form, for graphs whose normalisation is computed from a stop-gradient copy of
- * its input. The op passes the normalised map through unchanged (libnd4j's {@code identity}; a {@link GraphPlan}
- * makes it a view) and its gradient with respect to the input x is, per group of N = C/G H W values with
- * n = (x - mean) / std and std = sqrt(var + eps) (biased variance):
+ * The gradient of GroupNorm and its per-channel affine in closed form, for graphs whose forward pass reads
+ * stop-gradient copies of the norm's input and parameters. The op passes the affine's output y through
+ * unchanged (libnd4j's {@code identity}; a {@link GraphPlan} makes it a view). With n = (x - mean) / std the
+ * normalised map, std = sqrt(var + eps) (biased variance), y = gamma n + beta, g = dL/dy, and means taken over
+ * a group of N = C/G H W values:
  * <ol>
- *   <li>dL/dx = (g - mean(g) - n mean(g n)) / std, where g = dL/dn and the means are taken over the group,</li>
+ *   <li>dL/dbeta = sum over samples and pixels of g; dL/dgamma = the same sum of g n;</li>
+ *   <li>dL/dn = gamma g, and dL/dx = (dL/dn - mean(dL/dn) - n mean(dL/dn n)) / std,</li>
  * </ol>
- * which follows from dn_j/dx_i = (delta_ij - 1/N - n_i n_j / N) / std. SameDiff's automatic gradient of the
- * composed normalisation (subtract, squared norm, square root, divide) makes several broadcasting passes with
- * libnd4j's slow {@code *_bp} kernels and keeps the centred map alive for them; this one reads g, n and std,
- * which the affine that follows keeps anyway: one norm's forward and backward pass at [16, 32, 32, 64]
- * 23-35 -> 12-13 ms, the small network's training step 20 % faster (docs/PERFORMANCE.md).
+ * the second from dn_j/dx_i = (delta_ij - 1/N - n_i n_j / N) / std. Computed from Q and P, the per-channel
+ * pixel means of g and of g n, scaled by gamma and averaged within groups by the [C, C] matrix A:
+ * dL/dx = g (gamma / std) - n ((P gamma) A / std) - (Q gamma) A / std, five passes over the map.
+ * SameDiff's automatic gradient of the composed norm (subtract, squared norm, square root, divide, depthwise
+ * affine) makes about twice as many with libnd4j's slower {@code *_bp} kernels and keeps the centred map alive
+ * for them (docs/PERFORMANCE.md).
  *
- * <p>Inputs: the normalised map n [B, H, W, C], the input x (which receives the gradient), std [B, 1, 1, C]
- * and the constant [C, C] group-averaging matrix. The gradients of n, std and the matrix are zero, so
- * SameDiff's gradient of the statistics chain (which starts at a stop-gradient) is never run.
+ * <p>Inputs: y, x (which receives the gradient), n, std [B, 1, 1, C], A, gamma [C] and beta [C]; the number of
+ * pixels H W is the op's integer argument. The gradients of y, n, std and A are zero, so SameDiff's gradient of
+ * the forward chain (which starts at stop-gradients) is never run.
  *
  * <p>SameDiff copies a graph's ops by serialising them when it creates the gradient function, and finds an op's
  * class by name; the class registers its name with ND4J's op table for that. A graph holding this op can be saved
@@ -46,19 +49,27 @@ public final class GroupNormGradient extends DynamicCustomOp {
     public GroupNormGradient() {
     }
 
-    /**
-     * @param normed     n, the normalised map [B, H, W, C], computed from a stop-gradient copy of {@code x}
-     * @param x          the normalisation's input, which receives the gradient
-     * @param std        sqrt(var + eps) per sample and channel, [B, 1, 1, C]
-     * @param averaging  the constant [C, C] matrix averaging per-channel means within groups
-     */
-    public GroupNormGradient(SameDiff sd, SDVariable normed, SDVariable x, SDVariable std, SDVariable averaging) {
-        super(null, sd, new SDVariable[]{normed, x, std, averaging}, false);
+    private GroupNormGradient(SameDiff sd, SDVariable[] inputs, long pixels) {
+        super(null, sd, inputs, false);
+        addIArgument(pixels);
     }
 
-    /** Applies the op: returns n, whose gradient reaches {@code x} in closed form. */
-    public static SDVariable apply(SameDiff sd, SDVariable normed, SDVariable x, SDVariable std, SDVariable averaging) {
-        return new GroupNormGradient(sd, normed, x, std, averaging).outputVariable();
+    /**
+     * Applies the op: returns y, whose gradient reaches x, gamma and beta in closed form.
+     *
+     * @param y         the affine's output gamma n + beta [B, H, W, C], computed from stop-gradient copies
+     * @param x         the norm's input, which receives the gradient
+     * @param normed    n, the normalised map [B, H, W, C]
+     * @param std       sqrt(var + eps) per sample and channel, [B, 1, 1, C]
+     * @param averaging the constant [C, C] matrix averaging per-channel values within groups
+     * @param gamma     the affine's scale [C], which receives the gradient
+     * @param beta      the affine's shift [C], which receives the gradient
+     * @param pixels    H W
+     */
+    public static SDVariable apply(SameDiff sd, SDVariable y, SDVariable x, SDVariable normed, SDVariable std,
+                                   SDVariable averaging, SDVariable gamma, SDVariable beta, long pixels) {
+        return new GroupNormGradient(sd, new SDVariable[]{y, x, normed, std, averaging, gamma, beta}, pixels)
+                .outputVariable();
     }
 
     @Override
@@ -99,16 +110,25 @@ public final class GroupNormGradient extends DynamicCustomOp {
     public List<SDVariable> doDiff(List<SDVariable> gradients) {
         SameDiff sd = sameDiff;
         SDVariable[] in = args();
-        SDVariable n = in[0];
-        SDVariable std = in[2];
-        SDVariable averaging = in[3];
+        SDVariable n = in[2];
+        SDVariable std = in[3];
+        SDVariable averaging = in[4];
+        SDVariable gamma = in[5];
         SDVariable g = gradients.get(0);
+        long pixels = getIArgument(0);
         long channels = averaging.getShape()[0];
-        // group means as per-channel pixel means averaged within groups, [B, 1, 1, C]
-        SDVariable meanG = sd.mmul(g.mean(false, 1, 2), averaging).reshape(-1, 1, 1, channels);
-        SDVariable meanGN = sd.mmul(g.mul(n).mean(false, 1, 2), averaging).reshape(-1, 1, 1, channels);
-        // 1. dL/dx = (g - mean(g) - n mean(g n)) / std
-        SDVariable dx = g.sub(n.mul(meanGN)).sub(meanG).div(std);
-        return List.of(sd.zerosLike(n), dx, sd.zerosLike(std), sd.zerosLike(averaging));
+        // per-channel pixel means of g and g n, [B, C]
+        SDVariable q = g.mean(false, 1, 2);
+        SDVariable p = g.mul(n).mean(false, 1, 2);
+        // 1. dL/dbeta = sum of g, dL/dgamma = sum of g n
+        SDVariable dBeta = q.sum(0).mul(pixels);
+        SDVariable dGamma = p.sum(0).mul(pixels);
+        // 2. dL/dx = g (gamma / std) - n ((P gamma) A / std) - (Q gamma) A / std
+        SDVariable scale = gamma.reshape(1, 1, 1, channels).div(std);
+        SDVariable meanGN = sd.mmul(p.mul(gamma), averaging).reshape(-1, 1, 1, channels).div(std);
+        SDVariable meanG = sd.mmul(q.mul(gamma), averaging).reshape(-1, 1, 1, channels).div(std);
+        SDVariable dx = g.mul(scale).sub(n.mul(meanGN)).sub(meanG);
+        return List.of(sd.zerosLike(in[0]), dx, sd.zerosLike(n), sd.zerosLike(std), sd.zerosLike(averaging),
+                dGamma, dBeta);
     }
 }

@@ -88,6 +88,8 @@ public final class Layers {
      */
     public static SDVariable norm(GraphContext ctx, String name, SDVariable x, long channels, long height, long width) {
         SameDiff sd = ctx.sd();
+        SDVariable gamma = ctx.param(name + ".weight");
+        SDVariable beta = ctx.param(name + ".bias");
         SDVariable normed;
         if (ctx.numGroups() > 0) {
             // The activations keep their [B, H, W, C] layout: statistics are taken per channel, then averaged
@@ -96,10 +98,11 @@ public final class Layers {
             // it a view, but libnd4j's broadcasts against a [B, 1, G, 1] view of the statistics are 2.2-2.4x
             // slower than against [B, 1, 1, C]: measured, see docs/PERFORMANCE.md.)
             long groups = ctx.numGroups();
-            // In training graphs run by plans the gradient is GroupNorm's closed form (GroupNormGradient): the
-            // statistics are computed from a stop-gradient copy of x, whose gradient SameDiff never runs.
+            // In training graphs run by plans the gradient of the norm and its affine is their closed form
+            // (GroupNormGradient): the forward pass reads stop-gradient copies of x, gamma and beta, whose
+            // gradients SameDiff builds but no plan runs.
             boolean closedForm = ctx.planned() && ctx.mode() == GraphMode.TRAIN;
-            SDVariable in = closedForm ? new StopGradient(sd, x).outputVariable() : x;
+            SDVariable in = closedForm ? stopGradient(sd, x) : x;
             SDVariable averaging = ctx.groupAveraging(channels, groups, 1, x.dataType());
             // 1. group mean for each channel: (per-channel mean over the pixels) A, [B, C]
             SDVariable mean = sd.mmul(in.mean(false, 1, 2), averaging);
@@ -113,7 +116,8 @@ public final class Layers {
             SDVariable std = sd.math().sqrt(variance.add(NORM_EPS)).reshape(-1, 1, 1, channels);
             normed = centred.div(std);
             if (closedForm) {
-                normed = GroupNormGradient.apply(sd, normed, x, std, averaging);
+                SDVariable y = affine(sd, normed, stopGradient(sd, gamma), stopGradient(sd, beta), channels);
+                return GroupNormGradient.apply(sd, y, x, normed, std, averaging, gamma, beta, height * width);
             }
         } else if (ctx.mode() == GraphMode.EVAL) {
             SDVariable mean = ctx.param(name + ".running_mean").reshape(1, 1, 1, channels);
@@ -131,10 +135,17 @@ public final class Layers {
                     height * width));
             normed = centred.div(sd.math().sqrt(variance.add(NORM_EPS)));
         }
-        // 3. per-channel scale and shift: a depthwise 1x1 convolution with weights gamma and bias beta
+        return affine(sd, normed, gamma, beta, channels);
+    }
+
+    /** 5. per-channel scale and shift: a depthwise 1x1 convolution with weights gamma and bias beta. */
+    private static SDVariable affine(SameDiff sd, SDVariable normed, SDVariable gamma, SDVariable beta, long channels) {
         Conv2DConfig pointwise = Conv2DConfig.builder().kH(1).kW(1).sH(1).sW(1).pH(0).pW(0).dH(1).dW(1)
                 .paddingMode(PaddingMode.VALID).dataFormat(Conv2DConfig.NHWC).build();
-        return sd.cnn().depthWiseConv2d(normed, ctx.param(name + ".weight").reshape(1, 1, channels, 1),
-                ctx.param(name + ".bias"), pointwise);
+        return sd.cnn().depthWiseConv2d(normed, gamma.reshape(1, 1, channels, 1), beta, pointwise);
+    }
+
+    private static SDVariable stopGradient(SameDiff sd, SDVariable v) {
+        return new StopGradient(sd, v).outputVariable();
     }
 }

@@ -4,6 +4,7 @@ import org.ddim4j.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.array.SingleThreadArrayHolder;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -194,6 +195,23 @@ class GraphPlanTest {
         Map<String, INDArray> out = plan.run(Map.of("x", in));
         assertEquals(Nd4j.createFromArray(new float[][]{{2, 4, 6, 8}}), out.get("alias"));
         assertEquals(Nd4j.createFromArray(new float[][]{{9, 15, 21, 27}}), out.get("after"));
+    }
+
+    @Test
+    void anIdentityOfAParameterFollowsTheParametersReplacement() {
+        SameDiff sd = SameDiff.create();
+        // (with these holders, as in the U-Net's graphs and SameDiff's gradient functions, setArray replaces the
+        // array; the default holders copy into it)
+        sd.setArrayHolders(new SingleThreadArrayHolder(), new SingleThreadArrayHolder(), false);
+        SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1, 4);
+        SDVariable w = sd.var("w", Nd4j.createFromArray(new float[]{1, 2, 3, 4}));
+        x.mul(sd.identity(w)).add(new org.nd4j.linalg.api.ops.impl.controlflow.compat.StopGradient(sd, w).outputVariable())
+                .rename("y");
+        INDArray in = Nd4j.createFromArray(new float[][]{{1, 1, 1, 1}});
+        GraphPlan plan = GraphPlan.compile(sd, Map.of("x", in), List.of("y"));
+        assertEquals(Nd4j.createFromArray(new float[][]{{2, 4, 6, 8}}), plan.outputs().get("y"));
+        sd.getVariable("w").setArray(Nd4j.createFromArray(new float[]{5, 6, 7, 8}));
+        assertEquals(Nd4j.createFromArray(new float[][]{{10, 12, 14, 16}}), plan.run(Map.of("x", in)).get("y"));
     }
 
     @Test
