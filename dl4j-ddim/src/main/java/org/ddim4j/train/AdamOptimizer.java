@@ -4,6 +4,7 @@ import org.ddim4j.config.OptimizerConfig;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.Axpy;
+import org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -18,7 +19,11 @@ import java.util.Map;
  *   <li>m = beta1 m + (1 - beta1) g; v = beta2 v + (1 - beta2) g^2 (with AMSGrad, v_max = max(v_max, v))</li>
  *   <li>p = p - lr / (1 - beta1^k) m / (sqrt(v) / sqrt(1 - beta2^k) + eps)</li>
  * </ol>
- * The state (m, v, v_max, k) is exposed for checkpoints.
+ * Without AMSGrad the step is libnd4j's fused {@code adam_updater} (one pass over g, m and v instead of
+ * twelve; 355-460 -> 135-155 ms for 75 M parameters), given epsilon sqrt(1 - beta2^k) so that its formula,
+ * lr sqrt(1 - beta2^k) / (1 - beta1^k) m / (sqrt(v) + epsilon'), is the one above. It computes the bias
+ * corrections and 1 - beta in float32 where PyTorch rounds 1 - beta2 once: v's increments differ by 1.3e-5
+ * relative for beta2 = 0.999 (steps by 6.4e-6 relative). The state (m, v, v_max, k) is exposed for checkpoints.
  */
 public final class AdamOptimizer implements ParameterOptimizer {
     private final double learningRate;
@@ -79,17 +84,19 @@ public final class AdamOptimizer implements ParameterOptimizer {
             }
             INDArray mi = m.computeIfAbsent(name, k -> Nd4j.zeros(DataType.FLOAT, p.shape()));
             INDArray vi = v.computeIfAbsent(name, k -> Nd4j.zeros(DataType.FLOAT, p.shape()));
+            if (!amsgrad) {
+                // 2 and 3 in one pass: g becomes the step lr / (1 - beta1^k) m / (sqrt(v) / sqrt(1 - beta2^k) + eps)
+                Nd4j.exec(new AdamUpdater(g, vi, mi, learningRate, beta1, beta2, epsilon * bias2Sqrt, (int) (step - 1)));
+                p.subi(g);
+                continue;
+            }
             // 2. m = beta1 m + (1 - beta1) g; v = beta2 v + (1 - beta2) g^2 (g holds g^2 from here)
             axpy(1 - beta1, g, mi.muli(beta1));
             axpy(1 - beta2, g.muli(g), vi.muli(beta2));
-            INDArray second = vi;
-            if (amsgrad) {
-                INDArray vm = vMax.computeIfAbsent(name, k -> Nd4j.zeros(DataType.FLOAT, p.shape()));
-                Transforms.max(vm, vi, false);
-                second = vm;
-            }
-            // 3. p = p - lr / (1 - beta1^k) m / (sqrt(v) / sqrt(1 - beta2^k) + eps), the denominator in g's array
-            INDArray denom = Transforms.sqrt(g.assign(second), false).divi(bias2Sqrt).addi(epsilon);
+            INDArray vm = vMax.computeIfAbsent(name, k -> Nd4j.zeros(DataType.FLOAT, p.shape()));
+            Transforms.max(vm, vi, false);
+            // 3. p = p - lr / (1 - beta1^k) m / (sqrt(v_max) / sqrt(1 - beta2^k) + eps), the denominator in g's array
+            INDArray denom = Transforms.sqrt(g.assign(vm), false).divi(bias2Sqrt).addi(epsilon);
             p.subi(denom.rdivi(mi).muli(stepSize));
         }
     }
