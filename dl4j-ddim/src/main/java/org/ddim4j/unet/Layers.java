@@ -108,10 +108,14 @@ public final class Layers {
             SDVariable mean = sd.mmul(in.mean(false, 1, 2), averaging);
             // 2. centred = x - mean
             SDVariable centred = in.sub(mean.reshape(-1, 1, 1, channels));
-            // 3. biased group variance: (per-channel sum of squares) A / (H W), one reduction, no squared copy
-            // (float32 statistics: the parity forward pass stays within 3.3e-6 of PyTorch)
-            SDVariable variance = sd.mmul(sd.squaredNorm(centred, false, 1, 2),
-                    ctx.groupAveraging(channels, groups, height * width, x.dataType()));
+            // 3. biased group variance: (per-channel mean of squares) A. In plans the square and the pixel mean
+            // (an average pooling on oneDNN) beat libnd4j's squared-norm reduction over axes 1 and 2; in
+            // SameDiff's session the reduction (its sum) / (H W) makes no squared copy. (float32 statistics:
+            // the parity forward pass stays within 3.3e-6 of PyTorch)
+            SDVariable variance = ctx.planned()
+                    ? sd.mmul(sd.math().square(centred).mean(false, 1, 2), averaging)
+                    : sd.mmul(sd.squaredNorm(centred, false, 1, 2),
+                            ctx.groupAveraging(channels, groups, height * width, x.dataType()));
             // 4. (x - mean) / sqrt(var + eps)
             SDVariable std = sd.math().sqrt(variance.add(NORM_EPS)).reshape(-1, 1, 1, channels);
             normed = centred.div(std);
