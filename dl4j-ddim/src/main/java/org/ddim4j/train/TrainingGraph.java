@@ -76,7 +76,7 @@ public final class TrainingGraph {
         long batch = xt.size(0);
         for (GraphContext.DropoutMask m : graph.dropoutMasks()) {
             feed.put(m.placeholder(), Seeds.dropoutMask(Seeds.mix(dropoutSeed, feed.size()), 1.0 - m.probability(),
-                    batch, m.channels(), m.size(), m.size()));
+                    batch, m.size(), m.size(), m.channels()));
         }
         PlanCache.Execution r = plans.run(feed);
         Map<String, INDArray> stats = new LinkedHashMap<>();

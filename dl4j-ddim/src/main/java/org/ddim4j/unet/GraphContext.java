@@ -101,7 +101,7 @@ public final class GraphContext {
         });
     }
 
-    /** A dropout mask placeholder of the training graph: [B, channels, size, size] of 0 or 1/(1 - p). */
+    /** A dropout mask placeholder of the training graph: [B, size, size, channels] of 0 or 1/(1 - p). */
     public record DropoutMask(String placeholder, long channels, long size, double probability) {
     }
 
@@ -109,7 +109,7 @@ public final class GraphContext {
 
     SDVariable dropoutMask(String placeholder, long channels, long size, double probability) {
         dropoutMasks.add(new DropoutMask(placeholder, channels, size, probability));
-        return sd.placeHolder(placeholder, DataType.FLOAT, -1, channels, size, size);
+        return sd.placeHolder(placeholder, DataType.FLOAT, -1, size, size, channels);
     }
 
     public List<DropoutMask> dropoutMasks() {

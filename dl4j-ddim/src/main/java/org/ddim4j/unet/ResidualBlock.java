@@ -33,8 +33,8 @@ public record ResidualBlock(String name, int inChannels, int outChannels, int em
         if (ctx.mode() == GraphMode.TRAIN && dropout > 0) {
             // Inverted dropout with a mask fed in (0 or 1/(1-p)): SameDiff's dropout ops have no gradient, and a
             // mask drawn from the training RNG keeps runs exactly repeatable and resumable.
-            // (the mask is fed [B, C, H, W], as the maps leave the network)
-            h = h.mul(ctx.dropoutMask(name + ".dropout_mask", outChannels, size, dropout).permute(0, 2, 3, 1));
+            // (the mask is fed [B, H, W, C], the layout of the maps inside the graph)
+            h = h.mul(ctx.dropoutMask(name + ".dropout_mask", outChannels, size, dropout));
         }
         h = Layers.conv(ctx, name + ".conv_2", h, 3);
         SDVariable skip = inChannels != outChannels ? Layers.conv(ctx, name + ".conv_skip", x, 1) : x;
