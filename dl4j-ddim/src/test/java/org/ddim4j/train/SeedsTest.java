@@ -8,6 +8,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SeedsTest {
     @Test
@@ -37,16 +38,38 @@ class SeedsTest {
     }
 
     @Test
-    void dropoutMaskIsTheThresholdedUniformDrawScaled() {
-        long[] shape = {4, 8, 16, 16};
+    void dropoutMaskKeepsTheFractionScaledAndIsTheSameWhateverTheThreads() throws Exception {
+        long[] shape = {16, 32, 32, 64};                        // 16 blocks of 2^16 values
         double keep = 0.9;
         INDArray mask = Seeds.dropoutMask(42, keep, shape);
-        INDArray expected = Seeds.uniform(42, 0, 1, shape).lt(keep).castTo(DataType.FLOAT).divi(keep);
-        assertArrayEquals(expected.data().asFloat(), mask.data().asFloat());
         assertArrayEquals(shape, mask.shape());
-        double kept = mask.gt(0).castTo(DataType.FLOAT).meanNumber().doubleValue();
-        assertEquals(keep, kept, 0.01);
-        assertEquals(1.0, mask.meanNumber().doubleValue(), 0.02, "inverted dropout keeps the mean");
+        float[] v = mask.data().asFloat();
+        float scale = 1f / (float) keep;
+        long kept = 0;
+        for (float x : v) {
+            assertTrue(x == 0f || x == scale, "mask value " + x);
+            kept += x == 0f ? 0 : 1;
+        }
+        // five standard deviations of the kept fraction over 2^20 values: 1.5e-3
+        assertEquals(keep, kept / (double) v.length, 1.5e-3);
+        // the definition: three values per 64-bit draw, 21 bits each, block 0 from mix(seed, 0)
+        long bits = new java.util.SplittableRandom(Seeds.mix(42, 0)).nextLong();
+        for (int k = 0; k < 3; k++) {
+            boolean keepIt = ((bits >>> (21 * k)) & ((1L << 21) - 1)) < Math.round(keep * (1 << 21));
+            assertEquals(keepIt ? scale : 0f, v[k]);
+        }
+        // blocks draw from their own generators, not copies of one stream
+        assertNotEquals(java.util.Arrays.toString(java.util.Arrays.copyOfRange(v, 0, 64)),
+                java.util.Arrays.toString(java.util.Arrays.copyOfRange(v, 1 << 16, (1 << 16) + 64)));
+        java.util.concurrent.ForkJoinPool oneThread = new java.util.concurrent.ForkJoinPool(1);
+        try {
+            INDArray serial = oneThread.submit(() -> Seeds.dropoutMask(42, keep, shape)).get();
+            assertArrayEquals(v, serial.data().asFloat());
+        } finally {
+            oneThread.shutdown();
+        }
+        assertNotEquals(mask, Seeds.dropoutMask(43, keep, shape));
+        assertEquals(Nd4j.ones(DataType.FLOAT, 3, 5), Seeds.dropoutMask(7, 1.0, 3, 5));
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Seeds.dropoutMask(1, 0.0, 2));
     }
 }
