@@ -21,14 +21,26 @@ public final class GraphContext {
     private final Function<String, SDVariable> params;
     private final Map<String, SDVariable> groupAveraging = new HashMap<>();
     private final boolean planned;
+    private final boolean closedFormGradients;
 
     /** The batch mean and variance a training-mode BatchNorm computed, by the name of its norm layer. */
     public record BatchStatistics(String normName, String meanVariable, String varianceVariable, long count) {
     }
 
-    /** A graph run by {@link GraphPlan}s; parameters are the graph's variables of the same name. */
+    /**
+     * A graph run by {@link GraphPlan}s; parameters are the graph's variables of the same name. Training graphs
+     * use closed-form gradients (see {@link #closedFormGradients()}).
+     */
     public GraphContext(SameDiff sd, GraphMode mode, int numGroups) {
-        this(sd, mode, numGroups, sd::getVariable, true);
+        this(sd, mode, numGroups, mode == GraphMode.TRAIN);
+    }
+
+    /**
+     * A graph run by {@link GraphPlan}s, with closed-form gradients or not (a graph that is saved must not use
+     * them: see {@link GroupNormGradient}).
+     */
+    public GraphContext(SameDiff sd, GraphMode mode, int numGroups, boolean closedFormGradients) {
+        this(sd, mode, numGroups, sd::getVariable, true, closedFormGradients);
     }
 
     /**
@@ -36,16 +48,17 @@ public final class GraphContext {
      * parameter table).
      */
     public GraphContext(SameDiff sd, GraphMode mode, int numGroups, Function<String, SDVariable> params) {
-        this(sd, mode, numGroups, params, false);
+        this(sd, mode, numGroups, params, false, false);
     }
 
     private GraphContext(SameDiff sd, GraphMode mode, int numGroups, Function<String, SDVariable> params,
-                         boolean planned) {
+                         boolean planned, boolean closedFormGradients) {
         this.sd = sd;
         this.mode = mode;
         this.numGroups = numGroups;
         this.params = params;
         this.planned = planned;
+        this.closedFormGradients = closedFormGradients;
     }
 
     /**
@@ -54,6 +67,15 @@ public final class GraphContext {
      */
     public boolean planned() {
         return planned;
+    }
+
+    /**
+     * True if layers may give their gradients in closed form through ops of ddim4j's own
+     * ({@link GroupNormGradient}): in graphs run by plans that are never saved (training graphs, the U-Net's
+     * vector-Jacobian product graph).
+     */
+    public boolean closedFormGradients() {
+        return closedFormGradients;
     }
 
     public SameDiff sd() {

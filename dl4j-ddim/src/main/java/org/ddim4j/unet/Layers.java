@@ -83,8 +83,8 @@ public final class Layers {
      * <p>Written for SameDiff M2.1's costs (forward plus backward, [16, 32, 32, 32]): a broadcast multiply
      * costs about 15 ms, a broadcast divide 3 ms and a depthwise 1x1 convolution 1 ms, so the normalisation
      * divides by the standard deviation and the affine is one depthwise convolution with bias. (SameDiff's
-     * variance op would save an op but its gradient is wrong in M2.1: it fails a gradient check.) In training
-     * graphs run by plans, GroupNorm's gradient is its closed form ({@link GroupNormGradient}).
+     * variance op would save an op but its gradient is wrong in M2.1: it fails a gradient check.) Where the
+     * context allows closed-form gradients, GroupNorm's is its closed form ({@link GroupNormGradient}).
      */
     public static SDVariable norm(GraphContext ctx, String name, SDVariable x, long channels, long height, long width) {
         SameDiff sd = ctx.sd();
@@ -98,10 +98,10 @@ public final class Layers {
             // it a view, but libnd4j's broadcasts against a [B, 1, G, 1] view of the statistics are 2.2-2.4x
             // slower than against [B, 1, 1, C]: measured, see docs/PERFORMANCE.md.)
             long groups = ctx.numGroups();
-            // In training graphs run by plans the gradient of the norm and its affine is their closed form
+            // Where the context allows it, the gradient of the norm and its affine is their closed form
             // (GroupNormGradient): the forward pass reads stop-gradient copies of x, gamma and beta, whose
             // gradients SameDiff builds but no plan runs.
-            boolean closedForm = ctx.planned() && ctx.mode() == GraphMode.TRAIN;
+            boolean closedForm = ctx.closedFormGradients();
             SDVariable in = closedForm ? stopGradient(sd, x) : x;
             SDVariable averaging = ctx.groupAveraging(channels, groups, 1, x.dataType());
             // 1. group mean for each channel: (per-channel mean over the pixels) A, [B, C]

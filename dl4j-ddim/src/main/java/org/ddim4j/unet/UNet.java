@@ -92,7 +92,9 @@ public final class UNet implements DifferentiableNoisePredictor {
     public INDArray inputGradient(INDArray x, INDArray t, INDArray cotangent) {
         checkInputs(x, t);
         if (vjpPlans == null) {
-            SameDiff sd = evalGraph();
+            // a graph of its own: closed-form GroupNorm gradients, and the evaluation graph (saved in model
+            // files) stays free of the product's placeholder and loss
+            SameDiff sd = UNetGraph.build(architecture, parameters, GraphMode.EVAL, true).sameDiff();
             SDVariable eps = sd.getVariable(UNetGraph.OUTPUT);
             SDVariable cot = sd.placeHolder(COTANGENT, DataType.FLOAT, -1, architecture.inChannels(),
                     architecture.size(), architecture.size());

@@ -27,11 +27,20 @@ public final class UNetGraph {
         this.context = context;
     }
 
+    /** The U-Net's graph; training graphs use closed-form gradients, evaluation graphs (which are saved) not. */
     public static UNetGraph build(UNetArchitecture arch, Parameters params, GraphMode mode) {
+        return build(arch, params, mode, mode == GraphMode.TRAIN);
+    }
+
+    /**
+     * The U-Net's graph, with closed-form gradients or not ({@link GraphContext#closedFormGradients()}: only for
+     * graphs that are never saved).
+     */
+    public static UNetGraph build(UNetArchitecture arch, Parameters params, GraphMode mode, boolean closedFormGradients) {
         SameDiff sd = SameDiff.create();
         // SameDiff's default (thread-safe) array holders copy views; the parameters are views of one vector
         sd.setArrayHolders(new SingleThreadArrayHolder(), new SingleThreadArrayHolder(), false);
-        GraphContext ctx = new GraphContext(sd, mode, arch.config().numGroups());
+        GraphContext ctx = new GraphContext(sd, mode, arch.config().numGroups(), closedFormGradients);
         for (ParamSpec s : params.specs()) {
             boolean used = s.kind().trainable() || (s.kind() == ParamKind.RUNNING_STAT && mode == GraphMode.EVAL);
             if (used) {

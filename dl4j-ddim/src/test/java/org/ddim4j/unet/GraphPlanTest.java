@@ -80,7 +80,12 @@ class GraphPlanTest {
         INDArray cotangent = Nd4j.linspace(-1, 1, x.length(), DataType.FLOAT).reshape(x.shape());
         INDArray planned = net.inputGradient(x, t, cotangent);     // through PlanCache.forGradients
 
-        SameDiff sd = net.evalGraph();                              // the VJP graph inputGradient built
+        // the same product on the evaluation graph in SameDiff's session: the composed norm, differentiated by
+        // SameDiff (inputGradient's graph has closed-form norm gradients)
+        SameDiff sd = net.evalGraph();
+        sd.getVariable(UNetGraph.OUTPUT).mul(sd.placeHolder("eps_cotangent", DataType.FLOAT, x.shape())).sum().rename("vjp");
+        sd.setLossVariables("vjp");
+        UNetGraph.createGradientFunctionQuietly(sd, UNetGraph.INPUT);
         Sessions.useSafeSession(sd);
         INDArray reference = sd.calculateGradients(Map.of(UNetGraph.INPUT, x, UNetGraph.TIMESTEP, t,
                 "eps_cotangent", cotangent), UNetGraph.INPUT).get(UNetGraph.INPUT);
