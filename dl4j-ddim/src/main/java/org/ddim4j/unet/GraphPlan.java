@@ -514,14 +514,16 @@ public final class GraphPlan {
         }
 
         /**
-         * x + zeros: the output is x itself when the zeros have x's shape (as SameDiff's sums of gradients do);
-         * otherwise (a broadcast) null, and the sum is computed with zeros the plan owns.
+         * x + zeros: the output is x itself when the zeros have x's shape (as SameDiff's sums of gradients do) and
+         * x is computed or a placeholder; otherwise (a broadcast, a parameter) null, and the sum is computed with
+         * zeros the plan owns.
          */
         private Step compileSumWithZeros(SameDiffOp sdo, String[] argNames, int zero, int index) {
             String kept = argNames[1 - zero];
             INDArray x = input(sd.getVariable(kept));
             INDArray source = input(sd.getVariable(zerosSource(sd, argNames[zero])));
-            if (!Arrays.equals(x.shape(), source.shape()) || x.dataType() != sd.getVariable(argNames[zero]).dataType()) {
+            if (!Arrays.equals(x.shape(), source.shape()) || x.dataType() != sd.getVariable(argNames[zero]).dataType()
+                    || !isComputedOrPlaceholder(kept)) {
                 INDArray zeros = Nd4j.zeros(sd.getVariable(argNames[zero]).dataType(), source.shape());
                 bytes += zeros.length() * zeros.dataType().width();
                 values.put(argNames[zero], zeros);

@@ -227,10 +227,13 @@ class GraphPlanTest {
         SDVariable same = doubled.add(sd.zerosLike(doubled)).add(1).rename("same");
         SDVariable row = sd.var("row", Nd4j.createFromArray(new float[][]{{1, 2, 3, 4}}));
         SDVariable broadcast = row.add(sd.zerosLike(doubled)).rename("broadcast");      // [1, 4] + zeros [B, 4]
+        SDVariable parameter = sd.var("p", Nd4j.createFromArray(new float[][]{{5, 6, 7, 8}}));
+        parameter.add(sd.zerosLike(row)).rename("parameter");                            // stays a sum: p may be replaced
         INDArray in = Nd4j.createFromArray(new float[][]{{1, 2, 3, 4}, {5, 6, 7, 8}, {0, 0, 0, 1}});
-        GraphPlan plan = GraphPlan.compile(sd, Map.of("x", in), List.of("same", "broadcast"));
-        // the equal-shape sum is a view of x * 2, and no zeros are made for it; the broadcast adds the plan's zeros
-        assertEquals(List.of("mul_scalar", "add_scalar", "add"), plan.opNames());
+        GraphPlan plan = GraphPlan.compile(sd, Map.of("x", in), List.of("same", "broadcast", "parameter"));
+        // the equal-shape sum is a view of x * 2, and no zeros are made for it; the others add the plan's zeros
+        assertEquals(List.of("mul_scalar", "add_scalar", "add", "add"), plan.opNames());
+        assertEquals(Nd4j.createFromArray(new float[][]{{5, 6, 7, 8}}), plan.outputs().get("parameter"));
         assertEquals(in.mul(2).add(1), plan.outputs().get("same"));
         assertEquals(Nd4j.createFromArray(new float[][]{{1, 2, 3, 4}, {1, 2, 3, 4}, {1, 2, 3, 4}}), plan.outputs().get("broadcast"));
         Map<String, INDArray> again = plan.run(Map.of("x", in.mul(3)));
