@@ -60,30 +60,26 @@ class GroupNormGradientTest {
             assertTrue(err < 1e-12 * Math.max(1, expected.amaxNumber().doubleValue()), v + ": off by " + err);
         }
         // central differences of the loss in double precision, for some entries of w and x
-        INDArray gradW = a.gradients().get("w").reshape(-1);
-        INDArray gradX = a.gradients().get("x").reshape(-1);
         GraphPlan loss = GraphPlan.compile(closed, in, List.of("loss"));
-        INDArray w = closed.getArrForVarName("w");
         INDArray x = in.get("x").dup();
+        java.util.function.DoubleSupplier lossAt = () -> loss.run(Map.of("x", x)).get("loss").getDouble(0);
+        assertCentralDifferences("w", closed.getArrForVarName("w").reshape(-1), a.gradients().get("w"), 0, 7, lossAt);
+        assertCentralDifferences("x", x.reshape(-1), a.gradients().get("x"), 3, 11, lossAt);
+    }
+
+    /** Perturbs entries start, start + stride, ... of {@code values} (a view) by +-h and compares the slopes. */
+    private static void assertCentralDifferences(String name, INDArray values, INDArray gradient, int start, int stride,
+                                                 java.util.function.DoubleSupplier loss) {
+        INDArray flatGradient = gradient.reshape(-1);
         double h = 1e-5;
-        for (int i = 0; i < w.length(); i += 7) {
-            double orig = w.getDouble(i);
-            w.putScalar(i, orig + h);
-            double up = loss.run(Map.of("x", x)).get("loss").getDouble(0);
-            w.putScalar(i, orig - h);
-            double down = loss.run(Map.of("x", x)).get("loss").getDouble(0);
-            w.putScalar(i, orig);
-            assertEquals((up - down) / (2 * h), gradW.getDouble(i), 1e-8, "d loss / d w[" + i + "]");
-        }
-        INDArray flatX = x.reshape(-1);
-        for (int i = 3; i < x.length(); i += 11) {
-            double orig = flatX.getDouble(i);
-            flatX.putScalar(i, orig + h);
-            double up = loss.run(Map.of("x", x)).get("loss").getDouble(0);
-            flatX.putScalar(i, orig - h);
-            double down = loss.run(Map.of("x", x)).get("loss").getDouble(0);
-            flatX.putScalar(i, orig);
-            assertEquals((up - down) / (2 * h), gradX.getDouble(i), 1e-8, "d loss / d x[" + i + "]");
+        for (int i = start; i < values.length(); i += stride) {
+            double orig = values.getDouble(i);
+            values.putScalar(i, orig + h);
+            double up = loss.getAsDouble();
+            values.putScalar(i, orig - h);
+            double down = loss.getAsDouble();
+            values.putScalar(i, orig);
+            assertEquals((up - down) / (2 * h), flatGradient.getDouble(i), 1e-8, "d loss / d " + name + "[" + i + "]");
         }
     }
 
