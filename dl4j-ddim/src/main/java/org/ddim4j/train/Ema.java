@@ -4,6 +4,8 @@ import org.ddim4j.unet.ParamKind;
 import org.ddim4j.unet.ParamSpec;
 import org.ddim4j.unet.Parameters;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.Axpy;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The exponential moving average of the weights used for every sample: ema = decay ema + (1 - decay) w
@@ -15,14 +17,12 @@ public final class Ema {
     private Ema() {
     }
 
-    /** ema = decay ema + (1 - decay) live, on the flat vectors of trainable tensors. */
+    /**
+     * ema = decay ema + (1 - decay) live, on the flat vectors of trainable tensors, in two passes as PyTorch's
+     * {@code mul_(decay).add_(live, alpha=1 - decay)} (the product and the sum in one axpy pass).
+     */
     public static void update(INDArray emaFlat, INDArray liveFlat, double decay) {
-        update(emaFlat, liveFlat, decay, liveFlat.ulike());
-    }
-
-    /** As {@link #update(INDArray, INDArray, double)}, with {@code scratch} (overwritten) for the product. */
-    public static void update(INDArray emaFlat, INDArray liveFlat, double decay, INDArray scratch) {
-        emaFlat.muli(decay).addi(scratch.assign(liveFlat).muli(1.0 - decay));
+        Nd4j.exec(new Axpy(liveFlat, emaFlat.muli(decay), emaFlat, 1.0 - decay));
     }
 
     /**

@@ -273,8 +273,7 @@ public final class Trainer {
         optimizer.apply(Map.of(FLAT, weightsFlat), Map.of(FLAT, grads));
         // 6. running statistics and EMA (the EMA's BatchNorm statistics are copied when next needed)
         updateRunningStatistics(pass.batchStatistics(), batch);
-        // (the flat gradients are consumed: their buffer is the scratch array)
-        Ema.update(emaFlat, weightsFlat, Ema.warmedUpDecay(config.network().ema(), i), grads);
+        Ema.update(emaFlat, weightsFlat, Ema.warmedUpDecay(config.network().ema(), i));
         emaBuffersStale = true;
         return new double[]{pass.loss(), norm};
     }
