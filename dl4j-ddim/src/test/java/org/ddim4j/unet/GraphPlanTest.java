@@ -18,9 +18,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class GraphPlanTest {
 
-    /** y = tanh(x W + b), then ten elementwise ops in a chain, loss = sum(z). */
+    /**
+     * y = tanh(x W + b), then ten elementwise ops in a chain, loss = sum(z). With single-thread array holders, as
+     * the U-Net's graphs: setArray replaces a parameter's array (the default holders copy into it).
+     */
     private static SameDiff chain(int width) {
         SameDiff sd = SameDiff.create();
+        sd.setArrayHolders(new SingleThreadArrayHolder(), new SingleThreadArrayHolder(), false);
         SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1, width);
         SDVariable w = sd.var("w", Nd4j.linspace(-1, 1, (long) width * width, DataType.FLOAT).reshape(width, width).divi(width));
         SDVariable b = sd.var("b", Nd4j.linspace(0, 1, width, DataType.FLOAT));
@@ -205,9 +209,7 @@ class GraphPlanTest {
     @Test
     void anIdentityOfAParameterFollowsTheParametersReplacement() {
         SameDiff sd = SameDiff.create();
-        // (with these holders, as in the U-Net's graphs and SameDiff's gradient functions, setArray replaces the
-        // array; the default holders copy into it)
-        sd.setArrayHolders(new SingleThreadArrayHolder(), new SingleThreadArrayHolder(), false);
+        sd.setArrayHolders(new SingleThreadArrayHolder(), new SingleThreadArrayHolder(), false);   // as chain()
         SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1, 4);
         SDVariable w = sd.var("w", Nd4j.createFromArray(new float[]{1, 2, 3, 4}));
         x.mul(sd.identity(w)).add(new org.nd4j.linalg.api.ops.impl.controlflow.compat.StopGradient(sd, w).outputVariable())
