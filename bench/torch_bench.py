@@ -3,8 +3,8 @@
 usage: python3 bench/torch_bench.py --small SMALL.yml --large LARGE.yml --out torch.json [--threads 2] [--quick]
        python3 bench/torch_bench.py --check dl4j-ddim/src/test/resources/parity-small
 
-Each case runs `warmup` times untimed, then `repeats` times timed; the median (and min, max) is reported in
-seconds. The JSON also holds the peak resident set size of this process (ru_maxrss) and the FLOP count of one
+Each case runs untimed until both a number of runs and of seconds are done (2 and 3 s), then timed likewise (7,
+or 3 for the large network, and 3 s), as `./ddim bench` does; the median (and min, max) is reported in seconds. The JSON also holds the peak resident set size of this process (ru_maxrss) and the FLOP count of one
 forward pass per image, from which the achieved GFLOP/s of the forward pass is computed.
 """
 import argparse
@@ -43,16 +43,19 @@ def peak_rss_mb():
 
 
 def timed(fn, warmup, repeats):
+    """warmup and repeats: (minimum runs, minimum seconds) of the untimed and the timed phase."""
     reset_peak_rss()
-    for _ in range(warmup):
+    warm_runs, start = 0, time.perf_counter()
+    while warm_runs < warmup[0] or time.perf_counter() - start < warmup[1]:
         fn()
-    times = []
-    for _ in range(repeats):
+        warm_runs += 1
+    times, start = [], time.perf_counter()
+    while len(times) < repeats[0] or time.perf_counter() - start < repeats[1]:
         t0 = time.perf_counter()
         fn()
         times.append(time.perf_counter() - t0)
-    return {"median_s": statistics.median(times), "min_s": min(times), "max_s": max(times), "runs": repeats,
-            "peak_rss_mb": peak_rss_mb()}
+    return {"median_s": statistics.median(times), "min_s": min(times), "max_s": max(times), "runs": len(times),
+            "warmup_runs": warm_runs, "peak_rss_mb": peak_rss_mb()}
 
 
 def load_config(path):
@@ -171,7 +174,7 @@ def main():
     torch.set_num_threads(args.threads)
     if args.check:
         sys.exit(0 if check(args.check) else 1)
-    warm, rep, rep_slow = (1, 2, 1) if args.quick else (2, 7, 3)
+    warm, rep, rep_slow = ((1, 0), (2, 0), (1, 0)) if args.quick else ((2, 3), (7, 3), (3, 3))
     a_bar = tu.alphas_cumprod()
     results = {}
     flops = {}

@@ -35,7 +35,9 @@ import java.util.stream.Collectors;
 
 /**
  * {@code ./ddim bench}: the ddim4j side of the benchmark against PyTorch ({@code bench/run} runs both and prints
- * the table). Each case runs untimed warm-up passes, then timed ones; the median, min and max are written as JSON,
+ * the table). Each case runs untimed warm-up passes, then timed ones, each phase lasting a minimum number of runs and
+ * of seconds (the JIT compiler is done with the hot paths after a few seconds, not after two runs of a 20 ms
+ * pass); the median, min and max are written as JSON,
  * with the process's peak resident set size.
  */
 final class BenchCommand implements Command {
@@ -58,6 +60,22 @@ final class BenchCommand implements Command {
                   --quick  fewer repeats (a smoke test)   --only  run only the cases whose name starts so""";
     }
 
+    /**
+     * How often a case runs: untimed until both {@code warmRuns} runs and {@code warmSeconds} seconds are done,
+     * then timed until both {@code runs} runs and {@code seconds} seconds are. The PyTorch side (bench/torch_bench.py)
+     * uses the same figures.
+     */
+    record Repeats(int warmRuns, double warmSeconds, int runs, double seconds) {
+        static Repeats of(boolean quick, boolean slow) {
+            return quick ? new Repeats(1, 0, slow ? 1 : 2, 0) : new Repeats(2, 3, slow ? 3 : 7, 3);
+        }
+
+        /** Timed runs for work that takes about {@code secondsPerRun} each, when the count is fixed in advance. */
+        int timedRuns(double secondsPerRun) {
+            return (int) Math.max(runs, Math.ceil(seconds / Math.max(secondsPerRun, 1e-6)));
+        }
+    }
+
     /** A named unit of work, run repeatedly. */
     private interface Work {
         void run() throws Exception;
@@ -68,23 +86,20 @@ final class BenchCommand implements Command {
         Args args = Args.parse("bench", argv, Set.of("quick"), Set.of("small", "large", "out", "only"), Set.of());
         boolean quick = args.has("quick");
         String only = args.has("only") ? args.required("only") : "";
-        int warm = quick ? 1 : 2;
-        int repeats = quick ? 2 : 7;
-        int repeatsSlow = quick ? 1 : 3;
         Map<String, Object> cases = new LinkedHashMap<>();
         for (String label : List.of("small", "large")) {
             DdimConfig config = ConfigLoader.load(args.path(label));
             boolean slow = label.equals("large");
-            int rep = slow ? repeatsSlow : repeats;
+            Repeats rep = Repeats.of(quick, slow);
             List<Integer> shape = config.data().shape();
-            timeForwardPasses(cases, label, config, only, warm, rep, out);
+            timeForwardPasses(cases, label, config, only, rep, out);
             int trainBatch = config.training().batchSize();
             String trainName = "train " + label + " b" + trainBatch;
             if (trainName.startsWith(only)) {
                 Path runDir = Files.createTempDirectory("ddim4j-bench");
                 try {
                     Trainer trainer = Trainer.start(config, syntheticImages(shape), runDir, TrainingListener.NONE);
-                    time(cases, trainName, only, warm, rep, trainer::trainStep, out);
+                    time(cases, trainName, only, rep, trainer::trainStep, out);
                 } finally {
                     deleteTree(runDir);
                 }
@@ -98,13 +113,13 @@ final class BenchCommand implements Command {
             DdimSampler sampler = new DdimSampler(schedule, TimestepSpacing.UNIFORM, 10, 0.0, false);
             for (int b : new int[]{1, 16}) {
                 INDArray z = Seeds.gaussian(2, b, shape.get(0), shape.get(1), shape.get(2));
-                time(cases, "sample10 " + label + " b" + b, only, warm, rep, () -> sampler.sample(net, z, null), out);
+                time(cases, "sample10 " + label + " b" + b, only, rep, () -> sampler.sample(net, z, null), out);
             }
             for (int b : new int[]{1, 8}) {
                 String name = "invert10 " + label + " b" + b;
                 if (name.startsWith(only)) {
                     resetPeakRss();
-                    cases.put(name, inversionIterations(net, sampler, b, shape, warm, rep));
+                    cases.put(name, inversionIterations(net, sampler, b, shape, rep));
                     out.printf(Locale.ROOT, "%-22s %s%n", name, cases.get(name));
                 }
             }
@@ -136,13 +151,13 @@ final class BenchCommand implements Command {
      * timed, so later cases hold only their own memory, as on the PyTorch side (time() collects garbage first).
      */
     private static void timeForwardPasses(Map<String, Object> cases, String label, DdimConfig config, String only,
-                                          int warm, int repeats, PrintStream out) throws Exception {
+                                          Repeats repeats, PrintStream out) throws Exception {
         List<Integer> shape = config.data().shape();
         UNet net = UNet.create(config.network(), shape, 0);
         for (int b : new int[]{16, 1}) {
             INDArray x = Seeds.gaussian(1, b, shape.get(0), shape.get(1), shape.get(2));
             INDArray t = Nd4j.createFromArray(timesteps(b));
-            time(cases, "forward " + label + " b" + b, only, warm, repeats, () -> net.predictNoise(x, t), out);
+            time(cases, "forward " + label + " b" + b, only, repeats, () -> net.predictNoise(x, t), out);
         }
     }
 
@@ -154,23 +169,26 @@ final class BenchCommand implements Command {
         return t;
     }
 
-    private static void time(Map<String, Object> cases, String name, String only, int warm, int repeats, Work work,
+    private static void time(Map<String, Object> cases, String name, String only, Repeats repeats, Work work,
                              PrintStream out) throws Exception {
         if (!name.startsWith(only)) {
             return;
         }
         resetPeakRss();
         try {
-            for (int i = 0; i < warm; i++) {
+            int warmRuns = 0;
+            for (long start = System.nanoTime();
+                 warmRuns < repeats.warmRuns() || System.nanoTime() - start < repeats.warmSeconds() * 1e9; warmRuns++) {
                 work.run();
             }
-            double[] seconds = new double[repeats];
-            for (int i = 0; i < repeats; i++) {
+            List<Double> seconds = new ArrayList<>();
+            for (long start = System.nanoTime();
+                 seconds.size() < repeats.runs() || System.nanoTime() - start < repeats.seconds() * 1e9; ) {
                 long t0 = System.nanoTime();
                 work.run();
-                seconds[i] = (System.nanoTime() - t0) / 1e9;
+                seconds.add((System.nanoTime() - t0) / 1e9);
             }
-            cases.put(name, summary(seconds));
+            cases.put(name, summary(seconds.stream().mapToDouble(Double::doubleValue).toArray(), warmRuns));
         } catch (OutOfMemoryError e) {
             // ND4J's native allocator refuses past -Dorg.bytedeco.javacpp.maxphysicalbytes: the case does not fit
             cases.put(name, failure("out of memory: " + e.getMessage()));
@@ -204,23 +222,33 @@ final class BenchCommand implements Command {
     /**
      * Optimisation-inversion iterations (Adam, PSNR) through the 10-step sampler: the time between consecutive
      * iterations' listener calls is one whole iteration (dL/dz through the sampler, the Adam step, the next
-     * sampler pass); the first {@code warm} are not counted.
+     * sampler pass). The counts of untimed and timed iterations follow {@code repeats}, from the time of one
+     * iteration (the second of two one-iteration inversions; the first compiles the plans).
      */
     private static Map<String, Object> inversionIterations(UNet net, DdimSampler sampler, int batch, List<Integer> shape,
-                                                           int warm, int repeats) {
+                                                           Repeats repeats) {
         INDArray targets = Seeds.uniform(3, 0, 1, batch, shape.get(0), shape.get(1), shape.get(2));
         INDArray start = Seeds.gaussian(4, batch, shape.get(0), shape.get(1), shape.get(2));
+        double perIteration = 0;
+        for (int i = 0; i < 2; i++) {
+            long t0 = System.nanoTime();
+            OptimizationInversion.invert(net, sampler, targets, start, InversionSettings.defaults().withIterations(1),
+                    (iteration, psnr, loss) -> { });
+            perIteration = (System.nanoTime() - t0) / 1e9;
+        }
+        int warm = (int) Math.max(repeats.warmRuns() - 2, Math.ceil(repeats.warmSeconds() / perIteration) - 2);
+        int runs = repeats.timedRuns(perIteration);
         List<Long> stamps = new ArrayList<>();
         OptimizationInversion.invert(net, sampler, targets, start,
-                InversionSettings.defaults().withIterations(warm + repeats + 1), (i, psnr, loss) -> stamps.add(System.nanoTime()));
-        double[] seconds = new double[repeats];
-        for (int i = 0; i < repeats; i++) {
+                InversionSettings.defaults().withIterations(warm + runs + 1), (i, psnr, loss) -> stamps.add(System.nanoTime()));
+        double[] seconds = new double[runs];
+        for (int i = 0; i < runs; i++) {
             seconds[i] = (stamps.get(warm + i + 1) - stamps.get(warm + i)) / 1e9;
         }
-        return summary(seconds);
+        return summary(seconds, warm + 2);
     }
 
-    private static Map<String, Object> summary(double[] seconds) {
+    private static Map<String, Object> summary(double[] seconds, int warmRuns) {
         double[] sorted = seconds.clone();
         Arrays.sort(sorted);
         int n = sorted.length;
@@ -230,6 +258,7 @@ final class BenchCommand implements Command {
         m.put("min_s", sorted[0]);
         m.put("max_s", sorted[n - 1]);
         m.put("runs", n);
+        m.put("warmup_runs", warmRuns);
         m.put("peak_rss_mb", peakRssMb());
         return m;
     }
