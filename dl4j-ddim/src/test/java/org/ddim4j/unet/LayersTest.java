@@ -68,4 +68,41 @@ class LayersTest {
         assertFalse(planned.getOps().values().stream().anyMatch(o -> o.getOp().opName().equals("swish")));
         assertTrue(session.getOps().values().stream().anyMatch(o -> o.getOp().opName().equals("swish")));
     }
+
+    /** y = f(x) for f = normSwish or swish(norm), with dL/dx, dL/dgamma, dL/dbeta for L = sum(y c). */
+    private static INDArray[] normThenSwish(boolean fused, GraphMode mode, INDArray x, INDArray c) {
+        SameDiff sd = SameDiff.create();
+        GraphContext ctx = new GraphContext(sd, mode, 4);
+        SDVariable in = sd.var("x", x.dup());
+        sd.var("n.weight", Nd4j.linspace(-1.5, 2.0, 16, DataType.FLOAT));
+        sd.var("n.bias", Nd4j.linspace(0.7, -0.4, 16, DataType.FLOAT));
+        SDVariable y = fused ? Layers.normSwish(ctx, "n", in, 16, 5, 3)
+                : Layers.swish(ctx, Layers.norm(ctx, "n", in, 16, 5, 3));
+        y.rename("y").mul(sd.constant("c", c)).sum().rename("loss");
+        sd.setLossVariables("loss");
+        PlanCache.Execution e = PlanCache.forGradients(sd, List.of("y"), List.of("x", "n.weight", "n.bias")).run(Map.of());
+        return new INDArray[]{e.outputs().get("y").dup(), e.gradients().get("x").dup(),
+                e.gradients().get("n.weight").dup(), e.gradients().get("n.bias").dup()};
+    }
+
+    @Test
+    void normSwishInPlansIsSwishOfTheNormToTheBitWithTheSameGradients() {
+        float[] values = new float[2 * 5 * 3 * 16];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) (3 * Math.sin(0.37 * i * i) + i / 100.0);
+        }
+        INDArray x = Nd4j.createFromArray(values).reshape(2, 5, 3, 16);
+        INDArray c = Nd4j.linspace(-1, 2, x.length(), DataType.FLOAT).reshape(x.shape());
+        for (GraphMode mode : new GraphMode[]{GraphMode.EVAL, GraphMode.TRAIN}) {   // composed and closed-form gradients
+            INDArray[] fused = normThenSwish(true, mode, x, c);
+            INDArray[] composed = normThenSwish(false, mode, x, c);
+            assertTrue(Fixtures.maxAbsDiff(fused[0], composed[0]) == 0, mode + ": values differ by "
+                    + Fixtures.maxAbsDiff(fused[0], composed[0]));
+            for (int i = 1; i < 4; i++) {
+                double scale = composed[i].amaxNumber().doubleValue();
+                double error = Fixtures.maxAbsDiff(fused[i], composed[i]);
+                assertTrue(error <= 1e-6 * scale, mode + ": gradient " + i + " off by " + error + " of " + scale);
+            }
+        }
+    }
 }
