@@ -26,6 +26,7 @@ import org.nd4j.linalg.api.ops.impl.shape.Reshape;
 import org.nd4j.linalg.api.ops.impl.shape.ZerosLike;
 import org.nd4j.linalg.api.ops.impl.controlflow.compat.StopGradient;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.AddBpOp;
 import org.nd4j.linalg.api.ops.impl.transforms.gradient.GradientBackwardsMarker;
 import org.nd4j.linalg.api.ops.impl.transforms.same.Identity;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
@@ -58,8 +59,9 @@ import java.util.TreeMap;
  * at most half of the slab unused) whose last reader has already run, so a plan holds about as much memory as
  * the live set at its widest point, not every intermediate (a gradient execution in SameDiff keeps them all).
  * Identity ops (also stop-gradient and {@link GroupNormGradient}) alias their input, as in SameDiff, reshapes
- * of computed arrays are views of them, and a sum with a {@code zeroslike} (SameDiff adds a stop-gradient's zero
- * gradient to the other gradients of its input) is the other term.
+ * of computed arrays are views of them, a sum with a {@code zeroslike} (SameDiff adds a stop-gradient's zero
+ * gradient to the other gradients of its input) is the other term, and the gradients of a sum of two arrays of
+ * one shape are both the sum's gradient ({@code add_bp} copies it twice).
  *
  * <p>Products and concatenations run on libnd4j's own kernels (see {@link #LIBND4J_KERNEL_OPS}), SameDiff's
  * legacy tanh as libnd4j's declarable tanh and a mean over the pixels of [B, H, W, C] as an average pooling
@@ -442,6 +444,12 @@ public final class GraphPlan {
                 define(outNames.get(0), Nd4j.scalar(DataType.FLOAT, 1.0f));
                 return Step.bound(df);
             }
+            if (isSameShapeSumGradient(df, args) && isComputedOrPlaceholder(argNames[2])) {
+                define(outNames.get(0), args[2]);
+                define(outNames.get(1), args[2]);
+                release(argNames, index);
+                return Step.bound(df);
+            }
             if ((df instanceof Identity || df instanceof StopGradient || df instanceof GroupNormGradient)
                     && isComputedOrPlaceholder(argNames[0])) {
                 define(outNames.get(0), args[0]);
@@ -541,6 +549,13 @@ public final class GraphPlan {
         private boolean isComputedOrPlaceholder(String name) {
             VariableType kind = sd.getVariable(name).getVariableType();
             return kind == VariableType.ARRAY || kind == VariableType.PLACEHOLDER;
+        }
+
+        /** {@code add_bp}(x, y, gradient) with x, y and the gradient of one shape and type: no broadcast to undo. */
+        private static boolean isSameShapeSumGradient(DifferentialFunction df, INDArray[] args) {
+            return df instanceof AddBpOp && args.length == 3
+                    && Arrays.equals(args[0].shape(), args[2].shape()) && Arrays.equals(args[1].shape(), args[2].shape())
+                    && args[0].dataType() == args[2].dataType() && args[1].dataType() == args[2].dataType();
         }
 
         /** A float mean over axes 1 and 2 (and only those) of a contiguous c-ordered rank-4 array. */

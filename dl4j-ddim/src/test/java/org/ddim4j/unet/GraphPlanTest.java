@@ -347,6 +347,33 @@ class GraphPlanTest {
     }
 
     @Test
+    void theGradientsOfASumOfOneShapeAreItsGradientAndABroadcastSumsGradientIsStillReduced() {
+        // a + b: both gradients are the sum's (one buffer, two names: it stays alive until both are read);
+        // s + row broadcasts row, whose gradient add_bp still reduces
+        SameDiff sd = SameDiff.create();
+        SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1, 16);
+        SDVariable w = sd.var("w", Nd4j.linspace(-1, 1, 16 * 16, DataType.FLOAT).reshape(16, 16).divi(4));
+        SDVariable row = sd.var("row", Nd4j.linspace(-0.5, 0.5, 16, DataType.FLOAT).reshape(1, 16));
+        SDVariable a = sd.math().tanh(x.mmul(w));
+        SDVariable b = sd.math().sin(x.mul(3.0)).mmul(w);
+        SDVariable s = a.add(b);
+        sd.math().cos(s.add(row).mul(2.0)).mmul(w).sum().rename("loss");
+        sd.setLossVariables("loss");
+        Map<String, INDArray> in = Map.of("x", input(8, 16, 2.0));
+
+        PlanCache cache = PlanCache.forGradients(sd, List.of("loss"), List.of("w", "row", "x"));
+        PlanCache.Execution planned = cache.run(in);
+        Sessions.useSafeSession(sd);
+        Map<String, INDArray> session = sd.calculateGradients(in, "w", "row", "x");
+        for (String v : List.of("w", "row", "x")) {
+            assertClose(session.get(v), planned.gradients().get(v));
+        }
+        GraphPlan plan = GraphPlan.compile(sd.getFunction("grad"), in, List.of(w.getGradient().name(),
+                row.getGradient().name(), x.getGradient().name()));
+        assertEquals(1, plan.opNames().stream().filter("add_bp"::equals).count(), "only the broadcast's add_bp runs");
+    }
+
+    @Test
     void aMeanOverThePixelsRunsAsAveragePoolingAndKeepsItsGradient() {
         SameDiff sd = SameDiff.create();
         SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1, 6, 5, 8);
