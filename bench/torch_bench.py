@@ -1,6 +1,7 @@
 """The PyTorch side of the ddim4j benchmark: the same work as `./ddim bench`, timed the same way.
 
 usage: python3 bench/torch_bench.py --small SMALL.yml --large LARGE.yml --out torch.json [--threads 2] [--quick]
+                                   [--only CASE-PREFIX]
        python3 bench/torch_bench.py --check dl4j-ddim/src/test/resources/parity-small
 
 Each case runs untimed until both a number of runs and of seconds are done (2 and 3 s), then timed likewise (7,
@@ -169,6 +170,7 @@ def main():
     ap.add_argument("--out")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--quick", action="store_true", help="fewer repeats, for a smoke test")
+    ap.add_argument("--only", default="", help="run only the cases whose name starts so")
     ap.add_argument("--check")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
@@ -180,21 +182,29 @@ def main():
     flops = {}
     for label, path in (("small", args.small), ("large", args.large)):
         network, shape = load_config(path)
+        train_batch, lr, clip = training_settings(path)
+        slow = label == "large"
+        names = [f"forward {label} b16", f"forward {label} b1", f"train {label} b{train_batch}"]
+        if not slow:
+            names += [f"sample10 {label} b1", f"sample10 {label} b16", f"invert10 {label} b1", f"invert10 {label} b8"]
+        if not any(n.startswith(args.only) for n in names):
+            continue
         model = make_model(network, shape, 0)
         flops[label] = tu.flops_per_image(model, shape)
-        slow = label == "large"
+
+        def run(name, make_case, repeats):
+            if name.startswith(args.only):
+                results[name] = timed(make_case(), warm, repeats)
         for b in (16, 1):
-            results[f"forward {label} b{b}"] = timed(forward_case(model, shape, b), warm, rep_slow if slow else rep)
-        train_batch, lr, clip = training_settings(path)
-        results[f"train {label} b{train_batch}"] = timed(training_case(make_model(network, shape, 0), shape, train_batch,
-                                                                       a_bar, lr, clip, network["ema"]),
-                                                         warm, rep_slow if slow else rep)
+            run(f"forward {label} b{b}", lambda: forward_case(model, shape, b), rep_slow if slow else rep)
+        run(f"train {label} b{train_batch}", lambda: training_case(make_model(network, shape, 0), shape, train_batch,
+                                                                   a_bar, lr, clip, network["ema"]),
+            rep_slow if slow else rep)
         if not slow:
             for b in (1, 16):
-                results[f"sample10 {label} b{b}"] = timed(sampling_case(model, shape, b, a_bar), warm, rep)
+                run(f"sample10 {label} b{b}", lambda: sampling_case(model, shape, b, a_bar), rep)
             for b in (1, 8):
-                results[f"invert10 {label} b{b}"] = timed(inversion_case(make_model(network, shape, 0), shape, b, a_bar),
-                                                          warm, rep)
+                run(f"invert10 {label} b{b}", lambda: inversion_case(make_model(network, shape, 0), shape, b, a_bar), rep)
         print(f"{label}: done", file=sys.stderr, flush=True)
     out = {
         "side": "pytorch",

@@ -147,14 +147,15 @@ final class BenchCommand implements Command {
     }
 
     /**
-     * The forward cases, on a network of their own: it and its compiled plans are unreachable once they are
-     * timed, so later cases hold only their own memory, as on the PyTorch side (time() collects garbage first).
+     * The forward cases, each on a network of its own: it and its compiled plan are unreachable once they are
+     * timed, so later cases hold only their own memory, as on the PyTorch side (time() collects garbage first;
+     * a network keeps the plans of its last two batch shapes).
      */
     private static void timeForwardPasses(Map<String, Object> cases, String label, DdimConfig config, String only,
                                           Repeats repeats, PrintStream out) throws Exception {
         List<Integer> shape = config.data().shape();
-        UNet net = UNet.create(config.network(), shape, 0);
         for (int b : new int[]{16, 1}) {
+            UNet net = UNet.create(config.network(), shape, 0);     // the same weights for each batch size
             INDArray x = Seeds.gaussian(1, b, shape.get(0), shape.get(1), shape.get(2));
             INDArray t = Nd4j.createFromArray(timesteps(b));
             time(cases, "forward " + label + " b" + b, only, repeats, () -> net.predictNoise(x, t), out);
@@ -236,7 +237,7 @@ final class BenchCommand implements Command {
                     (iteration, psnr, loss) -> { });
             perIteration = (System.nanoTime() - t0) / 1e9;
         }
-        int warm = (int) Math.max(repeats.warmRuns() - 2, Math.ceil(repeats.warmSeconds() / perIteration) - 2);
+        int warm = (int) Math.max(0, Math.max(repeats.warmRuns(), Math.ceil(repeats.warmSeconds() / perIteration)) - 2);
         int runs = repeats.timedRuns(perIteration);
         List<Long> stamps = new ArrayList<>();
         OptimizationInversion.invert(net, sampler, targets, start,
