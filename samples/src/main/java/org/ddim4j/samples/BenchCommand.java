@@ -77,8 +77,29 @@ final class BenchCommand implements Command {
     }
 
     /** A named unit of work, run repeatedly. */
-    private interface Work {
+    interface Work {
         void run() throws Exception;
+    }
+
+    /** The untimed runs of a case and the seconds of each timed one. */
+    record Timing(int warmRuns, double[] seconds) {
+    }
+
+    /** Runs {@code work} as {@code repeats} says: untimed, then timed. */
+    static Timing measure(Repeats repeats, Work work) throws Exception {
+        int warmRuns = 0;
+        for (long start = System.nanoTime();
+             warmRuns < repeats.warmRuns() || System.nanoTime() - start < repeats.warmSeconds() * 1e9; warmRuns++) {
+            work.run();
+        }
+        List<Double> seconds = new ArrayList<>();
+        for (long start = System.nanoTime();
+             seconds.size() < repeats.runs() || System.nanoTime() - start < repeats.seconds() * 1e9; ) {
+            long t0 = System.nanoTime();
+            work.run();
+            seconds.add((System.nanoTime() - t0) / 1e9);
+        }
+        return new Timing(warmRuns, seconds.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     @Override
@@ -177,19 +198,8 @@ final class BenchCommand implements Command {
         }
         resetPeakRss();
         try {
-            int warmRuns = 0;
-            for (long start = System.nanoTime();
-                 warmRuns < repeats.warmRuns() || System.nanoTime() - start < repeats.warmSeconds() * 1e9; warmRuns++) {
-                work.run();
-            }
-            List<Double> seconds = new ArrayList<>();
-            for (long start = System.nanoTime();
-                 seconds.size() < repeats.runs() || System.nanoTime() - start < repeats.seconds() * 1e9; ) {
-                long t0 = System.nanoTime();
-                work.run();
-                seconds.add((System.nanoTime() - t0) / 1e9);
-            }
-            cases.put(name, summary(seconds.stream().mapToDouble(Double::doubleValue).toArray(), warmRuns));
+            Timing timing = measure(repeats, work);
+            cases.put(name, summary(timing.seconds(), timing.warmRuns()));
         } catch (OutOfMemoryError e) {
             // ND4J's native allocator refuses past -Dorg.bytedeco.javacpp.maxphysicalbytes: the case does not fit
             cases.put(name, failure("out of memory: " + e.getMessage()));
