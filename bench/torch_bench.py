@@ -5,8 +5,9 @@ usage: python3 bench/torch_bench.py --small SMALL.yml --large LARGE.yml --out to
        python3 bench/torch_bench.py --check dl4j-ddim/src/test/resources/parity-small
 
 Each case runs untimed until both a number of runs and of seconds are done (2 and 3 s), then timed likewise (7,
-or 3 for the large network, and 3 s), as `./ddim bench` does; the median (and min, max) is reported in seconds. The JSON also holds the peak resident set size of this process (ru_maxrss) and the FLOP count of one
-forward pass per image, from which the achieved GFLOP/s of the forward pass is computed.
+or 3 for the large network, and 3 s), as `./ddim bench` does; the median (and min, max) is reported in seconds.
+The JSON also holds the peak resident set size of this process (ru_maxrss) and the FLOP count of one forward
+pass per image, from which the achieved GFLOP/s of the forward pass is computed.
 """
 import argparse
 import copy
@@ -184,25 +185,26 @@ def main():
         network, shape = load_config(path)
         train_batch, lr, clip = training_settings(path)
         slow = label == "large"
-        names = [f"forward {label} b16", f"forward {label} b1", f"train {label} b{train_batch}"]
-        if not slow:
-            names += [f"sample10 {label} b1", f"sample10 {label} b16", f"invert10 {label} b1", f"invert10 {label} b8"]
-        if not any(n.startswith(args.only) for n in names):
-            continue
-        model = make_model(network, shape, 0)
-        flops[label] = tu.flops_per_image(model, shape)
+        built = {}
+
+        def model():
+            """The forward and sampling cases' network, built when a case that runs first needs it."""
+            if not built:
+                built["model"] = make_model(network, shape, 0)
+                flops[label] = tu.flops_per_image(built["model"], shape)
+            return built["model"]
 
         def run(name, make_case, repeats):
             if name.startswith(args.only):
                 results[name] = timed(make_case(), warm, repeats)
         for b in (16, 1):
-            run(f"forward {label} b{b}", lambda: forward_case(model, shape, b), rep_slow if slow else rep)
+            run(f"forward {label} b{b}", lambda: forward_case(model(), shape, b), rep_slow if slow else rep)
         run(f"train {label} b{train_batch}", lambda: training_case(make_model(network, shape, 0), shape, train_batch,
                                                                    a_bar, lr, clip, network["ema"]),
             rep_slow if slow else rep)
         if not slow:
             for b in (1, 16):
-                run(f"sample10 {label} b{b}", lambda: sampling_case(model, shape, b, a_bar), rep)
+                run(f"sample10 {label} b{b}", lambda: sampling_case(model(), shape, b, a_bar), rep)
             for b in (1, 8):
                 run(f"invert10 {label} b{b}", lambda: inversion_case(make_model(network, shape, 0), shape, b, a_bar), rep)
         print(f"{label}: done", file=sys.stderr, flush=True)
