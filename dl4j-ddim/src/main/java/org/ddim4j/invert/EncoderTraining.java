@@ -20,6 +20,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -158,7 +159,9 @@ public final class EncoderTraining {
 
         // 2. image objective: L(G(E(x)), x), dL/dE(x) through the sampler, then E's vector-Jacobian product
         if (s.imageSteps() > 0) {
-            PlanCache vjp = PlanCache.forGradients(vjpGraph(arch, params), List.of(), params.trainableNames());
+            List<String> dependent = new ArrayList<>(params.trainableNames());
+            dependent.removeAll(arch.outputInvariantParams());
+            PlanCache vjp = PlanCache.forGradients(vjpGraph(arch, params), List.of(), dependent);
             INDArray source = images != null ? images.castTo(DataType.FLOAT) : pairs.images();
             Epochs imageOrder = images != null ? new Epochs((int) source.size(0), s.seed() + 3) : order;
             for (int step = 1; step <= s.imageSteps(); step++) {
@@ -196,7 +199,10 @@ public final class EncoderTraining {
     private static void update(Parameters params, AdamOptimizer adam, Map<String, INDArray> gradients) {
         Map<String, INDArray> grads = new LinkedHashMap<>();
         for (String name : params.trainableNames()) {
-            grads.put(name, gradients.get(name).dup());
+            INDArray g = gradients.get(name);
+            // a tensor the encoder's output does not depend on (UNetArchitecture.outputInvariantParams) has none
+            grads.put(name, g != null ? g.dup() : Nd4j.zeros(params.arrays().get(name).dataType(),
+                    params.arrays().get(name).shape()));
         }
         GradientClipping.clipGlobalNorm(grads, 1.0);
         adam.apply(params.arrays(), grads);

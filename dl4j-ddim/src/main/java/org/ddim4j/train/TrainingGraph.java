@@ -31,6 +31,7 @@ public final class TrainingGraph {
     private final List<String> outputs = new ArrayList<>();
     private final PlanCache plans;
     private final INDArray gradientVector;
+    private final Map<String, INDArray> gradientViews;
 
     /**
      * The result of one forward and backward pass. The gradients are views of {@code gradientVector}, laid
@@ -58,9 +59,13 @@ public final class TrainingGraph {
             outputs.add(b.meanVariable());
             outputs.add(b.varianceVariable());
         }
-        // the plan's gradient ops write straight into one vector: no parameter-sized copy per step
+        // the plan's gradient ops write straight into one vector: no parameter-sized copy per step. The tensors
+        // the output does not depend on keep their zero part of it.
         this.gradientVector = Nd4j.create(DataType.FLOAT, params.trainableCount());
-        this.plans = PlanCache.forGradients(sd, outputs, params.viewsOf(gradientVector));
+        this.gradientViews = params.viewsOf(gradientVector);
+        Map<String, INDArray> taken = new LinkedHashMap<>(gradientViews);
+        taken.keySet().removeAll(arch.outputInvariantParams());
+        this.plans = PlanCache.forGradients(sd, outputs, taken);
     }
 
     /**
@@ -84,7 +89,7 @@ public final class TrainingGraph {
             stats.put(o, r.outputs().get(o));
         }
         // the plan overwrites these arrays in its next run: the caller consumes them before then
-        return new Pass(r.outputs().get(LOSS).getDouble(0), r.gradients(), gradientVector, stats);
+        return new Pass(r.outputs().get(LOSS).getDouble(0), gradientViews, gradientVector, stats);
     }
 
     public List<GraphContext.BatchStatistics> batchStatisticsLayout() {

@@ -44,10 +44,15 @@ public final class Layers {
 
     /** Square convolution of [B, H, W, C] maps, stride 1, zero padding (kernel - 1) / 2. */
     public static SDVariable conv(GraphContext ctx, String name, SDVariable x, int kernel) {
+        return conv(ctx, x, ctx.param(name + ".weight"), ctx.param(name + ".bias"), kernel);
+    }
+
+    /** As {@link #conv(GraphContext, String, SDVariable, int)} with the weight [k, k, in, out] and bias given. */
+    static SDVariable conv(GraphContext ctx, SDVariable x, SDVariable weight, SDVariable bias, int kernel) {
         int pad = (kernel - 1) / 2;
         Conv2DConfig cfg = Conv2DConfig.builder().kH(kernel).kW(kernel).sH(1).sW(1).pH(pad).pW(pad).dH(1).dW(1)
                 .paddingMode(PaddingMode.VALID).dataFormat(Conv2DConfig.NHWC).build();
-        return ctx.sd().cnn().conv2d(x, ctx.param(name + ".weight"), ctx.param(name + ".bias"), cfg);
+        return ctx.sd().cnn().conv2d(x, weight, bias, cfg);
     }
 
     /** x [B, in] times the [in, out] weight, plus bias. */

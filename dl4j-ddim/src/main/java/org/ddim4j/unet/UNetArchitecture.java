@@ -5,7 +5,9 @@ import org.nd4j.autodiff.samediff.SDVariable;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The seed's U-Net laid out from a {@link NetworkConfig} and an input shape: which blocks exist, with which
@@ -117,6 +119,24 @@ public final class UNetArchitecture {
     /** Number of trained values (what PyTorch's parameters() counts), without allocating them. */
     public long trainableCount() {
         return params().stream().filter(p -> p.kind().trainable()).mapToLong(ParamSpec::size).sum();
+    }
+
+    /**
+     * The trainable tensors the network's output does not depend on: each attention block's key bias, which
+     * adds to the scores of a query a term equal for all keys, so the softmax over the keys cancels it (its
+     * gradient is zero; PyTorch computes it as rounding noise). Graphs run by plans leave it out (see
+     * {@link AttentionBlock}), so gradients are taken of the other tensors only and this one's is zero.
+     */
+    public Set<String> outputInvariantParams() {
+        Set<String> out = new LinkedHashSet<>();
+        for (Level level : down) {
+            level.attentions.forEach(a -> out.add(a.keyBias()));
+        }
+        out.add(midAttention.keyBias());
+        for (Level level : up) {
+            level.attentions.forEach(a -> out.add(a.keyBias()));
+        }
+        return out;
     }
 
     public NetworkConfig config() {
