@@ -456,6 +456,10 @@ public final class GraphPlan {
                 release(argNames, index);
                 return Step.bound(df);
             }
+            Step oneFactor = compileOneFactorGradient(df, args, argNames, outNames, params, index);
+            if (oneFactor != null) {
+                return oneFactor;
+            }
             OpContext oc = Nd4j.getExecutioner().buildContext();
             INDArray scalar = null;
             DifferentialFunction runAs = df;
@@ -517,6 +521,61 @@ public final class GraphPlan {
                     forget(out);
                 }
             }
+            release(argNames, index);
+            return step;
+        }
+
+        /**
+         * The gradient of a product whose other factor's gradient no op reads (a dropout mask's, a constant
+         * interpolation matrix's) as one product: {@code multiply_bp}(x, y, g) of one shape gives g y and g x,
+         * {@code matmul_bp}(a, b, g) of c = a b gives g b^T and a^T g, each as large as the product; null for other
+         * ops, or when both gradients are read.
+         */
+        private Step compileOneFactorGradient(DifferentialFunction df, INDArray[] args, String[] argNames,
+                                              List<String> outNames, List<ParameterInput> params, int index) {
+            if (!(df instanceof DynamicCustomOp c) || outNames.size() != 2 || args.length != 3) {
+                return null;
+            }
+            boolean[] read = {lastRead.containsKey(outNames.get(0)), lastRead.containsKey(outNames.get(1))};
+            if (read[0] == read[1]) {
+                return null;
+            }
+            int wanted = read[0] ? 0 : 1;
+            INDArray g = args[2];
+            INDArray[] inputs;
+            int[] transposes;
+            if (c.opName().equals("multiply_bp") && Arrays.equals(args[0].shape(), g.shape())
+                    && Arrays.equals(args[1].shape(), g.shape()) && args[0].dataType() == g.dataType()
+                    && args[1].dataType() == g.dataType()) {
+                inputs = new INDArray[]{g, args[1 - wanted]};                     // d/dx = g y, d/dy = g x
+                transposes = null;
+            } else if (c.opName().equals("matmul_bp") && Arrays.stream(c.iArgs()).allMatch(t -> t == 0)
+                    && c.tArgs().length == 0 && args[0].rank() == 2 && args[1].rank() == 2) {
+                inputs = wanted == 0 ? new INDArray[]{g, args[1]} : new INDArray[]{args[0], g};
+                transposes = wanted == 0 ? new int[]{0, 1, 0} : new int[]{1, 0, 0};   // g b^T, a^T g
+            } else {
+                return null;
+            }
+            DynamicCustomOp product = DynamicCustomOp.builder(transposes == null ? "multiply" : "matmul")
+                    .addIntegerArguments(transposes == null ? new int[0] : transposes).build();
+            OpContext oc = Nd4j.getExecutioner().buildContext();
+            oc.allowHelpers(transposes == null);
+            oc.setArgs(inputs, product.iArgs(), null, null, null);
+            INDArray out = allocate(outNames.get(wanted), LongShapeDescriptor.fromShape(args[wanted].shape(),
+                    args[wanted].dataType()));
+            oc.setOutputArray(0, out);
+            // parameter inputs keep following replaced arrays: their index in the product's inputs
+            List<ParameterInput> moved = new ArrayList<>();
+            for (ParameterInput p : params) {
+                for (int i = 0; i < inputs.length; i++) {
+                    if (inputs[i] == args[p.index()] && p.index() != 2) {
+                        moved.add(new ParameterInput(i, p.variable(), p.bound()));
+                    }
+                }
+            }
+            Step step = new Step(product, oc, moved, null);
+            execute(step);
+            forget(outNames.get(1 - wanted));
             release(argNames, index);
             return step;
         }

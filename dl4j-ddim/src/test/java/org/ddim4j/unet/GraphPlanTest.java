@@ -394,4 +394,34 @@ class GraphPlanTest {
         assertClose(session.get("w"), r.gradients().get("w"));
         assertClose(session.get("x"), r.gradients().get("x"));
     }
+
+    @Test
+    void aProductWhoseOtherFactorsGradientIsUnreadComputesOnlyTheReadOne() {
+        // x * mask (a placeholder: its gradient is not asked for) and a constant matrix times y: SameDiff's
+        // multiply_bp and matmul_bp would compute both factors' gradients; the plan runs one product for each.
+        // w's product needs both gradients and keeps its matmul_bp.
+        SameDiff sd = SameDiff.create();
+        SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1, 8);
+        SDVariable mask = sd.placeHolder("mask", DataType.FLOAT, -1, 8);
+        SDVariable w = sd.var("w", Nd4j.linspace(-1, 1, 64, DataType.FLOAT).reshape(8, 8).divi(3));
+        SDVariable interpolation = sd.constant("a", Nd4j.linspace(0, 1, 6 * 4, DataType.FLOAT).reshape(6, 4));
+        SDVariable y = sd.math().tanh(x.mmul(w)).mul(mask);                       // [4, 8]
+        SDVariable z = sd.mmul(interpolation, y);                                 // [6, 8]
+        sd.math().sin(z.mul(2.0)).mmul(w).sum().rename("loss");
+        sd.setLossVariables("loss");
+        Map<String, INDArray> in = Map.of("x", input(4, 8, 2.0), "mask",
+                Nd4j.createFromArray(new float[]{0, 1.25f, 1.25f, 0, 1.25f, 1.25f, 1.25f, 0}).reshape(1, 8).repeat(0, 4));
+
+        PlanCache.Execution planned = PlanCache.forGradients(sd, List.of("loss"), List.of("w", "x")).run(in);
+        Sessions.useSafeSession(sd);
+        Map<String, INDArray> session = sd.calculateGradients(in, "w", "x");
+        for (String v : List.of("w", "x")) {
+            assertTrue(session.get(v).amaxNumber().doubleValue() > 1e-3, v + ": a non-trivial gradient");
+            assertClose(session.get(v), planned.gradients().get(v));
+        }
+        GraphPlan plan = GraphPlan.compile(sd.getFunction("grad"), in, List.of(w.getGradient().name(),
+                x.getGradient().name()));
+        assertEquals(0, plan.opNames().stream().filter("multiply_bp"::equals).count(), plan.opNames().toString());
+        assertEquals(2, plan.opNames().stream().filter("matmul_bp"::equals).count(), "w's two products keep theirs");
+    }
 }
