@@ -8,6 +8,7 @@ import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.api.ops.CustomOpDescriptor;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -28,8 +29,8 @@ import java.util.Map;
  * affine) makes about twice as many with libnd4j's slower {@code *_bp} kernels and keeps the centred map alive
  * for them (docs/PERFORMANCE.md).
  *
- * <p>Inputs: y, x (which receives the gradient), n, std [B, 1, 1, C], A, gamma [C] and beta [C]; the number of
- * pixels H W is the op's integer argument. The gradients of y, n, std and A are zero, so SameDiff's gradient of
+ * <p>Inputs: y, x (which receives the gradient), n, std [B, 1, 1, C], A, gamma [C], beta [C] and, for the norm
+ * of x + shift, the shift [B, C]; the number of pixels H W is the op's integer argument. The gradients of y, n, std and A are zero, so SameDiff's gradient of
  * the forward chain (which starts at stop-gradients) is never run.
  *
  * <p>SameDiff copies a graph's ops by serialising them when it creates the gradient function, and finds an op's
@@ -68,8 +69,20 @@ public final class GroupNormGradient extends DynamicCustomOp {
      */
     public static SDVariable apply(SameDiff sd, SDVariable y, SDVariable x, SDVariable normed, SDVariable std,
                                    SDVariable averaging, SDVariable gamma, SDVariable beta, long pixels) {
-        return new GroupNormGradient(sd, new SDVariable[]{y, x, normed, std, averaging, gamma, beta}, pixels)
-                .outputVariable();
+        return apply(sd, y, x, normed, std, averaging, gamma, beta, null, pixels);
+    }
+
+    /**
+     * As {@link #apply(SameDiff, SDVariable, SDVariable, SDVariable, SDVariable, SDVariable, SDVariable, SDVariable,
+     * long)} for the norm of x + shift, with {@code shift} [B, C] added to every pixel of x (null: none). The
+     * shift receives the gradient too: 3. dL/dshift = the sum over the pixels of dL/dx.
+     */
+    public static SDVariable apply(SameDiff sd, SDVariable y, SDVariable x, SDVariable normed, SDVariable std,
+                                   SDVariable averaging, SDVariable gamma, SDVariable beta, SDVariable shift,
+                                   long pixels) {
+        SDVariable[] inputs = shift == null ? new SDVariable[]{y, x, normed, std, averaging, gamma, beta}
+                : new SDVariable[]{y, x, normed, std, averaging, gamma, beta, shift};
+        return new GroupNormGradient(sd, inputs, pixels).outputVariable();
     }
 
     @Override
@@ -128,7 +141,12 @@ public final class GroupNormGradient extends DynamicCustomOp {
         SDVariable meanGN = sd.mmul(p.mul(gamma), averaging).reshape(-1, 1, 1, channels).div(std);
         SDVariable meanG = sd.mmul(q.mul(gamma), averaging).reshape(-1, 1, 1, channels).div(std);
         SDVariable dx = g.mul(scale).sub(n.mul(meanGN)).sub(meanG);
-        return List.of(sd.zerosLike(in[0]), dx, sd.zerosLike(n), sd.zerosLike(std), sd.zerosLike(averaging),
-                dGamma, dBeta);
+        List<SDVariable> grads = new ArrayList<>(List.of(sd.zerosLike(in[0]), dx, sd.zerosLike(n),
+                sd.zerosLike(std), sd.zerosLike(averaging), dGamma, dBeta));
+        if (in.length == 8) {
+            // 3. dL/dshift = sum over the pixels of dL/dx (a pixel mean: an average pooling in plans)
+            grads.add(dx.mean(false, 1, 2).mul(pixels));
+        }
+        return grads;
     }
 }

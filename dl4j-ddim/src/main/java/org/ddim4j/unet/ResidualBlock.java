@@ -27,9 +27,9 @@ public record ResidualBlock(String name, int inChannels, int outChannels, int em
     SDVariable apply(GraphContext ctx, SDVariable x, SDVariable tembSwished) {
         SDVariable h = Layers.normSwish(ctx, name + ".norm_1", x, inChannels, size, size);
         h = Layers.conv(ctx, name + ".conv_1", h, 3);
-        SDVariable temb = Layers.linear(ctx, name + ".time_embed_proj", tembSwished).reshape(-1, 1, 1, outChannels);
-        h = h.add(temb);
-        h = Layers.normSwish(ctx, name + ".norm_2", h, outChannels, size, size);
+        // h + temb goes to norm_2 only, which takes the embedding as a per-channel shift
+        SDVariable temb = Layers.linear(ctx, name + ".time_embed_proj", tembSwished);
+        h = Layers.normSwish(ctx, name + ".norm_2", h, temb, outChannels, size, size);
         if (ctx.mode() == GraphMode.TRAIN && dropout > 0) {
             // Inverted dropout with a mask fed in (0 or 1/(1-p)): SameDiff's dropout ops have no gradient, and a
             // mask drawn from the training RNG keeps runs exactly repeatable and resumable.

@@ -18,9 +18,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class GroupNormGradientTest {
     private static final long B = 2, H = 4, W = 3, C = 8;
     private static final int GROUPS = 4;
-    private static final List<String> VARIABLES = List.of("w", "n.weight", "n.bias", "x");
+    private static final List<String> VARIABLES = List.of("w", "n.weight", "n.bias", "s", "x");
 
-    /** loss = sum(sin(norm(x w)) c): a nonlinear loss above the norm, a parameter below it. */
+    /**
+     * loss = sum(sin(norm(x w + s)) c): a nonlinear loss above the norm, a parameter below it, and a per-sample,
+     * per-channel shift s [B, C] that the norm takes in (as the residual block's time embedding).
+     */
     private static SameDiff graph(boolean planned, GraphMode mode, DataType type) {
         SameDiff sd = SameDiff.create();
         GraphContext ctx = planned ? new GraphContext(sd, mode, GROUPS) : new GraphContext(sd, mode, GROUPS, sd::getVariable);
@@ -28,7 +31,8 @@ class GroupNormGradientTest {
         SDVariable w = sd.var("w", Nd4j.linspace(-1.5, 2.0, H * W * C, type).reshape(1, H, W, C));
         sd.var("n.weight", Nd4j.linspace(0.5, 1.5, C, type));
         sd.var("n.bias", Nd4j.linspace(-0.2, 0.3, C, type));
-        SDVariable y = Layers.norm(ctx, "n", x.mul(w), C, H, W).rename("y");
+        SDVariable shift = sd.var("s", Nd4j.linspace(-0.8, 1.1, B * C, type).reshape(B, C));
+        SDVariable y = Layers.norm(ctx, "n", x.mul(w), shift, C, H, W).rename("y");
         SDVariable c = sd.constant("c", Nd4j.linspace(-1, 1, B * H * W * C, type).reshape(B, H, W, C));
         sd.math().sin(y).mul(c).sum().rename("loss");
         sd.setLossVariables("loss");
@@ -65,6 +69,7 @@ class GroupNormGradientTest {
         java.util.function.DoubleSupplier lossAt = () -> loss.run(Map.of("x", x)).get("loss").getDouble(0);
         assertCentralDifferences("w", closed.getArrForVarName("w").reshape(-1), a.gradients().get("w"), 0, 7, lossAt);
         assertCentralDifferences("x", x.reshape(-1), a.gradients().get("x"), 3, 11, lossAt);
+        assertCentralDifferences("s", closed.getArrForVarName("s").reshape(-1), a.gradients().get("s"), 0, 3, lossAt);
     }
 
     /** Perturbs entries start, start + stride, ... of {@code values} (a view) by +-h and compares the slopes. */
