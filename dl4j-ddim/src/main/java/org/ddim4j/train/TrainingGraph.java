@@ -13,6 +13,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,7 @@ public final class TrainingGraph {
     private final PlanCache plans;
     private final INDArray gradientVector;
     private final Map<String, INDArray> gradientViews;
+    private final Map<String, INDArray> masks = new HashMap<>();   // dropout masks, redrawn in place each pass
 
     /**
      * The result of one forward and backward pass. The gradients are views of {@code gradientVector}, laid
@@ -80,8 +82,13 @@ public final class TrainingGraph {
         feed.put(TARGET, target.castTo(DataType.FLOAT));
         long batch = xt.size(0);
         for (GraphContext.DropoutMask m : graph.dropoutMasks()) {
-            feed.put(m.placeholder(), Seeds.dropoutMask(Seeds.mix(dropoutSeed, feed.size()), 1.0 - m.probability(),
-                    batch, m.size(), m.size(), m.channels()));
+            INDArray mask = masks.get(m.placeholder());
+            if (mask == null || mask.size(0) != batch) {
+                mask = Nd4j.create(DataType.FLOAT, batch, m.size(), m.size(), m.channels());
+                masks.put(m.placeholder(), mask);
+            }
+            Seeds.dropoutMask(Seeds.mix(dropoutSeed, feed.size()), 1.0 - m.probability(), mask);
+            feed.put(m.placeholder(), mask);
         }
         PlanCache.Execution r = plans.run(feed);
         Map<String, INDArray> stats = new LinkedHashMap<>();
