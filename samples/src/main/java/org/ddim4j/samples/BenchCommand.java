@@ -36,8 +36,7 @@ import java.util.stream.Collectors;
 /**
  * {@code ./ddim bench}: the ddim4j side of the benchmark against PyTorch ({@code bench/run} runs both and prints
  * the table). Each case runs untimed warm-up passes, then timed ones, each phase lasting a minimum number of runs and
- * of seconds (the JIT compiler is done with the hot paths after a few seconds, not after two runs of a 20 ms
- * pass); the median, min and max are written as JSON,
+ * of seconds (the JIT compiler is done with the hot paths after some seconds, not after two runs); the median, min and max are written as JSON,
  * with the process's peak resident set size.
  */
 final class BenchCommand implements Command {
@@ -61,13 +60,16 @@ final class BenchCommand implements Command {
     }
 
     /**
-     * How often a case runs: untimed until both {@code warmRuns} runs and {@code warmSeconds} seconds are done,
-     * then timed until both {@code runs} runs and {@code seconds} seconds are. The PyTorch side (bench/torch_bench.py)
-     * uses the same figures.
+     * How often a case runs: untimed, a first run (it compiles the plans, whatever that takes), then more until
+     * both {@code warmRuns} runs in all and {@code warmSeconds} seconds after the first are done; then timed until
+     * both {@code runs} runs and {@code seconds} seconds are. Ten seconds: a small training step's Java path is
+     * still being compiled by the JIT for its first 15 or so iterations (50-300 ms of compilation per step, on the
+     * same two cores; the steps 0.6-0.7 s, then 0.5-0.55 s). The PyTorch side (bench/torch_bench.py) uses the same
+     * figures.
      */
     record Repeats(int warmRuns, double warmSeconds, int runs, double seconds) {
         static Repeats of(boolean quick, boolean slow) {
-            return quick ? new Repeats(1, 0, slow ? 1 : 2, 0) : new Repeats(2, 3, slow ? 3 : 7, 3);
+            return quick ? new Repeats(1, 0, slow ? 1 : 2, 0) : new Repeats(2, 10, slow ? 3 : 7, 3);
         }
 
         /** Timed runs for work that takes about {@code secondsPerRun} each, when the count is fixed in advance. */
@@ -87,7 +89,8 @@ final class BenchCommand implements Command {
 
     /** Runs {@code work} as {@code repeats} says: untimed, then timed. */
     static Timing measure(Repeats repeats, Work work) throws Exception {
-        int warmRuns = 0;
+        work.run();
+        int warmRuns = 1;
         for (long start = System.nanoTime();
              warmRuns < repeats.warmRuns() || System.nanoTime() - start < repeats.warmSeconds() * 1e9; warmRuns++) {
             work.run();

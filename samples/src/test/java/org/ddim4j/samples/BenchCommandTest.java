@@ -38,6 +38,17 @@ class BenchCommandTest {
     }
 
     @Test
+    void theWarmUpSecondsCountAfterTheFirstRun() throws Exception {
+        // a first run of 0.3 s (compiling the plans) does not stand for the 0.1 s of warm-up: 10 ms runs follow
+        AtomicInteger calls = new AtomicInteger();
+        BenchCommand.Work slowFirst = () -> Thread.sleep(calls.getAndIncrement() == 0 ? 300 : 10);
+        BenchCommand.Timing t = BenchCommand.measure(new BenchCommand.Repeats(2, 0.1, 1, 0), slowFirst);
+        assertTrue(t.warmRuns() >= 1 + 9, "warm-up runs " + t.warmRuns());
+        assertEquals(1, t.seconds().length);
+        assertTrue(t.seconds()[0] < 0.2, "the first run is not timed");
+    }
+
+    @Test
     void aFixedCountOfTimedRunsCoversTheTimedSeconds() {
         BenchCommand.Repeats repeats = BenchCommand.Repeats.of(false, false);
         assertEquals(7, repeats.timedRuns(1.5));       // 7 runs already take more than 3 s
