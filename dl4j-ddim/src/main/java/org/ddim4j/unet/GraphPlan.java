@@ -34,6 +34,8 @@ import org.nd4j.linalg.api.shape.LongShapeDescriptor;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.common.util.ArrayUtil;
+import org.nd4j.nativeblas.NativeOps;
+import org.nd4j.nativeblas.NativeOpsHolder;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -66,7 +68,8 @@ import java.util.TreeMap;
  * <p>Products and concatenations run on libnd4j's own kernels (see {@link #LIBND4J_KERNEL_OPS}), SameDiff's
  * legacy tanh as libnd4j's declarable tanh and a mean over the pixels of [B, H, W, C] as an average pooling
  * (both on oneDNN), so a plan's results differ from SameDiff's session in the last bits; they are the same
- * from run to run. Gradients are SameDiff's own ops.
+ * from run to run. Gradients are SameDiff's own ops. Custom ops are run through libnd4j's entry point directly,
+ * not ND4J's executioner: ND4J's op profiler does not see them.
  *
  * <p>Compiling runs the graph once (output shapes of ops such as reshape depend on values computed upstream);
  * the plan is valid for those placeholder shapes only, and {@link #run} refuses others. Graphs whose shapes
@@ -87,6 +90,7 @@ public final class GraphPlan {
             "concat", "concat_bp");
     /** libnd4j's declarable tanh, which runs on oneDNN (SameDiff's {@link Tanh} is a legacy scalar loop). */
     private static final DynamicCustomOp DECLARABLE_TANH = DynamicCustomOp.builder("tanh").build();
+    private static final NativeOps NATIVE_OPS = NativeOpsHolder.getInstance().getDeviceNativeOps();
     private final Map<String, INDArray> placeholderBuffers;
     private final List<Step> steps;
     private final Map<String, INDArray> outputs;
@@ -94,10 +98,15 @@ public final class GraphPlan {
     private final List<Copy> copies;
 
     /** One op: its context with inputs and outputs bound, and the parameter inputs to check for replacement. */
-    private record Step(DifferentialFunction op, OpContext context, List<ParameterInput> parameters, INDArray scalar) {
+    private record Step(DifferentialFunction op, OpContext context, List<ParameterInput> parameters, INDArray scalar,
+                        long nativeHash) {
+        Step(DifferentialFunction op, OpContext context, List<ParameterInput> parameters, INDArray scalar) {
+            this(op, context, parameters, scalar, op instanceof CustomOp c ? c.opHash() : 0);
+        }
+
         /** A step that runs nothing: its output was bound at compile time (identity, the backprop seed). */
         static Step bound(DifferentialFunction op) {
-            return new Step(op, null, List.of(), null);
+            return new Step(op, null, List.of(), null, 0);
         }
     }
 
@@ -209,8 +218,15 @@ public final class GraphPlan {
         if (s.context() == null) {
             return;
         }
-        if (s.op() instanceof CustomOp c) {
-            Nd4j.exec(c, s.context());
+        if (s.op() instanceof CustomOp) {
+            // libnd4j's entry point itself: ND4J's executioner adds profiling hooks, a JNI call asking whether
+            // oneDNN is on, a map of per-op overrides and a list of the outputs around it, for each of the
+            // thousands of calls of a training step
+            int status = NATIVE_OPS.execCustomOp2(null, s.nativeHash(), s.context().contextPointer());
+            if (status != 0) {
+                throw new IllegalStateException("op '" + s.op().getOwnName() + "' (" + s.op().opName() + ") failed: "
+                        + NATIVE_OPS.lastErrorMessage());
+            }
         } else {
             if (s.scalar() != null) {
                 // the op object is shared with SameDiff's own sessions, which may have set another array
