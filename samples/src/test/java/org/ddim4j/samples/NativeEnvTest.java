@@ -23,10 +23,17 @@ class NativeEnvTest {
 
     /** The two variables after sourcing the script, as "OMP_WAIT_POLICY|OPENBLAS_CORETYPE". */
     private static String settings(Path cpuinfo, Map<String, String> callerEnv) throws IOException, InterruptedException {
+        return variables(cpuinfo, callerEnv, "$OMP_WAIT_POLICY|${OPENBLAS_CORETYPE:-}");
+    }
+
+    /** {@code echoed} (variables in bash syntax) after sourcing the script, with the caller's environment. */
+    private static String variables(Path cpuinfo, Map<String, String> callerEnv, String echoed)
+            throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder("bash", "-c",
-                "set -euo pipefail; source \"$0\"; echo \"$OMP_WAIT_POLICY|${OPENBLAS_CORETYPE:-}\"", SCRIPT.toString());
-        pb.environment().remove("OMP_WAIT_POLICY");
-        pb.environment().remove("OPENBLAS_CORETYPE");
+                "set -euo pipefail; source \"$0\"; echo \"" + echoed + "\"", SCRIPT.toString());
+        for (String v : new String[]{"OMP_WAIT_POLICY", "OPENBLAS_CORETYPE", "OPENBLAS_THREAD_TIMEOUT", "GLIBC_TUNABLES"}) {
+            pb.environment().remove(v);
+        }
         pb.environment().put("DDIM_CPUINFO", cpuinfo.toString());
         pb.environment().putAll(callerEnv);
         pb.redirectErrorStream(true);
@@ -56,5 +63,18 @@ class NativeEnvTest {
     void valuesTheCallerSetWin(@TempDir Path dir) throws Exception {
         assertEquals("ACTIVE|Zen", settings(cpuinfo(dir, SAPPHIRE_RAPIDS),
                 Map.of("OMP_WAIT_POLICY", "ACTIVE", "OPENBLAS_CORETYPE", "Zen")));
+    }
+
+    @Test
+    void openBlasWorkersSleepAtOnceAndMallocAsksForHugePages(@TempDir Path dir) throws Exception {
+        Path cpu = cpuinfo(dir, HASWELL);
+        String echoed = "$OPENBLAS_THREAD_TIMEOUT|$GLIBC_TUNABLES";
+        assertEquals("4|glibc.malloc.hugetlb=1", variables(cpu, Map.of(), echoed));
+        assertEquals("4|glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1",
+                variables(cpu, Map.of("GLIBC_TUNABLES", "glibc.malloc.arena_max=2"), echoed),
+                "the caller's other tunables are kept");
+        assertEquals("28|glibc.malloc.hugetlb=0", variables(cpu,
+                Map.of("OPENBLAS_THREAD_TIMEOUT", "28", "GLIBC_TUNABLES", "glibc.malloc.hugetlb=0"), echoed),
+                "the caller's values win");
     }
 }
