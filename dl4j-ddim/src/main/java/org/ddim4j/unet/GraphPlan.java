@@ -155,11 +155,25 @@ public final class GraphPlan {
         }
         List<SameDiffOp> order = requiredOpsInOrder(sd, outputNames);
         Map<String, Integer> lastRead = lastReaders(sd, order, outputNames);
-        return new Compiler(sd, placeholders, outputNames, outputArrays, lastRead).compile(order);
+        int blasThreads = SingleThreadedBlas.enter();
+        try {
+            return new Compiler(sd, placeholders, outputNames, outputArrays, lastRead).compile(order);
+        } finally {
+            SingleThreadedBlas.exit(blasThreads);
+        }
     }
 
     /** Runs the plan: copies the placeholders in, executes every op, returns the outputs (owned by the plan). */
     public Map<String, INDArray> run(Map<String, INDArray> placeholders) {
+        int blasThreads = SingleThreadedBlas.enter();
+        try {
+            return runOps(placeholders);
+        } finally {
+            SingleThreadedBlas.exit(blasThreads);
+        }
+    }
+
+    private Map<String, INDArray> runOps(Map<String, INDArray> placeholders) {
         if (!placeholders.keySet().equals(placeholderBuffers.keySet())) {
             throw new IllegalArgumentException("the plan takes placeholders " + placeholderBuffers.keySet()
                     + ", got " + placeholders.keySet());

@@ -431,4 +431,30 @@ class GraphPlanTest {
         assertEquals(0, plan.opNames().stream().filter("multiply_bp"::equals).count(), plan.opNames().toString());
         assertEquals(2, plan.opNames().stream().filter("matmul_bp"::equals).count(), "w's two products keep theirs");
     }
+
+    /**
+     * A plan runs OpenBLAS on one thread (its workers would spin against libnd4j's OpenMP threads) and gives the
+     * caller's thread count back, after compiling and after each run, so products outside plans keep their threads.
+     */
+    @Test
+    void openBlasRunsOnOneThreadInsideAPlanAndGetsItsThreadsBackAfter() {
+        org.nd4j.linalg.api.blas.Blas blas = Nd4j.factory().blas();
+        int before = blas.getMaxThreads();
+        try {
+            blas.setMaxThreads(2);
+            assertEquals(2, SingleThreadedBlas.enter());
+            assertEquals(1, blas.getMaxThreads());
+            SingleThreadedBlas.exit(2);
+            assertEquals(2, blas.getMaxThreads());
+            GraphPlan plan = GraphPlan.compile(chain(8), Map.of("x", input(4, 8, 1)), List.of("z"));
+            assertEquals(2, blas.getMaxThreads(), "after compiling");
+            INDArray z = plan.run(Map.of("x", input(4, 8, 1))).get("z");
+            assertEquals(2, blas.getMaxThreads(), "after a run");
+            assertTrue(z.sumNumber().doubleValue() != 0.0);
+            blas.setMaxThreads(1);
+            assertEquals(0, SingleThreadedBlas.enter(), "one thread already: nothing to restore");
+        } finally {
+            blas.setMaxThreads(before);
+        }
+    }
 }

@@ -66,7 +66,7 @@ final class EnvCommand implements Command {
         // set by ./ddim (scripts/native-env.sh); "unset" when the JVM was started otherwise
         env.put("omp_wait_policy", System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset"));
         env.put("openblas_coretype", System.getenv().getOrDefault("OPENBLAS_CORETYPE", "unset (OpenBLAS detects)"));
-        env.put("openblas_thread_timeout", System.getenv().getOrDefault("OPENBLAS_THREAD_TIMEOUT", "unset (2^28 cycles)"));
+        env.put("gomp_spincount", System.getenv().getOrDefault("GOMP_SPINCOUNT", "unset"));
         env.put("glibc_tunables", System.getenv().getOrDefault("GLIBC_TUNABLES", "unset"));
         Runtime rt = Runtime.getRuntime();
         env.put("jvm_heap_max_mb", rt.maxMemory() >> 20);

@@ -31,7 +31,7 @@ class NativeEnvTest {
             throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder("bash", "-c",
                 "set -euo pipefail; source \"$0\"; echo \"" + echoed + "\"", SCRIPT.toString());
-        for (String v : new String[]{"OMP_WAIT_POLICY", "OPENBLAS_CORETYPE", "OPENBLAS_THREAD_TIMEOUT", "GLIBC_TUNABLES"}) {
+        for (String v : new String[]{"OMP_WAIT_POLICY", "OPENBLAS_CORETYPE", "GOMP_SPINCOUNT", "GLIBC_TUNABLES"}) {
             pb.environment().remove(v);
         }
         pb.environment().put("DDIM_CPUINFO", cpuinfo.toString());
@@ -66,15 +66,15 @@ class NativeEnvTest {
     }
 
     @Test
-    void openBlasWorkersSleepAtOnceAndMallocAsksForHugePages(@TempDir Path dir) throws Exception {
+    void openMpWorkersSpinBrieflyAndMallocAsksForHugePages(@TempDir Path dir) throws Exception {
         Path cpu = cpuinfo(dir, HASWELL);
-        String echoed = "$OPENBLAS_THREAD_TIMEOUT|$GLIBC_TUNABLES";
-        assertEquals("4|glibc.malloc.hugetlb=1", variables(cpu, Map.of(), echoed));
-        assertEquals("4|glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1",
+        String echoed = "$GOMP_SPINCOUNT|$GLIBC_TUNABLES";
+        assertEquals("100000|glibc.malloc.hugetlb=1", variables(cpu, Map.of(), echoed));
+        assertEquals("100000|glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1",
                 variables(cpu, Map.of("GLIBC_TUNABLES", "glibc.malloc.arena_max=2"), echoed),
                 "the caller's other tunables are kept");
-        assertEquals("28|glibc.malloc.hugetlb=0", variables(cpu,
-                Map.of("OPENBLAS_THREAD_TIMEOUT", "28", "GLIBC_TUNABLES", "glibc.malloc.hugetlb=0"), echoed),
+        assertEquals("0|glibc.malloc.hugetlb=0", variables(cpu,
+                Map.of("GOMP_SPINCOUNT", "0", "GLIBC_TUNABLES", "glibc.malloc.hugetlb=0"), echoed),
                 "the caller's values win");
     }
 }
