@@ -32,7 +32,8 @@ def main():
     print(f"ddim4j: {j['backend']}, natives {j['natives']}, {j['threads']} threads, Java {j['java']}, "
           f"GC {j.get('gc', '?')}, native memory limit {j['max_physical_bytes']}; "
           f"PyTorch {t['version']} ({t['blas']}), {t['threads']} threads, Python {t['python']}; both sides "
-          f"OMP_WAIT_POLICY={t.get('omp_wait_policy', '?')}, OPENBLAS_CORETYPE={t.get('openblas_coretype', '?')}; "
+          f"OMP_WAIT_POLICY={t.get('omp_wait_policy', '?')}, GOMP_SPINCOUNT={t.get('gomp_spincount', '?')}, "
+          f"OPENBLAS_CORETYPE={t.get('openblas_coretype', '?')}, GLIBC_TUNABLES={t.get('glibc_tunables', '?')}; "
           f"{len(rounds)} round(s)")
     print()
     several = len(rounds) > 1

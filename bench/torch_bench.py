@@ -216,6 +216,8 @@ def main():
         "threads": torch.get_num_threads(),
         "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "(unset)"),
         "openblas_coretype": os.environ.get("OPENBLAS_CORETYPE", "(unset)"),
+        "gomp_spincount": os.environ.get("GOMP_SPINCOUNT", "(unset)"),
+        "glibc_tunables": os.environ.get("GLIBC_TUNABLES", "(unset)"),
         "python": platform.python_version(),
         "flops_per_image": flops,
         "cases": results,

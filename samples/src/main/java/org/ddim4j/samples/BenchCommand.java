@@ -165,6 +165,8 @@ final class BenchCommand implements Command {
                 .map(GarbageCollectorMXBean::getName).collect(Collectors.joining(", ")));
         result.put("omp_wait_policy", System.getenv().getOrDefault("OMP_WAIT_POLICY", "(unset)"));
         result.put("openblas_coretype", System.getenv().getOrDefault("OPENBLAS_CORETYPE", "(unset)"));
+        result.put("gomp_spincount", System.getenv().getOrDefault("GOMP_SPINCOUNT", "(unset)"));
+        result.put("glibc_tunables", System.getenv().getOrDefault("GLIBC_TUNABLES", "(unset)"));
         result.put("max_physical_bytes", System.getProperty("org.bytedeco.javacpp.maxphysicalbytes", "?"));
         result.put("cases", cases);
         AtomicFiles.writeString(file, new GsonBuilder().setPrettyPrinting().create().toJson(result));
