@@ -155,22 +155,13 @@ public final class GraphPlan {
         }
         List<SameDiffOp> order = requiredOpsInOrder(sd, outputNames);
         Map<String, Integer> lastRead = lastReaders(sd, order, outputNames);
-        int blasThreads = SingleThreadedBlas.enter();
-        try {
-            return new Compiler(sd, placeholders, outputNames, outputArrays, lastRead).compile(order);
-        } finally {
-            SingleThreadedBlas.exit(blasThreads);
-        }
+        return SingleThreadedBlas.during(() -> new Compiler(sd, placeholders, outputNames, outputArrays, lastRead)
+                .compile(order));
     }
 
     /** Runs the plan: copies the placeholders in, executes every op, returns the outputs (owned by the plan). */
     public Map<String, INDArray> run(Map<String, INDArray> placeholders) {
-        int blasThreads = SingleThreadedBlas.enter();
-        try {
-            return runOps(placeholders);
-        } finally {
-            SingleThreadedBlas.exit(blasThreads);
-        }
+        return SingleThreadedBlas.during(() -> runOps(placeholders));
     }
 
     private Map<String, INDArray> runOps(Map<String, INDArray> placeholders) {

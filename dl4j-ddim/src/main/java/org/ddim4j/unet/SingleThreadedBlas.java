@@ -3,6 +3,8 @@ package org.ddim4j.unet;
 import org.nd4j.linalg.api.blas.Blas;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.function.Supplier;
+
 /**
  * OpenBLAS on the calling thread only, while a {@link GraphPlan} compiles or runs. libnd4j's products call
  * OpenBLAS, whose worker threads, once woken by a product, spin in {@code sched_yield} for about 0.1 s (2^28
@@ -17,6 +19,16 @@ final class SingleThreadedBlas {
     private static volatile boolean supported = true;
 
     private SingleThreadedBlas() {
+    }
+
+    /** Runs {@code work} with OpenBLAS on one thread, then gives the previous thread count back. */
+    static <T> T during(Supplier<T> work) {
+        int before = enter();
+        try {
+            return work.get();
+        } finally {
+            exit(before);
+        }
     }
 
     /** Sets OpenBLAS to one thread; returns the thread count to restore (0: nothing to restore). */
