@@ -65,7 +65,8 @@ import java.util.TreeMap;
  * gradient to the other gradients of its input) is the other term, and the gradients of a sum of two arrays of
  * one shape are both the sum's gradient ({@code add_bp} copies it twice).
  *
- * <p>Products and concatenations run on libnd4j's own kernels (see {@link #LIBND4J_KERNEL_OPS}), SameDiff's
+ * <p>Products and concatenations run on libnd4j's own kernels (see {@link #LIBND4J_KERNEL_OPS}) except large
+ * batched products, which run one sample at a time on oneDNN ({@link PerSampleProducts}); SameDiff's
  * legacy tanh as libnd4j's declarable tanh and a mean over the pixels of [B, H, W, C] as an average pooling
  * (both on oneDNN), so a plan's results differ from SameDiff's session in the last bits; they are the same
  * from run to run. Gradients are SameDiff's own ops. Custom ops are run through libnd4j's entry point directly,
@@ -99,14 +100,15 @@ public final class GraphPlan {
 
     /** One op: its context with inputs and outputs bound, and the parameter inputs to check for replacement. */
     private record Step(DifferentialFunction op, OpContext context, List<ParameterInput> parameters, INDArray scalar,
-                        long nativeHash) {
+                        long nativeHash, OpContext[] perSample) {
         Step(DifferentialFunction op, OpContext context, List<ParameterInput> parameters, INDArray scalar) {
-            this(op, context, parameters, scalar, op instanceof CustomOp c ? c.opHash() : 0);
+            this(op, context, parameters, scalar, op instanceof CustomOp c ? c.opHash() : 0,
+                    op instanceof DynamicCustomOp c && parameters.isEmpty() ? PerSampleProducts.split(c, context) : null);
         }
 
         /** A step that runs nothing: its output was bound at compile time (identity, the backprop seed). */
         static Step bound(DifferentialFunction op) {
-            return new Step(op, null, List.of(), null, 0);
+            return new Step(op, null, List.of(), null, 0, null);
         }
     }
 
@@ -214,6 +216,11 @@ public final class GraphPlan {
         return steps.stream().map(s -> s.op().opName()).toList();
     }
 
+    /** The number of ops run as one product per sample ({@link PerSampleProducts}). */
+    int perSampleOps() {
+        return (int) steps.stream().filter(s -> s.perSample() != null).count();
+    }
+
     /** Bytes of the arrays the plan owns (placeholder copies and the shared intermediate buffers). */
     public long ownedBytes() {
         return bytes;
@@ -223,21 +230,29 @@ public final class GraphPlan {
         if (s.context() == null) {
             return;
         }
-        if (s.op() instanceof CustomOp) {
-            // libnd4j's entry point itself: ND4J's executioner adds profiling hooks, a JNI call asking whether
-            // oneDNN is on, a map of per-op overrides and a list of the outputs around it, for each of the
-            // thousands of calls of a training step
-            int status = NATIVE_OPS.execCustomOp2(null, s.nativeHash(), s.context().contextPointer());
-            if (status != 0) {
-                throw new IllegalStateException("op '" + s.op().getOwnName() + "' (" + s.op().opName() + ") failed: "
-                        + NATIVE_OPS.lastErrorMessage());
+        if (s.perSample() != null) {
+            for (OpContext sample : s.perSample()) {
+                executeCustom(s, sample);
             }
+        } else if (s.op() instanceof CustomOp) {
+            executeCustom(s, s.context());
         } else {
             if (s.scalar() != null) {
                 // the op object is shared with SameDiff's own sessions, which may have set another array
                 ((ScalarOp) s.op()).setScalar(s.scalar());
             }
             Nd4j.exec((Op) s.op(), s.context());
+        }
+    }
+
+    private static void executeCustom(Step s, OpContext context) {
+        // libnd4j's entry point itself: ND4J's executioner adds profiling hooks, a JNI call asking whether oneDNN
+        // is on, a map of per-op overrides and a list of the outputs around it, for each of the thousands of
+        // calls of a training step
+        int status = NATIVE_OPS.execCustomOp2(null, s.nativeHash(), context.contextPointer());
+        if (status != 0) {
+            throw new IllegalStateException("op '" + s.op().getOwnName() + "' (" + s.op().opName() + ") failed: "
+                    + NATIVE_OPS.lastErrorMessage());
         }
     }
 

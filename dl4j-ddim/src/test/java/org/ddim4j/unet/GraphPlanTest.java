@@ -2,6 +2,7 @@ package org.ddim4j.unet;
 
 import org.ddim4j.Fixtures;
 import org.junit.jupiter.api.Test;
+import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.array.SingleThreadArrayHolder;
@@ -430,6 +431,48 @@ class GraphPlanTest {
                 x.getGradient().name()));
         assertEquals(0, plan.opNames().stream().filter("multiply_bp"::equals).count(), plan.opNames().toString());
         assertEquals(2, plan.opNames().stream().filter("matmul_bp"::equals).count(), "w's two products keep theirs");
+    }
+
+    /**
+     * Attention-sized batched products (q k^T and its weights times v, M K N = 2^20 per sample) run one sample at a
+     * time on oneDNN, forward and backward, with the values of SameDiff's whole products; a small batched product
+     * ([B, 8, 8] x [B, 8, 8]) stays whole.
+     */
+    @Test
+    void largeBatchedProductsRunPerSampleWithTheWholeProductsValuesAndGradients() {
+        SameDiff sd = SameDiff.create();
+        SDVariable q = sd.placeHolder("q", DataType.FLOAT, -1, 256, 16);
+        SDVariable k = sd.placeHolder("k", DataType.FLOAT, -1, 256, 16);
+        SDVariable v = sd.placeHolder("v", DataType.FLOAT, -1, 256, 16);
+        SDVariable scores = sd.mmul(q, k, false, true, false);                         // [B, 256, 256]
+        SDVariable out = sd.mmul(sd.math().tanh(scores.mul(0.25)), v).rename("out");     // [B, 256, 16]
+        SDVariable corner = out.get(SDIndex.all(), SDIndex.interval(0, 8), SDIndex.interval(0, 8));
+        SDVariable small = sd.mmul(corner, corner).rename("small");                     // [B, 8, 8]
+        sd.math().sin(out).sum().add(small.sum()).rename("loss");
+        sd.setLossVariables("loss");
+        Map<String, INDArray> in = Map.of(
+                "q", Nd4j.linspace(-1, 1, 3 * 256 * 16, DataType.FLOAT).reshape(3, 256, 16),
+                "k", Nd4j.linspace(1, -0.5, 3 * 256 * 16, DataType.FLOAT).reshape(3, 256, 16).muli(Nd4j.linspace(-1, 1, 16, DataType.FLOAT).reshape(1, 1, 16)),
+                "v", Nd4j.linspace(-2, 2, 3 * 256 * 16, DataType.FLOAT).reshape(16, 3, 256).permute(1, 2, 0).dup('c'));
+
+        GraphPlan plan = GraphPlan.compile(sd, in, List.of("out", "small"));
+        assertEquals(2, plan.perSampleOps(), "the two attention-sized products, not the [3, 8, 8] one");
+        Sessions.useSafeSession(sd);
+        Map<String, INDArray> session = sd.output(in, "out", "small");
+        assertClose(session.get("out"), plan.outputs().get("out"), 1e-5);
+        assertClose(session.get("small"), plan.outputs().get("small"), 1e-5);
+        INDArray first = plan.outputs().get("out").dup();
+        assertEquals(0.0, Fixtures.maxAbsDiff(first, plan.run(in).get("out")), "the same from run to run, bit for bit");
+
+        PlanCache.Execution planned = PlanCache.forGradients(sd, List.of("loss"), List.of("q", "k", "v")).run(in);
+        Map<String, INDArray> gradients = sd.calculateGradients(in, "q", "k", "v");
+        for (String name : List.of("q", "k", "v")) {
+            assertTrue(gradients.get(name).amaxNumber().doubleValue() > 1e-3, name + ": a non-trivial gradient");
+            assertClose(gradients.get(name), planned.gradients().get(name), 1e-5);
+        }
+        GraphPlan gradientPlan = GraphPlan.compile(sd.getFunction("grad"), in, List.of(q.getGradient().name(),
+                k.getGradient().name(), v.getGradient().name()));
+        assertEquals(4, gradientPlan.perSampleOps(), "two products and their two matmul_bp: " + gradientPlan.opNames());
     }
 
     /**
