@@ -17,7 +17,7 @@ import java.util.Set;
  * libnd4j's OpenMP threads with the CPU's widest vectors. Small network's attention, batch 16: [16, 256, 256] x
  * [16, 256, 64] 1.5-1.8 -> 0.6-0.8 ms, its gradient 3.2-3.7 -> 1.3-1.5 ms (docs/PERFORMANCE.md).
  *
- * <p>Products of less than {@link #MIN_SAMPLE_MACS} multiply-adds per sample stay whole: oneDNN's per-call cost
+ * <p>Only on the CPU backend. Products of less than {@link #MIN_SAMPLE_MACS} multiply-adds per sample stay whole: oneDNN's per-call cost
  * (tens of microseconds) would exceed what a second thread gains (the small network's [16, 64, 64] products at
  * 8x8). The results differ from the whole product's in the last bits (another kernel sums in another order).
  */
@@ -26,6 +26,8 @@ final class PerSampleProducts {
     static final Set<String> OPS = Set.of("matmul", "matmul_bp");
     /** Multiply-adds of one sample's product (M K N) from which splitting pays: 256 x 256 x 64 is 4 M. */
     static final long MIN_SAMPLE_MACS = 1L << 20;
+    /** On a GPU a batched product is one cuBLAS call: only the CPU backend splits. */
+    private static final boolean CPU = isCpu();
 
     private PerSampleProducts() {
     }
@@ -35,7 +37,7 @@ final class PerSampleProducts {
      * every input and output of rank 3, densely laid out in C order, with one batch size of at least 2.
      */
     static OpContext[] split(DynamicCustomOp op, OpContext whole) {
-        if (!OPS.contains(op.opName())) {
+        if (!CPU || !OPS.contains(op.opName())) {
             return null;
         }
         List<INDArray> in = whole.getInputArrays();
@@ -81,5 +83,13 @@ final class PerSampleProducts {
         long k = transX ? x.size(1) : x.size(2);
         long n = transY ? y.size(1) : y.size(2);
         return m * k * n;
+    }
+
+    private static boolean isCpu() {
+        try {
+            return Nd4j.getEnvironment().isCPU();
+        } catch (RuntimeException | LinkageError e) {
+            return false;
+        }
     }
 }
