@@ -159,6 +159,25 @@ public final class ImageDatasets {
         };
     }
 
+    /**
+     * Images [from, from + count) of a split as one tensor [count, 3, size, size] in [-1, 1], transformed as training
+     * reads them (composited onto white, short side resized to size, centre crop, no flip).
+     */
+    public static org.nd4j.linalg.api.ndarray.INDArray tensors(ImageSplit split, int size, int from, int count)
+            throws IOException {
+        if (from < 0 || count < 1 || from + count > split.size()) {
+            throw new IllegalArgumentException(split.dataset() + " " + split.split().name().toLowerCase()
+                    + ": images " + from + ".." + (from + count - 1) + " asked for, the split holds " + split.size());
+        }
+        org.nd4j.linalg.api.ndarray.INDArray out = org.nd4j.linalg.factory.Nd4j.create(
+                org.nd4j.linalg.api.buffer.DataType.FLOAT, count, 3, size, size);
+        for (int i = 0; i < count; i++) {
+            BufferedImage rgb = ImageTransforms.compositeOnto(split.image(from + i), java.awt.Color.WHITE);
+            out.slice(i).assign(Images.fromImage(ImageTransforms.resizeShortSideAndCenterCrop(rgb, size)));
+        }
+        return out;
+    }
+
     /** A split as the trainer's batches: images transformed as the seed does, read on demand. */
     public static org.ddim4j.train.ShuffledBatches batches(ImageSplit split, int size, long seed) {
         return new org.ddim4j.train.ShuffledBatches(split.size(), i -> {

@@ -3,15 +3,10 @@ package org.ddim4j.edit;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.ActivationLayer;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.ddim4j.resnet.CifarResNet;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -38,9 +33,6 @@ public final class AttributeClassifier {
     }
 
     public static ComputationGraph build(int size, int attributes, long seed, int totalIterations, double learningRate) {
-        if (size != 32 && size != 64 && size != 16) {
-            throw new IllegalArgumentException("the classifier takes 16, 32 or 64 pixel images, got " + size);
-        }
         Map<Integer, Double> steps = new HashMap<>();
         steps.put(0, learningRate);
         steps.put(Math.max(1, totalIterations / 2), learningRate / 10);
@@ -55,56 +47,14 @@ public final class AttributeClassifier {
                 .graphBuilder()
                 .addInputs("in")
                 .setInputTypes(InputType.convolutional(size, size, 3));
-        String last = "in";
-        if (size == 64) {
-            last = convBnRelu(g, "front", last, 16, 5, 2);
-        }
-        last = convBnRelu(g, "stem", last, 16, 3, 1);
-        int channels = 16;
-        for (int stage = 0; stage < 3; stage++) {
-            int out = 16 << stage;
-            for (int block = 0; block < 3; block++) {
-                int stride = stage > 0 && block == 0 ? 2 : 1;
-                last = basicBlock(g, "s" + stage + "b" + block, last, channels, out, stride);
-                channels = out;
-            }
-        }
-        g.addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), last)
-                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.XENT).nOut(attributes)
-                        .activation(Activation.SIGMOID).weightInit(WeightInit.XAVIER).build(), "pool")
+        CifarResNet.addBody(g, "in", size, new int[]{16, 32, 64}, 3);
+        g.addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.XENT).nOut(attributes)
+                        .activation(Activation.SIGMOID).weightInit(WeightInit.XAVIER).build(), CifarResNet.POOL)
                 .setOutputs("out");
         ComputationGraphConfiguration conf = g.build();
         ComputationGraph net = new ComputationGraph(conf);
         net.init();
         return net;
-    }
-
-    private static String convBnRelu(ComputationGraphConfiguration.GraphBuilder g, String name, String in, int out,
-                                     int kernel, int stride) {
-        g.addLayer(name + "_conv", new ConvolutionLayer.Builder(kernel, kernel).stride(stride, stride).nOut(out)
-                        .hasBias(false).activation(Activation.IDENTITY).build(), in)
-                .addLayer(name + "_bn", new BatchNormalization.Builder().build(), name + "_conv")
-                .addLayer(name + "_relu", new ActivationLayer.Builder().activation(Activation.RELU).build(), name + "_bn");
-        return name + "_relu";
-    }
-
-    /** conv-BN-ReLU-conv-BN plus the shortcut (a strided 1x1 conv and BN when the shape changes), then ReLU. */
-    private static String basicBlock(ComputationGraphConfiguration.GraphBuilder g, String name, String in, int inCh,
-                                     int out, int stride) {
-        String a = convBnRelu(g, name + "a", in, out, 3, stride);
-        g.addLayer(name + "b_conv", new ConvolutionLayer.Builder(3, 3).nOut(out).hasBias(false)
-                        .activation(Activation.IDENTITY).build(), a)
-                .addLayer(name + "b_bn", new BatchNormalization.Builder().build(), name + "b_conv");
-        String shortcut = in;
-        if (stride != 1 || inCh != out) {
-            g.addLayer(name + "_sc_conv", new ConvolutionLayer.Builder(1, 1).stride(stride, stride).nOut(out).hasBias(false)
-                            .activation(Activation.IDENTITY).build(), in)
-                    .addLayer(name + "_sc_bn", new BatchNormalization.Builder().build(), name + "_sc_conv");
-            shortcut = name + "_sc_bn";
-        }
-        g.addVertex(name + "_add", new ElementWiseVertex(ElementWiseVertex.Op.Add), name + "b_bn", shortcut)
-                .addLayer(name + "_out", new ActivationLayer.Builder().activation(Activation.RELU).build(), name + "_add");
-        return name + "_out";
     }
 
     /** Trains for the given number of passes over the iterator (labels [B, A] of 0/1). */

@@ -8,6 +8,7 @@ import org.ddim4j.config.ConfigException;
 import org.ddim4j.config.ConfigLoader;
 import org.ddim4j.config.DdimConfig;
 import org.ddim4j.io.AtomicFiles;
+import org.ddim4j.io.Sha256;
 import org.ddim4j.io.Zips;
 import org.ddim4j.io.Safetensors;
 import org.ddim4j.io.TensorFormatException;
@@ -19,10 +20,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.ZipEntry;
@@ -66,7 +64,7 @@ public final class CheckpointFile {
         manifest.addProperty("ddim4j", Versions.ddim4j());
         manifest.addProperty("deeplearning4j", Versions.dl4j());
         JsonObject sums = new JsonObject();
-        entries.forEach((name, bytes) -> sums.addProperty(name, sha256(bytes)));
+        entries.forEach((name, bytes) -> sums.addProperty(name, Sha256.hex(bytes)));
         manifest.add("sha256", sums);
 
         AtomicFiles.write(file, out -> {
@@ -99,7 +97,7 @@ public final class CheckpointFile {
             for (String name : new String[]{"config.yml", "weights.safetensors", "ema.safetensors",
                     "optimizer.safetensors", "state.json"}) {
                 byte[] bytes = Zips.read(zip, file, name, "a ddim4j checkpoint");
-                if (sums == null || !sums.has(name) || !sums.get(name).getAsString().equals(sha256(bytes))) {
+                if (sums == null || !sums.has(name) || !sums.get(name).getAsString().equals(Sha256.hex(bytes))) {
                     throw new TensorFormatException(file + ": entry " + name + " is damaged (checksum mismatch)");
                 }
                 entries.put(name, bytes);
@@ -137,16 +135,6 @@ public final class CheckpointFile {
             return new String(zip.getInputStream(e).readAllBytes(), StandardCharsets.UTF_8).contains(FORMAT);
         } catch (IOException e) {
             return false;
-        }
-    }
-
-
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

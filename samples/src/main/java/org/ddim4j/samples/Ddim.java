@@ -19,7 +19,7 @@ public final class Ddim {
     static {
         for (Command c : List.of(new DemoCommand(), new TrainCommand(), new SampleCommand(), new ForwardCommand(), new InvertCommand(), new TrainEncoderCommand(), new InterpolateCommand(), new InvertCompareCommand(),
                 new ClassifierCommand(), new PairsCommand(), new BoundaryCommand(), new EditCommand(),
-                new DatasetCommand(), new SweepCommand(), new BenchCommand(), new ImportCommand(), new ExportCommand(), new EnvCommand())) {
+                new EvalCommand(), new DatasetCommand(), new SweepCommand(), new BenchCommand(), new ImportCommand(), new ExportCommand(), new EnvCommand())) {
             COMMANDS.put(c.name(), c);
         }
     }
