@@ -11,14 +11,20 @@ package org.ddim4j.sweep;
  * @param iterations       training iterations done within the budget
  * @param trainingLoss     the last training loss
  * @param trainingSeconds  wall-clock training time
+ * @param kid              KID (plain MMD^2) of the candidate's samples against the training images, or null when the
+ *                         sweep's score needs no samples
+ * @param kidStd           its standard deviation over subsets, or null
+ * @param fid              FID of the same samples, or null (also when there are too few samples for it)
  */
 public record CandidateScores(double validationLoss, double inversionPsnr, double samplingSeconds, long iterations,
-                              double trainingLoss, double trainingSeconds) {
+                              double trainingLoss, double trainingSeconds, Double kid, Double kidStd, Double fid) {
     public double get(SweepSpec.Score score) {
         return switch (score) {
             case VALIDATION_LOSS -> validationLoss;
             case INVERSION_PSNR -> inversionPsnr;
             case SAMPLING_SECONDS -> samplingSeconds;
+            case KID -> kid == null ? Double.NaN : kid;
+            case FID -> fid == null ? Double.NaN : fid;
         };
     }
 }

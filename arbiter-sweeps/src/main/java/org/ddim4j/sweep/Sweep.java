@@ -1,10 +1,12 @@
 package org.ddim4j.sweep;
 
+import org.ddim4j.data.DatasetFeatures;
 import org.ddim4j.data.ImageDatasets;
 import org.ddim4j.data.ImageSplit;
-import org.ddim4j.data.ImageTransforms;
 import org.ddim4j.data.Split;
-import org.ddim4j.image.Images;
+import org.ddim4j.evaluation.ReferenceFeatures;
+import org.ddim4j.metrics.FeatureCache;
+import org.ddim4j.metrics.FeatureExtractors;
 import org.deeplearning4j.arbiter.optimize.api.CandidateGenerator;
 import org.deeplearning4j.arbiter.optimize.api.data.DataProvider;
 import org.deeplearning4j.arbiter.optimize.api.data.DataSource;
@@ -16,9 +18,7 @@ import org.deeplearning4j.arbiter.optimize.generator.GeneticSearchCandidateGener
 import org.deeplearning4j.arbiter.optimize.generator.GridSearchCandidateGenerator;
 import org.deeplearning4j.arbiter.optimize.generator.RandomSearchGenerator;
 import org.deeplearning4j.arbiter.optimize.runner.LocalOptimizationRunner;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -55,8 +55,13 @@ public final class Sweep {
         long start = System.nanoTime();
         ConfigSpace space = new ConfigSpace(spec);
         INDArray heldOut = heldOut(spec);
+        ReferenceFeatures kidReference = null;
+        if (spec.score().needsSamples()) {
+            kidReference = DatasetFeatures.reference(FeatureExtractors.open(spec.features(), false), spec.kidDataset(),
+                    spec.dataRoot(), Split.TRAIN, spec.base().data().height(), FeatureCache.inHome(), 64);
+        }
         List<CandidateRecord> records = Collections.synchronizedList(new ArrayList<>());
-        SweepTask task = new SweepTask(spec, out, resume, heldOut, r -> {
+        SweepTask task = new SweepTask(spec, out, resume, heldOut, kidReference, r -> {
             records.removeIf(x -> x.index() == r.index());
             records.add(r);
             try {
@@ -104,17 +109,11 @@ public final class Sweep {
         if (n == 0) {
             throw new IllegalArgumentException(data.dataset() + ": no held-out images to evaluate candidates on");
         }
-        int size = data.height();
-        INDArray out = Nd4j.create(DataType.FLOAT, n, 3, size, size);
-        for (int i = 0; i < n; i++) {
-            try {
-                var rgb = ImageTransforms.compositeOnto(split.image(i), java.awt.Color.WHITE);
-                out.putSlice(i, Images.fromImage(ImageTransforms.resizeShortSideAndCenterCrop(rgb, size)));
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read held-out image " + split.source(i), e);
-            }
+        try {
+            return ImageDatasets.tensors(split, data.height(), 0, n);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the held-out images of " + data.dataset() + ": " + e.getMessage(), e);
         }
-        return out;
     }
 
     /** Arbiter needs a score function for its direction; the scores themselves come from {@link CandidateEvaluator}. */

@@ -40,7 +40,7 @@ final class SweepResults {
         List<CandidateRecord> ranked = ranked(records, spec.score());
         StringBuilder csv = new StringBuilder("rank,candidate,status");
         keys.forEach(k -> csv.append(',').append(k));
-        csv.append(",validation_loss,inversion_psnr,sampling_seconds,iterations,training_loss,seconds,error\n");
+        csv.append(",validation_loss,inversion_psnr,sampling_seconds,kid,kid_std,fid,iterations,training_loss,seconds,error\n");
         int rank = 0;
         for (CandidateRecord r : ranked) {
             rank++;
@@ -49,8 +49,9 @@ final class SweepResults {
                 csv.append(',').append(r.overrides().get(k));
             }
             CandidateScores s = r.scores();
-            csv.append(s == null ? ",,,,," : String.format(Locale.ROOT, ",%.6g,%.4f,%.4f,%d,%.6g", s.validationLoss(),
-                    s.inversionPsnr(), s.samplingSeconds(), s.iterations(), s.trainingLoss()));
+            csv.append(s == null ? ",,,,,,,," : String.format(Locale.ROOT, ",%.6g,%.4f,%.4f,%s,%s,%s,%d,%.6g", s.validationLoss(),
+                    s.inversionPsnr(), s.samplingSeconds(), orEmpty(s.kid()), orEmpty(s.kidStd()), orEmpty(s.fid()),
+                    s.iterations(), s.trainingLoss()));
             csv.append(String.format(Locale.ROOT, ",%.1f,", r.seconds()));
             csv.append(r.error() == null ? "" : '"' + r.error().lines().findFirst().orElse("").replace("\"", "'") + '"');
             csv.append('\n');
@@ -84,16 +85,18 @@ final class SweepResults {
             }
             CandidateScores s = r.scores();
             if (s != null) {
-                rows.append(String.format(Locale.ROOT, "<td>%.5f</td><td>%.2f</td><td>%.2f</td><td>%d</td>",
-                        s.validationLoss(), s.inversionPsnr(), s.samplingSeconds(), s.iterations()));
+                rows.append(String.format(Locale.ROOT, "<td>%.5f</td><td>%.2f</td><td>%.2f</td><td>%s</td><td>%s</td><td>%d</td>",
+                        s.validationLoss(), s.inversionPsnr(), s.samplingSeconds(),
+                        s.kid() == null ? "-" : String.format(Locale.ROOT, "%.3f (%.3f)", 1000 * s.kid(), 1000 * s.kidStd()),
+                        s.fid() == null ? "-" : String.format(Locale.ROOT, "%.3f", s.fid()), s.iterations()));
             } else {
-                rows.append("<td colspan=\"4\">failed: ").append(escape(r.error().lines().findFirst().orElse(""))).append("</td>");
+                rows.append("<td colspan=\"6\">failed: ").append(escape(r.error().lines().findFirst().orElse(""))).append("</td>");
             }
             rows.append(String.format(Locale.ROOT, "<td>%.0f</td></tr>%n", r.seconds()));
         }
         StringBuilder head = new StringBuilder("<tr><th>rank</th><th>#</th>");
         keys.forEach(k -> head.append("<th>").append(escape(k)).append("</th>"));
-        head.append("<th>validation loss</th><th>inversion PSNR (dB)</th><th>sampling (s)</th><th>iterations</th><th>seconds</th></tr>");
+        head.append("<th>validation loss</th><th>inversion PSNR (dB)</th><th>sampling (s)</th><th>KID x1000 (std)</th><th>FID</th><th>iterations</th><th>seconds</th></tr>");
         StringBuilder plots = new StringBuilder();
         keys.forEach(k -> plots.append("<img src=\"score-by-").append(escape(k)).append(".png\" alt=\"").append(escape(k)).append("\">"));
         return """
@@ -109,5 +112,9 @@ final class SweepResults {
 
     private static String escape(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    private static String orEmpty(Double v) {
+        return v == null ? "" : String.format(Locale.ROOT, "%.6g", v);
     }
 }

@@ -29,19 +29,26 @@ import java.util.Set;
  * candidates: 8                   # at most this many (grid: at most the grid's size)
  * budget: {iterations: 500, minutes: 10}   # per candidate: whichever comes first
  * max_minutes: 120                # the whole sweep
- * score: validation_loss          # validation_loss (min), inversion_psnr (max), sampling_seconds (min)
+ * score: validation_loss          # validation_loss (min), inversion_psnr (max), sampling_seconds (min), kid (min), fid (min)
  * seed: 0
  * evaluation: {images: 16, inversion_iterations: 20}
+ *   # with score kid or fid: kid_samples (default 256) deterministic samples per candidate, measured with
+ *   # features (default emoji) against the training split of kid_dataset (default the base config's data.dataset)
  * </pre>
  */
 public record SweepSpec(DdimConfig base, Path dataRoot, Map<String, List<Object>> values, Map<String, double[]> ranges,
                         Search search, int candidates, int budgetIterations, double budgetMinutes, double maxMinutes,
-                        Score score, long seed, int evaluationImages, int inversionIterations) {
+                        Score score, long seed, int evaluationImages, int inversionIterations, int kidSamples,
+                        String features, String kidDataset) {
     public enum Search { GRID, RANDOM, GENETIC }
 
     /** What ranks the candidates. */
     public enum Score {
-        VALIDATION_LOSS(true), INVERSION_PSNR(false), SAMPLING_SECONDS(true);
+        VALIDATION_LOSS(true), INVERSION_PSNR(false), SAMPLING_SECONDS(true),
+        /** KID of the candidate's samples (evaluation.kid_samples) against the training images. */
+        KID(true),
+        /** FID likewise (needs more samples than the feature width). */
+        FID(true);
 
         private final boolean minimize;
 
@@ -52,10 +59,17 @@ public record SweepSpec(DdimConfig base, Path dataRoot, Map<String, List<Object>
         public boolean minimize() {
             return minimize;
         }
+
+        /** Whether candidates must be sampled and measured with a feature network for this score. */
+        public boolean needsSamples() {
+            return this == KID || this == FID;
+        }
     }
 
     private static final Set<String> KEYS = Set.of("base", "data_root", "sweep", "search", "candidates", "budget",
             "max_minutes", "score", "seed", "evaluation");
+    private static final Set<String> EVALUATION_KEYS = Set.of("images", "inversion_iterations", "kid_samples", "features",
+            "kid_dataset");
 
     public SweepSpec {
         values = Map.copyOf(values);
@@ -149,7 +163,18 @@ public record SweepSpec(DdimConfig base, Path dataRoot, Map<String, List<Object>
                 enumValue(Score.class, map.getOrDefault("score", "validation_loss"), src, "score"),
                 intValue(map.getOrDefault("seed", 0), src, "seed"),
                 intValue(eval.getOrDefault("images", 16), src, "evaluation.images"),
-                intValue(eval.getOrDefault("inversion_iterations", 20), src, "evaluation.inversion_iterations"));
+                intValue(eval.getOrDefault("inversion_iterations", 20), src, "evaluation.inversion_iterations"),
+                intValue(eval.getOrDefault("kid_samples", 256), src, "evaluation.kid_samples"),
+                String.valueOf(eval.getOrDefault("features", "emoji")),
+                String.valueOf(eval.getOrDefault("kid_dataset", base.data().dataset())));
+        for (Object k : eval.keySet()) {
+            if (!EVALUATION_KEYS.contains(String.valueOf(k))) {
+                throw new ConfigException(src + ": unknown key 'evaluation." + k + "'; allowed: " + EVALUATION_KEYS);
+            }
+        }
+        if (s.kidSamples() < 2) {
+            throw new ConfigException(src + ": evaluation.kid_samples must be at least 2, got " + s.kidSamples());
+        }
         if (s.candidates() < 0 || (s.search() != Search.GRID && s.candidates() == 0)) {
             throw new ConfigException(src + ": candidates must be positive for " + search.name().toLowerCase(Locale.ROOT) + " search");
         }

@@ -2,7 +2,12 @@ package org.ddim4j.sweep;
 
 import org.ddim4j.config.DdimConfig;
 import org.ddim4j.data.Datasets;
+import org.ddim4j.evaluation.ReferenceFeatures;
+import org.ddim4j.evaluation.SampleDraws;
+import org.ddim4j.evaluation.SampleQuality;
+import org.ddim4j.metrics.QualityReport;
 import org.ddim4j.model.DdimModel;
+import org.ddim4j.sampler.DdimSampler;
 import org.ddim4j.train.BatchSource;
 import org.ddim4j.train.Trainer;
 import org.ddim4j.train.TrainingListener;
@@ -45,14 +50,31 @@ final class SweepTask implements TaskCreator {
     private final Path out;
     private final boolean resume;
     private final INDArray heldOut;
+    private final ReferenceFeatures kidReference;
     private final Consumer<CandidateRecord> onFinished;
 
-    SweepTask(SweepSpec spec, Path out, boolean resume, INDArray heldOut, Consumer<CandidateRecord> onFinished) {
+    /** @param kidReference the training images' features when the score needs samples (KID, FID), else null */
+    SweepTask(SweepSpec spec, Path out, boolean resume, INDArray heldOut, ReferenceFeatures kidReference,
+              Consumer<CandidateRecord> onFinished) {
         this.spec = spec;
         this.out = out;
         this.resume = resume;
         this.heldOut = heldOut;
+        this.kidReference = kidReference;
         this.onFinished = onFinished;
+    }
+
+    /**
+     * KID (and FID where the sample count allows) of spec.kid_samples deterministic samples from the sweep's seed.
+     * The feature network is one object for the whole sweep: parallel candidates take turns on it.
+     */
+    private QualityReport sampleQuality(DdimModel model) {
+        DdimSampler sampler = CandidateEvaluator.deterministic(model);
+        INDArray samples = SampleDraws.draw(model, sampler, spec.kidSamples(), Math.min(64, spec.kidSamples()), spec.seed(), n -> {
+        });
+        synchronized (kidReference) {
+            return SampleQuality.measure(samples, kidReference, 64, spec.seed()).samples();
+        }
     }
 
     /** A network trained for a sweep, with where it came from. */
@@ -158,7 +180,14 @@ final class SweepTask implements TaskCreator {
                     throw new IllegalStateException("a score is not finite: " + java.util.Arrays.toString(s));
                 }
             }
-            CandidateScores scores = new CandidateScores(s[0], s[1], s[2], iterationsDone, loss, trainingSeconds);
+            QualityReport quality = kidReference == null ? null : sampleQuality(model);
+            CandidateScores scores = new CandidateScores(s[0], s[1], s[2], iterationsDone, loss, trainingSeconds,
+                    quality == null ? null : quality.kid().mean(), quality == null ? null : quality.kid().std(),
+                    quality == null ? null : quality.fid());
+            if (quality != null && !Double.isFinite(scores.get(spec.score()))) {
+                throw new IllegalStateException("no " + spec.score().name().toLowerCase() + " for this candidate: "
+                        + quality.notes());
+            }
             CandidateRecord r = new CandidateRecord(index, overrides, key, "complete", scores, null, (System.nanoTime() - t0) / 1e9);
             r.write(folder);
             return r;

@@ -167,7 +167,9 @@ public final class ConfigLoader {
 
     private static EvaluationConfig evaluation(Section s) {
         EvaluationConfig d = Defaults.evaluation();
-        return new EvaluationConfig(s.integer("batch_size", d.batchSize()), s.integer("num_batches", d.numBatches()));
+        return new EvaluationConfig(s.integer("batch_size", d.batchSize()), s.integer("num_batches", d.numBatches()),
+                s.integer("kid_every", d.kidEvery()), s.integer("kid_samples", d.kidSamples()),
+                s.integer("kid_steps", d.kidSteps()));
     }
 
     /** One YAML section; remembers which keys were read so the rest can be reported as unknown. */
@@ -340,7 +342,13 @@ public final class ConfigLoader {
         tr.put("seed", t.seed());
         root.put("training", tr);
         EvaluationConfig e = c.evaluation();
-        root.put("evaluation", new LinkedHashMap<>(Map.of("batch_size", e.batchSize(), "num_batches", e.numBatches())));
+        Map<String, Object> ev = new LinkedHashMap<>();
+        ev.put("batch_size", e.batchSize());
+        ev.put("num_batches", e.numBatches());
+        ev.put("kid_every", e.kidEvery());
+        ev.put("kid_samples", e.kidSamples());
+        ev.put("kid_steps", e.kidSteps());
+        root.put("evaluation", ev);
         OptimizerConfig o = c.optimizer();
         Map<String, Object> opt = new LinkedHashMap<>();
         opt.put("name", o.name());

@@ -32,7 +32,7 @@ public final class Defaults {
     }
 
     public static EvaluationConfig evaluation() {
-        return new EvaluationConfig(64, 64);
+        return new EvaluationConfig(64, 64, 0, 256, 0);
     }
 
     public static DdimConfig config() {

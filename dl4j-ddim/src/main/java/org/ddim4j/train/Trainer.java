@@ -62,6 +62,7 @@ public final class Trainer {
     private boolean emaBuffersStale;
     private long iteration;
     private double elapsedSeconds;
+    private QualityProbe probe;
 
     private Trainer(DdimConfig config, BatchSource data, Path runDir, TrainingListener listener, UNet network, UNet ema,
                     AdamOptimizer optimizer, long iteration, double elapsedSeconds) {
@@ -133,6 +134,15 @@ public final class Trainer {
         return config;
     }
 
+    /**
+     * Measures sample quality with the probe every evaluation.kid_every iterations (into kid.csv and kid.png of the
+     * run folder); no measurement when kid_every is 0.
+     */
+    public Trainer withQualityProbe(QualityProbe probe) {
+        this.probe = probe;
+        return this;
+    }
+
     public long iteration() {
         return iteration;
     }
@@ -192,6 +202,10 @@ public final class Trainer {
                     writeSamples();
                     LossCurve.write(log.rows(), "training loss (" + config.training().criterion() + ")", run.lossCurve());
                 }
+                int kidEvery = config.evaluation().kidEvery();
+                if (probe != null && kidEvery > 0 && iteration % kidEvery == 0) {
+                    measureQuality();
+                }
                 if (iteration % config.training().saveFrequency() == 0) {
                     saveCheckpoint();
                 }
@@ -202,6 +216,7 @@ public final class Trainer {
                 if (iteration % config.training().logFrequency() != 0) {
                     writeSamples();
                 }
+                RunPage.write(run, config, iteration, elapsedSeconds);
             }
         }
         return lastLoss;
@@ -334,6 +349,14 @@ public final class Trainer {
         listener.onCheckpoint(iteration, run.checkpoint());
     }
 
+    /** Measures the EMA model with the probe, logs and plots the figures, and tells the listener. */
+    private void measureQuality() throws IOException {
+        QualityProbe.Measurement m = probe.measure(model());
+        KidLog.append(run.kidCsv(), iteration, m);
+        KidLog.plot(KidLog.read(run.kidCsv(), iteration), run.kidCurve());
+        listener.onQuality(iteration, m);
+    }
+
     /** The fixed noise of the run's sample grids. */
     public INDArray fixedNoise() {
         UNetArchitecture a = network.architecture();
@@ -346,6 +369,7 @@ public final class Trainer {
         Path grid = run.sampleGrid(iteration);
         Files.createDirectories(grid.getParent());
         Images.writePng(Images.grid(x), grid);
+        RunPage.write(run, config, iteration, elapsedSeconds);
         listener.onSamples(iteration, grid);
     }
 }

@@ -19,4 +19,8 @@ public interface TrainingListener {
 
     default void onCheckpoint(long iteration, Path file) {
     }
+
+    /** After a sample-quality measurement (evaluation.kid_every). */
+    default void onQuality(long iteration, QualityProbe.Measurement measurement) {
+    }
 }

@@ -11,6 +11,8 @@ import java.nio.file.Path;
  * loss.csv          iteration, loss, gradient norm, seconds
  * loss.png          the loss curve
  * samples/          sample grids from fixed noise, one per log_frequency iterations
+ * kid.csv, kid.png  KID of the EMA samples and the real-data floor, when evaluation.kid_every is set
+ * index.html        a page showing the run: figures, loss and KID curves, the latest samples
  * </pre>
  */
 public record TrainingRun(Path dir) {
@@ -40,5 +42,17 @@ public record TrainingRun(Path dir) {
 
     public Path sampleGrid(long iteration) {
         return samples().resolve(String.format("iter-%07d.png", iteration));
+    }
+
+    public Path kidCsv() {
+        return dir.resolve("kid.csv");
+    }
+
+    public Path kidCurve() {
+        return dir.resolve("kid.png");
+    }
+
+    public Path page() {
+        return dir.resolve("index.html");
     }
 }

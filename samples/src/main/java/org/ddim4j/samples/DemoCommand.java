@@ -113,7 +113,14 @@ final class DemoCommand implements Command {
         } else {
             trainer = Trainer.start(config, data, runDir, progress);
         }
-        double finalWork = finalWorkSeconds(config, trainer.ema());
+        // KID every evaluation.kid_every iterations, and once at the end, against the images it trains on
+        String reference = category.equals(DEFAULT_CATEGORY) ? "emoji-smileys" : category.equals("all") ? "emoji" : null;
+        org.ddim4j.evaluation.KidProbe probe = reference == null ? null
+                : TrainCommand.kidProbe(org.ddim4j.metrics.EmojiFeatures.shipped(), trainer.config(), reference, dataRoot, out);
+        if (probe != null) {
+            trainer.withQualityProbe(probe);
+        }
+        double finalWork = finalWorkSeconds(config, trainer.ema()) + (probe == null ? 0 : kidSeconds(trainer, probe));
         double spent = (System.nanoTime() - start) / 1e9;
         Duration trainTime = Duration.ofMillis((long) (1000 * Math.max(5, minutes * 60 - spent - finalWork)));
         progress.setDeadline(System.nanoTime() + trainTime.toNanos());
@@ -130,8 +137,19 @@ final class DemoCommand implements Command {
         Images.writePng(Images.grid(result.sample(), 8), outDir.resolve("samples.png"));
         TrajectoryGif.write(result, 9, outDir.resolve("trajectory.gif"));
         Files.copy(new TrainingRun(runDir).lossCurve(), outDir.resolve("loss.png"), StandardCopyOption.REPLACE_EXISTING);
+        org.ddim4j.train.QualityProbe.Measurement kid = null;
+        if (probe != null) {
+            kid = probe.measure(trainer.model());
+            out.printf(Locale.ROOT, "KID x1000 of %d samples: %.3f (std %.3f); held-out real images: %.3f (std %.3f)%n",
+                    config.evaluation().kidSamples(), 1000 * kid.kid(), 1000 * kid.kidStd(), 1000 * kid.floor(), 1000 * kid.floorStd());
+            TrainingRun run = new TrainingRun(runDir);
+            if (Files.exists(run.kidCurve())) {
+                Files.copy(run.kidCurve(), outDir.resolve("kid.png"), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
         double total = (System.nanoTime() - start) / 1e9;
-        AtomicFiles.writeString(outDir.resolve("index.html"), html(trainer, category, data.size(), loss, itPerSec, total));
+        AtomicFiles.writeString(outDir.resolve("index.html"), html(trainer, category, data.size(), loss, itPerSec, total, kid,
+                Files.exists(outDir.resolve("kid.png"))));
         out.printf(Locale.ROOT, "%ndemo done in %s: %d iterations (%.2f it/s), final loss %.4f%n", ProgressPrinter.clock(total),
                 trainer.iteration(), itPerSec, loss);
         out.println("  samples:        " + outDir.resolve("samples.png"));
@@ -141,8 +159,30 @@ final class DemoCommand implements Command {
         out.println("  model:          " + runDir + "  (./ddim sample --weights " + runDir + " --output more.png)");
     }
 
-    private static String html(Trainer trainer, String category, int images, double loss, double itPerSec, double seconds) {
+    /** Seconds one KID measurement takes: its samples, estimated from a timed forward pass (features are cheap). */
+    private static double kidSeconds(Trainer trainer, org.ddim4j.evaluation.KidProbe probe) {
+        var e = trainer.config().evaluation();
+        int steps = e.kidSteps() > 0 ? e.kidSteps() : trainer.config().diffusion().numTSteps();
+        INDArray x = Nd4j.zeros(DataType.FLOAT, Math.min(64, e.kidSamples()), 3, trainer.config().data().height(),
+                trainer.config().data().width());
+        INDArray t = Nd4j.zeros(DataType.FLOAT, x.size(0));
+        long t0 = System.nanoTime();
+        trainer.ema().predictNoise(x, t);
+        double forward = (System.nanoTime() - t0) / 1e9;
+        return 1.5 * steps * forward * Math.ceil(e.kidSamples() / (double) x.size(0)) + 5;
+    }
+
+    private static String html(Trainer trainer, String category, int images, double loss, double itPerSec, double seconds,
+                               org.ddim4j.train.QualityProbe.Measurement kid, boolean kidCurve) {
         DdimConfig c = trainer.config();
+        String quality = kid == null ? "" : String.format(Locale.ROOT, """
+                <h2>Sample quality</h2><p>KID x1000 (emoji features, %d samples, %d steps, the unbiased MMD<sup>2</sup>
+                times 1000): <b>%.3f</b> (std %.3f). The same figure for the held-out real images of the category
+                against its training images, the floor a perfect model reaches: %.3f (std %.3f). Lower is better.</p>
+                %s
+                """, c.evaluation().kidSamples(), c.evaluation().kidSteps() > 0 ? c.evaluation().kidSteps()
+                        : c.diffusion().numTSteps(), 1000 * kid.kid(), 1000 * kid.kidStd(), 1000 * kid.floor(),
+                1000 * kid.floorStd(), kidCurve ? "<img src=\"kid.png\" alt=\"KID during training\">" : "");
         return String.format(Locale.ROOT, """
                 <!DOCTYPE html>
                 <html lang="en"><head><meta charset="utf-8"><title>ddim4j demo</title>
@@ -153,6 +193,7 @@ final class DemoCommand implements Command {
                 in %s in all. Final training loss (%s): %.4f.</p>
                 <h2>Samples</h2><p>48 samples from fixed noise, %d DDIM steps (%s spacing, eta 0), EMA weights.</p>
                 <img src="samples.png" width="%d" alt="samples">
+                %s
                 <h2>Denoising</h2><p>x<sub>t</sub> (left) and the predicted x<sub>0</sub> (right) at each step.</p>
                 <img src="trajectory.gif" alt="denoising trajectory">
                 <h2>Training data</h2><img src="training-images.png" width="%d" alt="training images">
@@ -161,6 +202,6 @@ final class DemoCommand implements Command {
                 </body></html>
                 """, trainer.ema().parameters().trainableCount(), trainer.iteration(), itPerSec, images, category,
                 c.data().height(), c.data().width(), ProgressPrinter.clock(seconds), c.training().criterion(), loss,
-                c.diffusion().numTSteps(), c.diffusion().skipType(), 8 * 34 * 2, 8 * 34 * 2);
+                c.diffusion().numTSteps(), c.diffusion().skipType(), 8 * 34 * 2, quality, 8 * 34 * 2);
     }
 }

@@ -73,6 +73,15 @@ final class ProgressPrinter implements TrainingListener {
         }
     }
 
+    @Override
+    public void onQuality(long iteration, org.ddim4j.train.QualityProbe.Measurement m) {
+        if (terminal) {
+            out.println();
+        }
+        out.printf(Locale.ROOT, "iteration %d: KID x1000 %.3f (std %.3f); held-out real images %.3f%n", iteration,
+                1000 * m.kid(), 1000 * m.kidStd(), 1000 * m.floor());
+    }
+
     static String clock(double seconds) {
         long s = Math.round(seconds);
         return String.format(Locale.ROOT, "%02d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60);

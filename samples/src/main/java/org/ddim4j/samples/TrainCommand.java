@@ -29,7 +29,7 @@ final class TrainCommand implements Command {
     public String usage() {
         return """
                 usage: ./ddim train --config C.yml --out RUN_DIR [--dataset NAME] [--data-root DIR] [--iterations N]
-                                    [--minutes M] [--resume]
+                                    [--minutes M] [--resume] [--features emoji|emoji=F.zip|inception=PATH]
                   --config     the seed's YAML layout, or a preset name (emoji_demo, celeba, ...)
                   --out        the run folder: checkpoint.ckpt, model.ddim, loss.csv, loss.png, samples/
                   --dataset    overrides data.dataset: celeba, ffhq, church, flowers102, imagenet64, miniplaces, anime,
@@ -37,13 +37,15 @@ final class TrainCommand implements Command {
                   --data-root  folder holding the dataset's files (default: the dataset's own cache folder)
                   --iterations overrides training.num_i
                   --minutes    stop after this much training time (a checkpoint is written)
-                  --resume     continue the run in --out from its checkpoint (--config is then not needed)""";
+                  --resume     continue the run in --out from its checkpoint (--config is then not needed)
+                  --features   the feature network of the KID measured every evaluation.kid_every iterations (into
+                               kid.csv and kid.png; default emoji, the network in the jar); see ./ddim eval --help""";
     }
 
     @Override
     public void run(String[] argv, PrintStream out) throws Exception {
         Args args = Args.parse("train", argv, Set.of("resume"),
-                Set.of("config", "out", "dataset", "data-root", "iterations", "minutes"), Set.of());
+                Set.of("config", "out", "dataset", "data-root", "iterations", "minutes", "features"), Set.of());
         Path runDir = args.path("out");
         int iterations = args.integer("iterations", 0);
         if (args.has("iterations") && iterations <= 0) {
@@ -78,8 +80,23 @@ final class TrainCommand implements Command {
                     org.ddim4j.unet.UNetArchitecture.of(config).trainableCount());
             trainer = Trainer.start(config, data, runDir, progress);
         }
+        if (trainer.config().evaluation().kidEvery() > 0) {
+            trainer.withQualityProbe(kidProbe(FeatureChoice.open(args), trainer.config(), trainer.config().data().dataset(),
+                    dataRoot, out));
+        }
         double loss = trainer.train(limit);
         out.printf("%nstopped at iteration %d, last loss %.4f; run folder %s (sample with ./ddim sample --weights %s)%n",
                 trainer.iteration(), loss, runDir, runDir);
+    }
+
+    /** The probe of the KID measured during training, against the dataset's training split. */
+    static org.ddim4j.evaluation.KidProbe kidProbe(org.ddim4j.metrics.FeatureExtractor features, DdimConfig config,
+                                                  String dataset, Path dataRoot, PrintStream out) throws java.io.IOException {
+        var reference = org.ddim4j.data.DatasetFeatures.reference(features, dataset, dataRoot, org.ddim4j.data.Split.TRAIN,
+                config.data().height(), org.ddim4j.metrics.FeatureCache.inHome(), 64);
+        var e = config.evaluation();
+        out.printf("KID of %d samples every %d iterations, %s features, against %s%n", e.kidSamples(), e.kidEvery(),
+                features.id(), reference.label());
+        return new org.ddim4j.evaluation.KidProbe(reference, config.training().seed());
     }
 }

@@ -1,0 +1,41 @@
+package org.ddim4j.evaluation;
+
+import org.ddim4j.model.DdimModel;
+import org.ddim4j.sampler.DdimSampler;
+import org.ddim4j.train.Seeds;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import java.util.function.IntConsumer;
+
+/**
+ * N samples of a model in batches: batch b starts from the noise {@code Seeds.gaussian(Seeds.mix(seed, b), ...)}, so
+ * sample i depends on the seed, the batch size and i only (not on N). The raw final samples, not clamped.
+ */
+public final class SampleDraws {
+    private SampleDraws() {
+    }
+
+    /**
+     * @param progress called with the number of samples drawn so far after each batch
+     * @return [count, C, H, W] float
+     */
+    public static INDArray draw(DdimModel model, DdimSampler sampler, int count, int batch, long seed, IntConsumer progress) {
+        if (count < 1 || batch < 1) {
+            throw new IllegalArgumentException("sample count and batch size must be positive, got " + count + " and " + batch);
+        }
+        var data = model.config().data();
+        INDArray out = Nd4j.create(DataType.FLOAT, count, data.channels(), data.height(), data.width());
+        for (int from = 0, b = 0; from < count; from += batch, b++) {
+            int n = Math.min(batch, count - from);
+            INDArray z = Seeds.gaussian(Seeds.mix(seed, b), n, data.channels(), data.height(), data.width());
+            INDArray x = sampler.sample(model.network(), z,
+                    Nd4j.getRandomFactory().getNewRandomInstance(Seeds.mix(seed, -1 - b)));
+            out.get(NDArrayIndex.interval(from, from + n)).assign(x);
+            progress.accept(from + n);
+        }
+        return out;
+    }
+}
