@@ -144,6 +144,21 @@ def inversion_case(model, shape, batch, a_bar, steps=10):
     return run
 
 
+def inception_case(batch):
+    """pytorch-fid's feature extraction on 32x32 images (resize to 299, Inception-v3 to the 2048 pool features),
+    with the parity fixture's deterministic weights (make_fixture.py), as ./ddim bench runs it."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "dl4j-ddim", "src", "test",
+                                    "resources", "inception"))
+    import make_fixture
+    net, _ = make_fixture.fid_inception()
+    x = torch.rand(batch, 3, 32, 32, generator=torch.Generator().manual_seed(3)) * 2 - 1
+
+    def run():
+        with torch.no_grad():
+            make_fixture.features(net, (x + 1) / 2)
+    return run
+
+
 def check(fixture_dir):
     """The forward pass and the 10-step sample against the parity-small fixture."""
     network, shape = load_config(os.path.join(fixture_dir, "config.yml"))
@@ -209,6 +224,8 @@ def main():
             for b in (1, 8):
                 run(f"invert10 {label} b{b}", lambda: inversion_case(make_model(network, shape, 0), shape, b, a_bar), rep)
         print(f"{label}: done", file=sys.stderr, flush=True)
+    if "inception b32".startswith(args.only) or args.only.startswith("inception"):
+        results["inception b32"] = timed(inception_case(32), warm, rep_slow)
     out = {
         "side": "pytorch",
         "version": torch.__version__,

@@ -1,6 +1,7 @@
 package org.ddim4j.data;
 
 import org.ddim4j.evaluation.ReferenceFeatures;
+import org.ddim4j.io.Sha256;
 import org.ddim4j.metrics.FeatureCache;
 import org.ddim4j.metrics.FeatureExtractor;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -28,8 +29,13 @@ public final class DatasetFeatures {
             throw new IllegalArgumentException(split.dataset() + " " + split.split().name().toLowerCase()
                     + ": the split holds no images");
         }
+        StringBuilder listing = new StringBuilder();
+        for (int i = 0; i < split.size(); i++) {
+            listing.append(split.source(i)).append('\n');
+        }
         var key = new FeatureCache.Key(split.dataset(), split.split().name().toLowerCase(), size, split.size(),
-                extractor.name(), extractor.weightsSha256(), extractor.dimension());
+                extractor.name(), extractor.weightsSha256(), extractor.dimension(),
+                Sha256.hex(listing.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         return cache.getOrCompute(key, () -> {
             INDArray out = Nd4j.create(org.nd4j.linalg.api.buffer.DataType.FLOAT, split.size(), extractor.dimension());
             for (int from = 0; from < split.size(); from += CHUNK) {

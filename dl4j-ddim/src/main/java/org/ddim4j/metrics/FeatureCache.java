@@ -35,8 +35,11 @@ public final class FeatureCache {
      * @param features  the feature network's name
      * @param weights   the SHA-256 of its weights
      * @param dimension the feature width
+     * @param listing   a fingerprint of the images (the SHA-256 of their paths in order), so that another folder
+     *                  or a changed listing under the same dataset name is a different entry
      */
-    public record Key(String dataset, String split, int size, int count, String features, String weights, int dimension) {
+    public record Key(String dataset, String split, int size, int count, String features, String weights, int dimension,
+                      String listing) {
         /** The file name stem of the entry. */
         String stem() {
             return (dataset + "-" + split + "-" + size + "px-" + count + "-" + features + "-" + weights.substring(0, 12))
@@ -53,9 +56,11 @@ public final class FeatureCache {
         this.dir = dir;
     }
 
-    /** The default folder: {@code ~/.ddim4j/cache/features}. */
+    /** The default folder: {@code ~/.ddim4j/cache/features}, or {@code features} under the property ddim4j.cache. */
     public static FeatureCache inHome() {
-        return new FeatureCache(Path.of(System.getProperty("user.home"), ".ddim4j", "cache", "features"));
+        String dir = System.getProperty("ddim4j.cache");
+        return new FeatureCache(dir != null ? Path.of(dir, "features")
+                : Path.of(System.getProperty("user.home"), ".ddim4j", "cache", "features"));
     }
 
     public Path file(Key key) {

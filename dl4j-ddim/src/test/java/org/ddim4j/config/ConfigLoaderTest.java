@@ -52,6 +52,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void kidDuringTrainingIsOffByDefaultAndItsKeysAreCheckedByName() {
+        assertEquals(0, ConfigLoader.parse("network:\n  hidden_channels: 64\n", "x.yml").evaluation().kidEvery());
+        var e = ConfigLoader.parse("evaluation:\n  kid_every: 500\n  kid_samples: 128\n  kid_steps: 10\n", "x.yml").evaluation();
+        assertEquals(List.of(500, 128, 10), List.of(e.kidEvery(), e.kidSamples(), e.kidSteps()));
+        assertEquals(1000, ConfigLoader.preset("emoji_demo").evaluation().kidEvery());
+        ConfigException bad = assertThrows(ConfigException.class,
+                () -> ConfigLoader.parse("evaluation:\n  kid_samples: 1\n", "x.yml"));
+        assertTrue(bad.getMessage().contains("evaluation.kid_samples = 1"), bad.getMessage());
+    }
+
+    @Test
     void missingSectionsTakeTheDefaults() {
         DdimConfig c = ConfigLoader.parse("network:\n  hidden_channels: 64\n", "x.yml");
         assertEquals(64, c.network().hiddenChannels());

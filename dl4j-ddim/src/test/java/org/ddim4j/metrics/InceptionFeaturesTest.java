@@ -24,7 +24,7 @@ class InceptionFeaturesTest {
 
     @BeforeAll
     static void load() throws URISyntaxException {
-        weights = InceptionFixtureWeights.stateDict();
+        weights = SyntheticInceptionWeights.stateDict();
         fixture = Npz.read(resource("fixture.npz"));
     }
 

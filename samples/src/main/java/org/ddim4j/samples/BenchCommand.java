@@ -6,6 +6,8 @@ import org.ddim4j.config.DdimConfig;
 import org.ddim4j.invert.InversionSettings;
 import org.ddim4j.invert.OptimizationInversion;
 import org.ddim4j.io.AtomicFiles;
+import org.ddim4j.metrics.InceptionFeatures;
+import org.ddim4j.metrics.SyntheticInceptionWeights;
 import org.ddim4j.sampler.DdimSampler;
 import org.ddim4j.sampler.TimestepSpacing;
 import org.ddim4j.schedule.NoiseSchedule;
@@ -55,7 +57,8 @@ final class BenchCommand implements Command {
         return """
                 usage: ./ddim bench --small SMALL.yml --large LARGE.yml --out JAVA.json [--quick] [--only CASE-PREFIX]
                   the configs of bench/configs; cases: forward (batch 16, 1) and a training iteration for both, a
-                  10-step DDIM sample (batch 1, 16) and an optimisation-inversion iteration (batch 1, 8) for small.
+                  10-step DDIM sample (batch 1, 16) and an optimisation-inversion iteration (batch 1, 8) for small;
+                  pytorch-fid's Inception features of 32 images (inception b32).
                   --quick  fewer repeats (a smoke test)   --only  run only the cases whose name starts so""";
     }
 
@@ -148,6 +151,12 @@ final class BenchCommand implements Command {
                 }
             }
             write(args.path("out"), cases);
+        }
+        if ("inception b32".startsWith(only) || only.startsWith("inception")) {
+            // pytorch-fid's feature extraction of 32 emoji-sized images (resize to 299 included), stand-in weights
+            InceptionFeatures inception = new InceptionFeatures(SyntheticInceptionWeights.stateDict(), "0".repeat(64), false);
+            INDArray images = Seeds.uniform(3, -1, 1, 32, 3, 32, 32);
+            time(cases, "inception b32", "inception", Repeats.of(quick, true), () -> inception.features(images), out);
         }
         write(args.path("out"), cases);
         out.println("wrote " + args.path("out"));

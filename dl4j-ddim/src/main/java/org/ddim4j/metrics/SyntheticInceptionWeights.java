@@ -9,11 +9,16 @@ import java.util.Map;
 import java.util.zip.CRC32;
 
 /**
- * The deterministic Inception weights of {@code inception/make_fixture.py}: a function of each tensor's name (see
- * the script), so the test builds the same 21.8 M parameters as PyTorch did without shipping them.
+ * Stand-in weights for pytorch-fid's Inception-v3: every tensor of the network, each element a function of the
+ * tensor's name and index (below), so that Java and PyTorch build the same 21.8 M parameters without a file. They
+ * serve the parity test (fixture by {@code dl4j-ddim/src/test/resources/inception/make_fixture.py}) and the
+ * benchmark; features from them mean nothing for quality (use {@link InceptionWeights} for that).
+ * <p>For element i of tensor n: z = splitmix64(crc32(n) + (i + 1) 0x9E3779B97F4A7C15), v = 2 (z >>> 40) / 2^24 - 1;
+ * convolution weights v sqrt(6 / fan_in) (He's uniform), BatchNorm weight 1 + v / 10, bias and running mean v / 10,
+ * running variance 1 + (v + 1) / 10, each computed in double and rounded once to float.
  */
-final class InceptionFixtureWeights {
-    private InceptionFixtureWeights() {
+public final class SyntheticInceptionWeights {
+    private SyntheticInceptionWeights() {
     }
 
     /** v in [-1, 1) for elements 0..count-1 of the tensor called name: splitmix64 of crc32(name) + (i + 1) golden. */
@@ -59,7 +64,7 @@ final class InceptionFixtureWeights {
     }
 
     /** Every convolution and BatchNorm tensor of pytorch-fid's network, with torchvision's names. */
-    static Map<String, INDArray> stateDict() {
+    public static Map<String, INDArray> stateDict() {
         Map<String, INDArray> s = new LinkedHashMap<>();
         conv(s, "Conv2d_1a_3x3", 3, 32, 3, 3);
         conv(s, "Conv2d_2a_3x3", 32, 32, 3, 3);
