@@ -64,15 +64,17 @@ public final class InceptionWeights {
     /** The cached file, downloaded from {@value #URL} first if it is not there (checked before it is kept). */
     public static Path cachedOrDownload() throws IOException {
         Path target = cachePath();
-        if (Files.isRegularFile(target)) {
-            return target;
-        }
+        return Files.isRegularFile(target) ? target : download(URI.create(URL), target);
+    }
+
+    /** Downloads the weights from {@code from} to {@code target}, keeping them only when their hash is the published one. */
+    static Path download(URI from, Path target) throws IOException {
         Files.createDirectories(target.getParent());
         Path part = Files.createTempFile(target.getParent(), FILE_NAME, ".part");
         try {
             var client = java.net.http.HttpClient.newBuilder().followRedirects(java.net.http.HttpClient.Redirect.NORMAL)
                     .connectTimeout(Duration.ofSeconds(20)).build();
-            var request = java.net.http.HttpRequest.newBuilder(URI.create(URL)).timeout(Duration.ofMinutes(10)).build();
+            var request = java.net.http.HttpRequest.newBuilder(from).timeout(Duration.ofMinutes(10)).build();
             var response = client.send(request, java.net.http.HttpResponse.BodyHandlers.ofInputStream());
             if (response.statusCode() != 200) {
                 throw new IOException("HTTP " + response.statusCode());
@@ -90,7 +92,7 @@ public final class InceptionWeights {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            throw new IllegalArgumentException("cannot download " + URL + " (" + e.getMessage() + "); " + offlineHint(), e);
+            throw new IllegalArgumentException("cannot download " + from + " (" + e + "); " + offlineHint(), e);
         } finally {
             Files.deleteIfExists(part);
         }

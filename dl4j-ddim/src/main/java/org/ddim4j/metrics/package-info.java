@@ -6,7 +6,7 @@
  * behind {@link org.ddim4j.metrics.FeatureExtractor}: pytorch-fid's Inception-v3 as a SameDiff graph
  * ({@link org.ddim4j.metrics.InceptionFeatures}) and the emoji feature network that ships in the jar
  * ({@link org.ddim4j.metrics.EmojiFeatures}); cached reference features ({@link org.ddim4j.metrics.FeatureCache}).
- * May use ND4J, SameDiff, DL4J, {@code io}, {@code image} and {@code resnet}; never the sampler, training,
- * inversion or the U-Net.
+ * May use ND4J, SameDiff, DL4J, {@code io}, {@code resnet} and the compiled-graph runtime ({@code PlanCache}, in
+ * {@code unet} for now); never the sampler, training, inversion or the network itself.
  */
 package org.ddim4j.metrics;

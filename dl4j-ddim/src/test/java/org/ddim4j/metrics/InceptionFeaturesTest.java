@@ -80,8 +80,14 @@ class InceptionFeaturesTest {
     }
 
     @Test
-    void offlineTheHintSaysWhereToPutTheFile() {
-        String hint = InceptionWeights.offlineHint();
-        assertTrue(hint.contains(InceptionWeights.URL) && hint.contains(InceptionWeights.cachePath().toString()), hint);
+    void offlineTheDownloadFailsSayingWhereToPutTheFileAndLeavesNothingBehind(@TempDir Path dir) {
+        Path target = dir.resolve("cache").resolve(InceptionWeights.FILE_NAME);
+        // port 9 (discard) on this machine: refused at once, as any address is without network access
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> InceptionWeights.download(java.net.URI.create("http://127.0.0.1:9/" + InceptionWeights.FILE_NAME), target));
+        assertTrue(e.getMessage().contains(InceptionWeights.URL) && e.getMessage().contains(InceptionWeights.cachePath().toString())
+                && e.getMessage().contains("offline"), e.getMessage());
+        assertTrue(!Files.exists(target));
+        assertEquals(0, dir.resolve("cache").toFile().list().length, "no partial download left");
     }
 }
