@@ -1,10 +1,10 @@
 package org.ddim4j.sweep;
 
+import org.ddim4j.image.ChartCanvas;
+
 import java.awt.BasicStroke;
 import java.awt.Color;
-import java.awt.Font;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,8 +53,9 @@ final class SweepCharts {
         double pad = 0.08 * (hi - lo);
         lo -= pad;
         hi += pad;
-        BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = canvas(img, scoreName + " by " + key);
+        ChartCanvas canvas = ChartCanvas.create(W, H, scoreName + " by " + key, 13, LEFT, TOP, RIGHT, BOTTOM);
+        BufferedImage img = canvas.image();
+        Graphics2D g = canvas.graphics();
         axisLabels(g, lo, hi);
         int columns = Math.max(1, byValue.size());
         int i = 0;
@@ -108,8 +109,10 @@ final class SweepCharts {
             lo -= 0.5;
             hi += 0.5;
         }
-        BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = canvas(img, "training loss (log10, moving average) of each candidate");
+        ChartCanvas canvas = ChartCanvas.create(W, H, "training loss (log10, moving average) of each candidate", 13, LEFT,
+                TOP, RIGHT, BOTTOM);
+        BufferedImage img = canvas.image();
+        Graphics2D g = canvas.graphics();
         axisLabels(g, lo, hi);
         int i = 0;
         g.setStroke(new BasicStroke(1.5f));
@@ -126,18 +129,6 @@ final class SweepCharts {
         g.drawString("iteration (0 .. " + (long) maxIt + ")", LEFT, H - 12);
         g.dispose();
         return img;
-    }
-
-    private static Graphics2D canvas(BufferedImage image, String title) {
-        Graphics2D g = image.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, W, H);
-        g.setColor(Color.BLACK);
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-        g.drawString(title, LEFT, 24);
-        g.drawRect(LEFT, TOP, W - LEFT - RIGHT, H - TOP - BOTTOM);
-        return g;
     }
 
     private static void axisLabels(Graphics2D g, double lo, double hi) {

@@ -1,18 +1,17 @@
 package org.ddim4j.train;
 
+import org.ddim4j.image.ChartCanvas;
 import org.ddim4j.image.Images;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -68,15 +67,10 @@ public final class KidLog {
         int right = 20;
         int top = 40;
         int bottom = 50;
-        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, w, h);
-        g.setColor(Color.BLACK);
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
-        g.drawString("KID x1000 of EMA samples (bars: std over subsets); dashed: held-out real images", left, 24);
-        g.drawRect(left, top, w - left - right, h - top - bottom);
+        ChartCanvas canvas = ChartCanvas.create(w, h,
+                "KID x1000 of EMA samples (bars: std over subsets); dashed: held-out real images", 14, left, top, right, bottom);
+        BufferedImage img = canvas.image();
+        Graphics2D g = canvas.graphics();
         if (!rows.isEmpty()) {
             double minX = rows.get(0)[0];
             double maxX = Math.max(minX + 1, rows.get(rows.size() - 1)[0]);
