@@ -119,4 +119,26 @@ class EvalLauncherTest {
         assertEquals(1, r.code());
         assertTrue(r.err().contains("9.png: 20x16 pixels, but 0.png has 16x16"), r.err());
     }
+
+    @Test
+    void inceptionFeaturesFromAPthFileAreRefusedUnlessPublishedOrUnchecked(@TempDir Path dir) throws IOException {
+        Path images = dir.resolve("images");
+        Files.createDirectories(images);
+        for (int i = 0; i < 2; i++) {
+            ImageIO.write(new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB), "png", images.resolve(i + ".png").toFile());
+        }
+        Path pth = dir.resolve("other-inception.pth");
+        org.ddim4j.io.TorchZipWriter.write(pth, "archive", org.ddim4j.metrics.SyntheticInceptionWeights.stateDict());
+        Path f = dir.resolve("f.npz");
+        LauncherTest.Result r = run("eval", "features", "--features", "inception=" + pth, "--images", images.toString(),
+                "--output", f.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains(org.ddim4j.io.Sha256.hex(pth)) && r.err().contains(org.ddim4j.metrics.InceptionWeights.SHA256),
+                r.err());
+        r = run("eval", "features", "--features", "inception=" + pth, "--inception-unchecked", "--images", images.toString(),
+                "--output", f.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("not-comparable"), r.out());
+        assertEquals(2048, Npz.readArray(f, "features").size(1));
+    }
 }
