@@ -24,10 +24,13 @@ public final class EmojiFeatures implements FeatureExtractor {
 
     private final ComputationGraph net;
     private final String sha256;
+    private final int dimension;
 
     private EmojiFeatures(ComputationGraph net, String sha256) {
         this.net = net;
         this.sha256 = sha256;
+        // the pooling layer passes the last stage's channels on: the head's input width is the feature width
+        this.dimension = (int) ((org.deeplearning4j.nn.conf.layers.FeedForwardLayer) net.getLayer("out").conf().getLayer()).getNIn();
     }
 
     /** The network that ships in the jar. */
@@ -57,7 +60,7 @@ public final class EmojiFeatures implements FeatureExtractor {
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException(source + ": not a DL4J ComputationGraph zip: " + e.getMessage(), e);
         }
-        if (net.getLayer(CifarResNet.POOL) == null) {
+        if (net.getLayer(CifarResNet.POOL) == null || net.getLayer("out") == null) {
             throw new IllegalArgumentException(source + ": not an emoji feature network (no '" + CifarResNet.POOL + "' layer)");
         }
         return new EmojiFeatures(net, Sha256.hex(bytes));
@@ -86,7 +89,7 @@ public final class EmojiFeatures implements FeatureExtractor {
 
     @Override
     public int dimension() {
-        return EmojiFeatureNetwork.WIDTHS[EmojiFeatureNetwork.WIDTHS.length - 1];
+        return dimension;
     }
 
     @Override

@@ -35,6 +35,10 @@ public interface FeatureExtractor {
         for (long from = 0; from < n; from += batch) {
             long to = Math.min(n, from + batch);
             INDArray f = features(images.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to)));
+            if (f.rank() != 2 || f.size(0) != to - from || f.size(1) != dimension()) {
+                throw new IllegalStateException(id() + " gave features " + java.util.Arrays.toString(f.shape()) + " for "
+                        + (to - from) + " images; expected [" + (to - from) + ", " + dimension() + "]");
+            }
             if (out == null) {
                 out = org.nd4j.linalg.factory.Nd4j.create(f.dataType(), n, f.size(1));
             }

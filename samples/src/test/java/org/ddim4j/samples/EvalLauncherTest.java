@@ -62,6 +62,11 @@ class EvalLauncherTest {
         LauncherTest.Result again = run("eval", "--weights", runDir.toString(), "--dataset", "emoji", "--root",
                 root.toString(), "--count", "12", "--batch", "8", "--steps", "2", "--out", dir.resolve("eval2").toString());
         assertEquals(samples.get("kid_mean"), lastJson(again.out()).getAsJsonObject("samples").get("kid_mean"));
+        // the fake set has no test split
+        LauncherTest.Result empty = run("eval", "--weights", runDir.toString(), "--dataset", "emoji", "--root",
+                root.toString(), "--split", "test", "--count", "4", "--steps", "2", "--out", dir.resolve("eval3").toString());
+        assertEquals(1, empty.code());
+        assertTrue(empty.err().contains("emoji test: the split holds no images"), empty.err());
     }
 
     @Test
