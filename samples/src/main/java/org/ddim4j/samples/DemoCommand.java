@@ -120,7 +120,7 @@ final class DemoCommand implements Command {
         if (probe != null) {
             trainer.withQualityProbe(probe);
         }
-        double finalWork = finalWorkSeconds(config, trainer.ema()) + (probe == null ? 0 : kidSeconds(trainer, probe));
+        double finalWork = finalWorkSeconds(config, trainer.ema()) + (probe == null ? 0 : kidSeconds(trainer));
         double spent = (System.nanoTime() - start) / 1e9;
         Duration trainTime = Duration.ofMillis((long) (1000 * Math.max(5, minutes * 60 - spent - finalWork)));
         progress.setDeadline(System.nanoTime() + trainTime.toNanos());
@@ -141,7 +141,7 @@ final class DemoCommand implements Command {
         if (probe != null) {
             kid = probe.measure(trainer.model());
             out.printf(Locale.ROOT, "KID x1000 of %d samples: %.3f (std %.3f); held-out real images: %.3f (std %.3f)%n",
-                    config.evaluation().kidSamples(), 1000 * kid.kid(), 1000 * kid.kidStd(), 1000 * kid.floor(), 1000 * kid.floorStd());
+                    trainer.config().evaluation().kidSamples(), 1000 * kid.kid(), 1000 * kid.kidStd(), 1000 * kid.floor(), 1000 * kid.floorStd());
             TrainingRun run = new TrainingRun(runDir);
             if (Files.exists(run.kidCurve())) {
                 Files.copy(run.kidCurve(), outDir.resolve("kid.png"), StandardCopyOption.REPLACE_EXISTING);
@@ -160,7 +160,7 @@ final class DemoCommand implements Command {
     }
 
     /** Seconds one KID measurement takes: its samples, estimated from a timed forward pass (features are cheap). */
-    private static double kidSeconds(Trainer trainer, org.ddim4j.evaluation.KidProbe probe) {
+    private static double kidSeconds(Trainer trainer) {
         var e = trainer.config().evaluation();
         int steps = e.kidSteps() > 0 ? e.kidSteps() : trainer.config().diffusion().numTSteps();
         INDArray x = Nd4j.zeros(DataType.FLOAT, Math.min(64, e.kidSamples()), 3, trainer.config().data().height(),
