@@ -1,6 +1,7 @@
 package org.ddim4j.resnet;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
@@ -14,7 +15,7 @@ import org.nd4j.linalg.activations.Activation;
  * per width of basic residual blocks (conv-BN-ReLU-conv-BN plus the shortcut, then ReLU), every stage after the
  * first starting with stride 2, and global average pooling into the layer {@value #POOL}. For 64-pixel inputs a
  * 5x5 stride-2 convolution comes first. Layer names: {@code stem_*}, {@code s<stage>b<block>*}, {@value #POOL};
- * callers add their head on {@value #POOL}. ResNet-20 is widths {16, 32, 64} with 3 blocks per stage.
+ * callers add their head on {@value #POOL}. Convolutions pad as "same" (a stride-2 one halves the size). ResNet-20 is widths {16, 32, 64} with 3 blocks per stage.
  */
 public final class CifarResNet {
     /** The name of the global average pooling layer, whose output is the network's feature vector. */
@@ -55,7 +56,7 @@ public final class CifarResNet {
 
     private static String convBnRelu(ComputationGraphConfiguration.GraphBuilder g, String name, String in, int out,
                                      int kernel, int stride) {
-        g.addLayer(name + "_conv", new ConvolutionLayer.Builder(kernel, kernel).stride(stride, stride).nOut(out)
+        g.addLayer(name + "_conv", new ConvolutionLayer.Builder(kernel, kernel).convolutionMode(ConvolutionMode.Same).stride(stride, stride).nOut(out)
                         .hasBias(false).activation(Activation.IDENTITY).build(), in)
                 .addLayer(name + "_bn", new BatchNormalization.Builder().build(), name + "_conv")
                 .addLayer(name + "_relu", new ActivationLayer.Builder().activation(Activation.RELU).build(), name + "_bn");
@@ -66,12 +67,12 @@ public final class CifarResNet {
     private static String basicBlock(ComputationGraphConfiguration.GraphBuilder g, String name, String in, int inCh,
                                      int out, int stride) {
         String a = convBnRelu(g, name + "a", in, out, 3, stride);
-        g.addLayer(name + "b_conv", new ConvolutionLayer.Builder(3, 3).nOut(out).hasBias(false)
+        g.addLayer(name + "b_conv", new ConvolutionLayer.Builder(3, 3).convolutionMode(ConvolutionMode.Same).nOut(out).hasBias(false)
                         .activation(Activation.IDENTITY).build(), a)
                 .addLayer(name + "b_bn", new BatchNormalization.Builder().build(), name + "b_conv");
         String shortcut = in;
         if (stride != 1 || inCh != out) {
-            g.addLayer(name + "_sc_conv", new ConvolutionLayer.Builder(1, 1).stride(stride, stride).nOut(out).hasBias(false)
+            g.addLayer(name + "_sc_conv", new ConvolutionLayer.Builder(1, 1).convolutionMode(ConvolutionMode.Same).stride(stride, stride).nOut(out).hasBias(false)
                             .activation(Activation.IDENTITY).build(), in)
                     .addLayer(name + "_sc_bn", new BatchNormalization.Builder().build(), name + "_sc_conv");
             shortcut = name + "_sc_bn";
