@@ -115,11 +115,13 @@ public final class KidLog {
             }
             double[] last = rows.get(rows.size() - 1);
             if (Double.isFinite(last[3])) {
-                int fy = (int) (y0 - 1000 * last[3] * sy);
+                // a small held-out set's unbiased estimate can fall below 0: the line stays on the axis, the label says so
+                int fy = (int) (y0 - 1000 * Math.max(0, last[3]) * sy);
                 g.setColor(new Color(200, 60, 40));
                 g.setStroke(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[]{6f, 6f}, 0f));
                 g.drawLine(left + 1, fy, w - right - 1, fy);
-                g.drawString(String.format(Locale.ROOT, "floor %.3g", 1000 * last[3]), w - right - 80, fy - 4);
+                g.drawString(String.format(Locale.ROOT, "floor %.3g (std %.3g)", 1000 * last[3], 1000 * last[4]),
+                        w - right - 170, fy - 4);
             }
         }
         g.dispose();

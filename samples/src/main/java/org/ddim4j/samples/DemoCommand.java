@@ -178,7 +178,9 @@ final class DemoCommand implements Command {
         String quality = kid == null ? "" : String.format(Locale.ROOT, """
                 <h2>Sample quality</h2><p>KID x1000 (emoji features, %d samples, %d steps, the unbiased MMD<sup>2</sup>
                 times 1000): <b>%.3f</b> (std %.3f). The same figure for the held-out real images of the category
-                against its training images, the floor a perfect model reaches: %.3f (std %.3f). Lower is better.</p>
+                against its training images, the floor a perfect model reaches: %.3f (std %.3f; KID is unbiased, so a
+                perfect model's expected value is 0, and this estimate from the category's few held-out images shows how
+                far chance alone moves it). Lower is better.</p>
                 %s
                 """, c.evaluation().kidSamples(), c.evaluation().kidSteps() > 0 ? c.evaluation().kidSteps()
                         : c.diffusion().numTSteps(), 1000 * kid.kid(), 1000 * kid.kidStd(), 1000 * kid.floor(),
