@@ -108,13 +108,19 @@ class EvalLauncherTest {
         assertTrue(r.err().contains("Inception weights not found") && r.err().contains("offline"), r.err());
     }
 
-    @Test
-    void featuresOfAFolderOfImages(@TempDir Path dir) throws IOException {
+    /** A folder of {@code count} black PNG images of size x size, named 0.png, 1.png, ... */
+    private static Path blackImages(Path dir, int count, int size) throws IOException {
         Path images = dir.resolve("images");
         Files.createDirectories(images);
-        for (int i = 0; i < 3; i++) {
-            ImageIO.write(new BufferedImage(16, 16, BufferedImage.TYPE_INT_RGB), "png", images.resolve(i + ".png").toFile());
+        for (int i = 0; i < count; i++) {
+            ImageIO.write(new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB), "png", images.resolve(i + ".png").toFile());
         }
+        return images;
+    }
+
+    @Test
+    void featuresOfAFolderOfImages(@TempDir Path dir) throws IOException {
+        Path images = blackImages(dir, 3, 16);
         Path f = dir.resolve("f.npz");
         LauncherTest.Result r = run("eval", "features", "--images", images.toString(), "--output", f.toString());
         assertEquals(0, r.code(), r.err());
@@ -127,11 +133,7 @@ class EvalLauncherTest {
 
     @Test
     void inceptionFeaturesFromAPthFileAreRefusedUnlessPublishedOrUnchecked(@TempDir Path dir) throws IOException {
-        Path images = dir.resolve("images");
-        Files.createDirectories(images);
-        for (int i = 0; i < 2; i++) {
-            ImageIO.write(new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB), "png", images.resolve(i + ".png").toFile());
-        }
+        Path images = blackImages(dir, 2, 32);
         Path pth = dir.resolve("other-inception.pth");
         org.ddim4j.io.TorchZipWriter.write(pth, "archive", org.ddim4j.metrics.SyntheticInceptionWeights.stateDict());
         Path f = dir.resolve("f.npz");
