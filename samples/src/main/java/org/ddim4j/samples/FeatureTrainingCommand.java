@@ -26,7 +26,7 @@ import java.util.Set;
  */
 final class FeatureTrainingCommand {
     static final String USAGE = """
-            usage: ./ddim eval train-features --out F.zip [--data-root DIR] [--epochs 12] [--batch 64] [--seed 0]
+            usage: ./ddim eval train-features --out F.zip [--data-root DIR] [--epochs 10] [--batch 64] [--seed 0]
               trains the emoji feature network (residual network, 64 features) on the emoji set's training split,
               every category, labelled by its 99 subcategories, with flips and shifts of up to 2 pixels;
               writes F.zip (DL4J model) and F.json (held-out accuracy, classes, SHA-256, training record).""";
@@ -37,7 +37,7 @@ final class FeatureTrainingCommand {
     static void run(String[] argv, PrintStream out) throws Exception {
         Args args = Args.parse("eval train-features", argv, Set.of(), Set.of("out", "data-root", "epochs", "batch", "seed"), Set.of());
         Path target = args.path("out");
-        int epochs = args.integer("epochs", 12);
+        int epochs = args.integer("epochs", 10);
         int batch = args.integer("batch", 64);
         long seed = args.longValue("seed", 0);
         if (epochs < 1 || batch < 1) {
