@@ -18,11 +18,12 @@ public final class KidProbe implements QualityProbe {
     private static final int FEATURE_BATCH = 64;
     private final ReferenceFeatures reference;
     private final long seed;
-    private QualityReport floor;
+    private final QualityReport floor;
 
     public KidProbe(ReferenceFeatures reference, long seed) {
         this.reference = reference;
         this.seed = seed;
+        this.floor = reference.floor(seed);
     }
 
     @Override
@@ -33,11 +34,7 @@ public final class KidProbe implements QualityProbe {
         DdimSampler sampler = model.sampler(steps, TimestepSpacing.fromName(d.skipType()), 0.0);
         INDArray samples = SampleDraws.draw(model, sampler, e.kidSamples(), Math.min(64, e.kidSamples()), seed, n -> {
         });
-        SampleQuality q = SampleQuality.measure(samples, reference, FEATURE_BATCH, seed);
-        if (floor == null && reference.heldOut() != null) {
-            floor = q.floor();
-        }
-        KernelInceptionDistance.Result kid = q.samples().kid();
+        KernelInceptionDistance.Result kid = SampleQuality.measure(samples, reference, FEATURE_BATCH, seed).samples().kid();
         return new Measurement(kid.mean(), kid.std(), floor == null ? Double.NaN : floor.kid().mean(),
                 floor == null ? Double.NaN : floor.kid().std());
     }

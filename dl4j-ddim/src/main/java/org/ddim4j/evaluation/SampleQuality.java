@@ -5,14 +5,13 @@ import org.ddim4j.metrics.QualityReport;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Samples measured against reference features: every figure of {@link QualityReport}, and the real-data floor
- * beside them.
+ * Samples measured against reference features: every figure of {@link QualityReport}. The real-data floor beside
+ * them does not depend on the samples: {@link ReferenceFeatures#floor}, computed once by whoever shows it.
  *
  * @param samples        the samples' report
- * @param floor          the held-out images' report (null without held-out images)
  * @param sampleFeatures the samples' features [N, D]
  */
-public record SampleQuality(QualityReport samples, QualityReport floor, INDArray sampleFeatures) {
+public record SampleQuality(QualityReport samples, INDArray sampleFeatures) {
 
     /** Measures samples [N, C, H, W] in [-1, 1] (clamped first, as they are shown) against the reference. */
     public static SampleQuality measure(INDArray samples, ReferenceFeatures ref, int batch, long seed) {
@@ -21,6 +20,6 @@ public record SampleQuality(QualityReport samples, QualityReport floor, INDArray
         INDArray features = ref.extractor().featuresInBatches(shown, batch);
         QualityReport report = QualityMetrics.compute(features, ref.reference(), ref.training(), ref.extractor().id(),
                 ref.extractor().comparable(), seed);
-        return new SampleQuality(report, ref.floor(seed), features);
+        return new SampleQuality(report, features);
     }
 }

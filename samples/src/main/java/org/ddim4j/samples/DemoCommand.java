@@ -34,10 +34,11 @@ final class DemoCommand implements Command {
     static final int FINAL_SAMPLES = 48;
 
     /**
-     * Seconds the pictures after training need: the final samples, the trainer's last sample grid and
-     * checkpoint, estimated from one timed forward pass of the network at the final batch size.
+     * Seconds the work after training needs: the final samples, the trainer's last sample grid and checkpoint and,
+     * with {@code kid}, one KID measurement's samples (evaluation.kid_samples at kid_steps, half again for the
+     * features and the plan of their batch size), estimated from one timed forward pass at the final batch size.
      */
-    private static double finalWorkSeconds(DdimConfig config, org.ddim4j.unet.UNet net) {
+    private static double finalWorkSeconds(DdimConfig config, org.ddim4j.unet.UNet net, boolean kid) {
         INDArray x = Nd4j.zeros(DataType.FLOAT, FINAL_SAMPLES, 3, config.data().height(), config.data().width());
         INDArray t = Nd4j.zeros(DataType.FLOAT, FINAL_SAMPLES);
         net.predictNoise(x, t);
@@ -46,7 +47,10 @@ final class DemoCommand implements Command {
         double forward = (System.nanoTime() - t0) / 1e9;
         double perSample = forward / FINAL_SAMPLES;
         int steps = config.diffusion().numTSteps();
-        return steps * forward + steps * perSample * config.training().logBatchSize() + 20;
+        double pictures = steps * forward + steps * perSample * config.training().logBatchSize() + 20;
+        var e = config.evaluation();
+        int kidSteps = e.kidSteps() > 0 ? e.kidSteps() : steps;
+        return pictures + (kid ? 1.5 * kidSteps * perSample * e.kidSamples() + 5 : 0);
     }
 
     @Override
@@ -120,7 +124,7 @@ final class DemoCommand implements Command {
         if (probe != null) {
             trainer.withQualityProbe(probe);
         }
-        double finalWork = finalWorkSeconds(config, trainer.ema()) + (probe == null ? 0 : kidSeconds(trainer));
+        double finalWork = finalWorkSeconds(trainer.config(), trainer.ema(), probe != null);
         double spent = (System.nanoTime() - start) / 1e9;
         Duration trainTime = Duration.ofMillis((long) (1000 * Math.max(5, minutes * 60 - spent - finalWork)));
         progress.setDeadline(System.nanoTime() + trainTime.toNanos());
@@ -157,19 +161,6 @@ final class DemoCommand implements Command {
         out.println("  loss curve:     " + outDir.resolve("loss.png"));
         out.println("  page:           " + outDir.resolve("index.html").toAbsolutePath());
         out.println("  model:          " + runDir + "  (./ddim sample --weights " + runDir + " --output more.png)");
-    }
-
-    /** Seconds one KID measurement takes: its samples, estimated from a timed forward pass (features are cheap). */
-    private static double kidSeconds(Trainer trainer) {
-        var e = trainer.config().evaluation();
-        int steps = e.kidSteps() > 0 ? e.kidSteps() : trainer.config().diffusion().numTSteps();
-        INDArray x = Nd4j.zeros(DataType.FLOAT, Math.min(64, e.kidSamples()), 3, trainer.config().data().height(),
-                trainer.config().data().width());
-        INDArray t = Nd4j.zeros(DataType.FLOAT, x.size(0));
-        long t0 = System.nanoTime();
-        trainer.ema().predictNoise(x, t);
-        double forward = (System.nanoTime() - t0) / 1e9;
-        return 1.5 * steps * forward * Math.ceil(e.kidSamples() / (double) x.size(0)) + 5;
     }
 
     private static String html(Trainer trainer, String category, int images, double loss, double itPerSec, double seconds,

@@ -135,7 +135,8 @@ final class EvalCommand implements Command {
         bar.done();
         double sampling = (System.nanoTime() - start) / 1e9;
         SampleQuality q = SampleQuality.measure(samples, ref, FEATURE_BATCH, seed);
-        printTable(out, q.samples(), q.floor());
+        QualityReport floor = ref.floor(seed);
+        printTable(out, q.samples(), floor);
 
         Files.createDirectories(outDir);
         Images.writePng(Images.grid(samples.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, Math.min(64, count))), 8),
@@ -156,7 +157,7 @@ final class EvalCommand implements Command {
         json.put("seed", seed);
         json.put("sampling_seconds", Math.round(sampling * 10) / 10.0);
         json.put("samples", q.samples().toMap());
-        json.put("floor", q.floor() == null ? null : q.floor().toMap());
+        json.put("floor", floor == null ? null : floor.toMap());
         String line = new GsonBuilder().serializeNulls().serializeSpecialFloatingPointValues().create().toJson(json);
         AtomicFiles.writeString(outDir.resolve("metrics.json"),
                 new GsonBuilder().serializeNulls().serializeSpecialFloatingPointValues().setPrettyPrinting().create().toJson(json));
