@@ -5,6 +5,7 @@ import org.ddim4j.invert.Inverter;
 import org.ddim4j.invert.OptimizationInversion;
 import org.ddim4j.model.DdimModel;
 import org.ddim4j.sampler.DdimSampler;
+import org.ddim4j.random.Seeds;
 import org.ddim4j.schedule.NoiseSchedule;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -33,12 +34,11 @@ public final class CandidateEvaluator {
     public static double validationLoss(DdimModel model, INDArray x0, long seed) {
         NoiseSchedule schedule = model.schedule();
         int n = (int) x0.size(0);
-        INDArray eps = org.ddim4j.train.Seeds.gaussian(seed, x0.shape());
+        INDArray eps = Seeds.gaussian(seed, x0.shape());
         double total = 0;
         for (int k = 0; k < 5; k++) {
             int t = (int) ((long) schedule.numSteps() * (2 * k + 1) / 10);
-            float a = schedule.alphaBar(t);
-            INDArray xt = x0.mul((float) Math.sqrt(a)).addi(eps.mul((float) Math.sqrt(1 - a)));
+            INDArray xt = schedule.addNoise(x0, eps, t);
             INDArray pred = model.network().predictNoise(xt, Nd4j.valueArrayOf(new long[]{n}, (float) t, DataType.FLOAT));
             INDArray d = pred.sub(eps);
             total += d.mul(d).meanNumber().doubleValue();
@@ -56,7 +56,7 @@ public final class CandidateEvaluator {
 
     public static double samplingSeconds(DdimModel model, INDArray like, long seed) {
         DdimSampler sampler = deterministic(model);
-        INDArray z = org.ddim4j.train.Seeds.gaussian(seed, 16, like.size(1), like.size(2), like.size(3));
+        INDArray z = Seeds.gaussian(seed, 16, like.size(1), like.size(2), like.size(3));
         sampler.sample(model.network(), z, null);
         long t0 = System.nanoTime();
         sampler.sample(model.network(), z, null);
@@ -66,6 +66,6 @@ public final class CandidateEvaluator {
     /** The candidate's sampler with eta 0 (inversion and timing use the deterministic sampler). */
     static DdimSampler deterministic(DdimModel model) {
         var d = model.config().diffusion();
-        return model.sampler(d.numTSteps(), org.ddim4j.sampler.TimestepSpacing.fromName(d.skipType()), 0.0);
+        return model.sampler(d.numTSteps(), d.skipType(), 0.0);
     }
 }

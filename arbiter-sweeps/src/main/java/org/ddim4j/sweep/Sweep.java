@@ -101,9 +101,9 @@ public final class Sweep {
         var data = spec.base().data();
         ImageSplit split;
         try {
-            split = ImageDatasets.open(data.dataset(), spec.dataRoot(), Split.VALID);
+            split = ImageDatasets.open(data.dataset().key(), spec.dataRoot(), Split.VALID);
         } catch (IllegalArgumentException e) {
-            split = ImageDatasets.open(data.dataset(), spec.dataRoot(), Split.TEST);
+            split = ImageDatasets.open(data.dataset().key(), spec.dataRoot(), Split.TEST);
         }
         int n = Math.min(spec.evaluationImages(), split.size());
         if (n == 0) {

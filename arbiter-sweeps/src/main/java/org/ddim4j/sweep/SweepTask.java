@@ -93,7 +93,7 @@ final class SweepTask implements TaskCreator {
      */
     static String trainingKey(DdimConfig config) {
         var d = config.diffusion();
-        return org.ddim4j.config.ConfigLoader.toYaml(config.withDiffusion(d.withSampling(1, "uniform", 0.0)));
+        return org.ddim4j.config.ConfigLoader.toYaml(config.withDiffusion(d.withSampling(1, org.ddim4j.schedule.TimestepSpacing.UNIFORM, 0.0)));
     }
 
     private Trained trainFresh(int index, String key, DdimConfig config, Path folder) throws java.io.IOException {

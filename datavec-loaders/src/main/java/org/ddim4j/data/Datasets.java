@@ -26,18 +26,14 @@ public final class Datasets {
      */
     public static BatchSource trainingBatches(DataConfig data, Path root, long seed) {
         return switch (data.dataset()) {
-            case "emoji" -> emoji(data, root, seed, e -> true);
-            case "cifar10" -> cifar10(data, root, seed);
+            case EMOJI -> emoji(data, root, seed, e -> true);
+            case CIFAR10 -> cifar10(data, root, seed);
             default -> {
-                if (!NAMES.contains(data.dataset())) {
-                    throw new IllegalArgumentException("unknown dataset '" + data.dataset() + "' (data.dataset); "
-                            + "available: " + NAMES);
-                }
                 if (data.channels() != 3 || data.height() != data.width()) {
                     throw new IllegalArgumentException(data.dataset() + " gives RGB images cropped square; data.shape is "
                             + data.shape());
                 }
-                yield ImageDatasets.batches(ImageDatasets.open(data.dataset(), root != null ? root : expandHome(data.root()),
+                yield ImageDatasets.batches(ImageDatasets.open(data.dataset().key(), root != null ? root : expandHome(data.root()),
                         Split.TRAIN), data.height(), seed);
             }
         };

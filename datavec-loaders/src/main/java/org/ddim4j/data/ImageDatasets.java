@@ -1,5 +1,7 @@
 package org.ddim4j.data;
 
+import org.ddim4j.config.Choices;
+import org.ddim4j.config.Dataset;
 import org.ddim4j.data.anime.AnimeDataset;
 import org.ddim4j.data.celeba.CelebaDataset;
 import org.ddim4j.data.cifar.Cifar10Dataset;
@@ -19,8 +21,7 @@ import java.util.List;
 /** Every dataset by its {@code data.dataset} name, as an {@link ImageSplit} of its files under a root folder. */
 public final class ImageDatasets {
     /** The names, as the seed's configs spell them. */
-    public static final List<String> NAMES = List.of("celeba", "ffhq", "church", "flowers102", "imagenet64", "miniplaces",
-            "anime", "cifar10", "emoji", "emoji-subcategories", "emoji-smileys");
+    public static final List<String> NAMES = Choices.names(Dataset.class);
 
     /** The emoji category the demo model learns, whose subcategories {@code emoji-smileys} labels. */
     public static final String SMILEYS = "Smileys & Emotion";

@@ -1,5 +1,6 @@
 package org.ddim4j.data;
 
+import org.ddim4j.image.Flips;
 import org.ddim4j.image.Images;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -11,7 +12,7 @@ import java.util.Random;
 
 /**
  * The seed's image transform: resize so the short side is the target size, centre crop, map to [-1, 1];
- * plus compositing of transparent images onto a background and the random horizontal flip.
+ * plus compositing of transparent images onto a background and the random horizontal flip (as {@link Flips}).
  */
 public final class ImageTransforms {
     private ImageTransforms() {
@@ -69,25 +70,9 @@ public final class ImageTransforms {
         return out;
     }
 
-    /** Mirrors the image left to right. */
-    public static BufferedImage flipHorizontally(BufferedImage image) {
-        int w = image.getWidth();
-        int h = image.getHeight();
-        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                out.setRGB(w - 1 - x, y, image.getRGB(x, y));
-            }
-        }
-        return out;
-    }
-
     /** The seed's transform of one image: [3, size, size] in [-1, 1], RGB, flipped with the given probability. */
     public static INDArray toTensor(BufferedImage image, int size, double flipProbability, Random rng) {
-        BufferedImage img = resizeShortSideAndCenterCrop(image, size);
-        if (flipProbability > 0 && rng.nextDouble() < flipProbability) {
-            img = flipHorizontally(img);
-        }
-        return Images.fromImage(img);
+        INDArray tensor = Images.fromImage(resizeShortSideAndCenterCrop(image, size));
+        return flipProbability > 0 && rng.nextDouble() < flipProbability ? Flips.mirror(tensor) : tensor;
     }
 }

@@ -173,10 +173,8 @@ public final class StreamingImageRecordReader extends BaseRecordReader {
         try {
             var img = ImageTransforms.resizeShortSideAndCenterCrop(
                     ImageTransforms.compositeOnto(data.image(index), java.awt.Color.WHITE), size);
-            if (flip) {
-                img = ImageTransforms.flipHorizontally(img);
-            }
-            return new Decoded(index, org.ddim4j.image.Images.fromImage(img), null);
+            INDArray tensor = org.ddim4j.image.Images.fromImage(img);
+            return new Decoded(index, flip ? org.ddim4j.image.Flips.mirror(tensor) : tensor, null);
         } catch (IOException e) {
             return new Decoded(index, null, e);
         } catch (RuntimeException e) {

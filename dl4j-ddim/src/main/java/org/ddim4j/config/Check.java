@@ -1,7 +1,5 @@
 package org.ddim4j.config;
 
-import java.util.List;
-
 /** Validation helpers for the config records; each failure names the key, the value and what is allowed. */
 final class Check {
     private Check() {
@@ -41,13 +39,6 @@ final class Check {
         if (!ok) {
             throw new InvalidValueException(key, value,
                     "expected a number in [" + lo + ", " + hi + (hiInclusive ? "]" : ")"));
-        }
-        return value;
-    }
-
-    static String oneOf(String key, String value, List<String> allowed) {
-        if (value == null || !allowed.contains(value)) {
-            throw new InvalidValueException(key, value, "expected one of " + allowed);
         }
         return value;
     }

@@ -1,5 +1,8 @@
 package org.ddim4j.config;
 
+import org.ddim4j.schedule.BetaSchedule;
+import org.ddim4j.schedule.TimestepSpacing;
+
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -30,19 +33,15 @@ public final class ConfigLoader {
     private ConfigLoader() {
     }
 
-    /**
-     * Configurations shipped with ddim4j, by name: the seed's nine files as distributed ({@code celeba},
-     * {@code celeba_small}, ...) and {@code emoji_demo}, the demo's small model.
-     */
-    public static final List<String> PRESETS = List.of("anime", "celeba", "celeba_small", "church", "cifar10", "ffhq",
-            "flowers102", "imagenet64", "miniplaces", "emoji_demo");
-
-    /** Loads one of the {@link #PRESETS}, the seed's YAML file as distributed. */
+    /** Loads a {@link Preset} by its config or zoo name: the seed's YAML file as distributed. */
     public static DdimConfig preset(String name) {
-        if (!PRESETS.contains(name)) {
-            throw new ConfigException("Unknown preset '" + name + "'; presets are " + PRESETS);
-        }
-        String resource = "/org/ddim4j/configs/" + name + ".yml";
+        return preset(Preset.of(name));
+    }
+
+    /** Loads a {@link Preset}: the seed's YAML file as distributed. */
+    public static DdimConfig preset(Preset preset) {
+        String name = preset.configName();
+        String resource = preset.resource();
         try (java.io.InputStream in = ConfigLoader.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new ConfigException("preset resource missing from the jar: " + resource);
@@ -56,7 +55,7 @@ public final class ConfigLoader {
     /** A path to a YAML file, or the name of a preset when no such file exists. */
     public static DdimConfig loadPathOrPreset(String pathOrName) {
         Path p = Path.of(pathOrName);
-        if (Files.exists(p) || !PRESETS.contains(pathOrName)) {
+        if (Files.exists(p) || !Preset.isPreset(pathOrName)) {
             return load(p);
         }
         return preset(pathOrName);
@@ -66,7 +65,7 @@ public final class ConfigLoader {
         String text;
         if (!Files.isRegularFile(file)) {
             throw new ConfigException("Config file not found: " + file.toAbsolutePath()
-                    + " (a YAML file in the seed's layout, or a preset name: " + PRESETS + ")");
+                    + " (a YAML file in the seed's layout, or a preset name: " + Preset.configNames() + ")");
         }
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
@@ -122,7 +121,7 @@ public final class ConfigLoader {
 
     private static DataConfig data(Section s) {
         DataConfig d = Defaults.data();
-        return new DataConfig(s.string("dataset", d.dataset()), s.string("root", d.root()),
+        return new DataConfig(s.choice("dataset", d.dataset(), Dataset.class), s.string("root", d.root()),
                 s.intList("shape", d.shape()), s.intList("shape_original", null),
                 s.integer("num_train", d.numTrain()), s.integer("num_valid", d.numValid()),
                 s.integer("num_test", d.numTest()), s.bool("random_flip", d.randomFlip()),
@@ -142,16 +141,16 @@ public final class ConfigLoader {
 
     private static DiffusionConfig diffusion(Section s) {
         DiffusionConfig d = Defaults.diffusion();
-        return new DiffusionConfig(s.string("beta_schedule", d.betaSchedule()),
+        return new DiffusionConfig(s.choice("beta_schedule", d.betaSchedule(), BetaSchedule.class),
                 s.number("beta_start", d.betaStart()), s.number("beta_end", d.betaEnd()),
                 s.integer("num_t", d.numT()), s.integer("num_t_steps", d.numTSteps()), s.number("eta", d.eta()),
-                s.string("skip_type", d.skipType()), s.bool("clip_x0", d.clipX0()));
+                s.choice("skip_type", d.skipType(), TimestepSpacing.class), s.bool("clip_x0", d.clipX0()));
     }
 
     private static TrainingConfig training(Section s) {
         TrainingConfig d = Defaults.training();
         return new TrainingConfig(s.integer("batch_size", d.batchSize()),
-                s.integer("log_batch_size", d.logBatchSize()), s.string("criterion", d.criterion()),
+                s.integer("log_batch_size", d.logBatchSize()), s.choice("criterion", d.criterion(), Criterion.class),
                 s.integer("num_i", d.numI()), s.integer("log_frequency", d.logFrequency()),
                 s.integer("save_frequency", d.saveFrequency()), s.bool("tensorboard", d.tensorboard()),
                 s.longValue("seed", d.seed()));
@@ -159,7 +158,7 @@ public final class ConfigLoader {
 
     private static OptimizerConfig optimizer(Section s) {
         OptimizerConfig d = Defaults.optimizer();
-        return new OptimizerConfig(s.string("name", d.name()), s.number("learning_rate", d.learningRate()),
+        return new OptimizerConfig(s.choice("name", d.name(), OptimizerName.class), s.number("learning_rate", d.learningRate()),
                 s.number("weight_decay", d.weightDecay()), s.number("beta_1", d.beta1()),
                 s.number("beta_2", d.beta2()), s.bool("amsgrad", d.amsgrad()), s.number("epsilon", d.epsilon()),
                 s.number("gradient_clip", d.gradientClip()));
@@ -201,6 +200,11 @@ public final class ConfigLoader {
                 throw new InvalidValueException(path(key), v, "expected a string");
             }
             return String.valueOf(v);
+        }
+
+        <E extends Enum<E>> E choice(String key, E fallback, Class<E> type) {
+            String v = string(key, null);
+            return v == null ? fallback : Choices.parse(path(key), v, type);
         }
 
         int integer(String key, int fallback) {
@@ -292,7 +296,7 @@ public final class ConfigLoader {
         Map<String, Object> root = new LinkedHashMap<>();
         DataConfig d = c.data();
         Map<String, Object> data = new LinkedHashMap<>();
-        data.put("dataset", d.dataset());
+        data.put("dataset", Choices.name(d.dataset()));
         data.put("root", d.root());
         data.put("shape", d.shape());
         data.put("shape_original", d.shapeOriginal());
@@ -321,20 +325,20 @@ public final class ConfigLoader {
         root.put("network", net);
         DiffusionConfig f = c.diffusion();
         Map<String, Object> diff = new LinkedHashMap<>();
-        diff.put("beta_schedule", f.betaSchedule());
+        diff.put("beta_schedule", Choices.name(f.betaSchedule()));
         diff.put("beta_start", f.betaStart());
         diff.put("beta_end", f.betaEnd());
         diff.put("num_t", f.numT());
         diff.put("num_t_steps", f.numTSteps());
         diff.put("eta", f.eta());
-        diff.put("skip_type", f.skipType());
+        diff.put("skip_type", Choices.name(f.skipType()));
         diff.put("clip_x0", f.clipX0());
         root.put("diffusion", diff);
         TrainingConfig t = c.training();
         Map<String, Object> tr = new LinkedHashMap<>();
         tr.put("batch_size", t.batchSize());
         tr.put("log_batch_size", t.logBatchSize());
-        tr.put("criterion", t.criterion());
+        tr.put("criterion", Choices.name(t.criterion()));
         tr.put("num_i", t.numI());
         tr.put("log_frequency", t.logFrequency());
         tr.put("save_frequency", t.saveFrequency());
@@ -351,7 +355,7 @@ public final class ConfigLoader {
         root.put("evaluation", ev);
         OptimizerConfig o = c.optimizer();
         Map<String, Object> opt = new LinkedHashMap<>();
-        opt.put("name", o.name());
+        opt.put("name", Choices.name(o.name()));
         opt.put("learning_rate", o.learningRate());
         opt.put("weight_decay", o.weightDecay());
         opt.put("beta_1", o.beta1());

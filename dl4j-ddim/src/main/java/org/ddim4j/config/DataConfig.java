@@ -21,15 +21,12 @@ import java.util.List;
  * @param numWorkers     decoding threads
  * @param download       whether a reader may fetch a missing dataset itself (where it can)
  */
-public record DataConfig(String dataset, String root, List<Integer> shape, List<Integer> shapeOriginal,
+public record DataConfig(Dataset dataset, String root, List<Integer> shape, List<Integer> shapeOriginal,
                          int numTrain, int numValid, int numTest, boolean randomFlip, boolean zeroCenter,
                          boolean clamp, double flipHorizontal, double flipVertical, int numWorkers,
                          boolean download) {
     public DataConfig {
         Check.notNull("data.dataset", dataset);
-        if (dataset.isBlank()) {
-            throw new InvalidValueException("data.dataset", dataset, "expected a dataset name");
-        }
         Check.notNull("data.root", root);
         shape = checkShape("data.shape", shape);
         shapeOriginal = shapeOriginal == null ? shape : checkShape("data.shape_original", shapeOriginal);
@@ -66,7 +63,7 @@ public record DataConfig(String dataset, String root, List<Integer> shape, List<
         return randomFlip ? flipHorizontal : 0.0;
     }
 
-    public DataConfig withDataset(String newDataset, String newRoot) {
+    public DataConfig withDataset(Dataset newDataset, String newRoot) {
         return new DataConfig(newDataset, newRoot, shape, shapeOriginal, numTrain, numValid, numTest, randomFlip,
                 zeroCenter, clamp, flipHorizontal, flipVertical, numWorkers, download);
     }

@@ -1,5 +1,8 @@
 package org.ddim4j.config;
 
+import org.ddim4j.schedule.BetaSchedule;
+import org.ddim4j.schedule.TimestepSpacing;
+
 import java.util.List;
 
 /**
@@ -11,7 +14,7 @@ public final class Defaults {
     }
 
     public static DataConfig data() {
-        return new DataConfig("emoji", "~/.ddim4j/datasets", List.of(3, 64, 64), null, 0, 0, 0, true, true, true,
+        return new DataConfig(Dataset.EMOJI, "~/.ddim4j/datasets", List.of(3, 64, 64), null, 0, 0, 0, true, true, true,
                 0.5, 0.0, 4, true);
     }
 
@@ -20,15 +23,15 @@ public final class Defaults {
     }
 
     public static DiffusionConfig diffusion() {
-        return new DiffusionConfig("linear", 0.0001, 0.02, 1000, 50, 0.0, "uniform", false);
+        return new DiffusionConfig(BetaSchedule.LINEAR, 0.0001, 0.02, 1000, 50, 0.0, TimestepSpacing.UNIFORM, false);
     }
 
     public static TrainingConfig training() {
-        return new TrainingConfig(64, 64, "l1", 72000, 300, 6000, false, 0L);
+        return new TrainingConfig(64, 64, Criterion.L1, 72000, 300, 6000, false, 0L);
     }
 
     public static OptimizerConfig optimizer() {
-        return new OptimizerConfig("adam", 0.0002, 0.0, 0.9, 0.999, false, 1e-8, 1.0);
+        return new OptimizerConfig(OptimizerName.ADAM, 0.0002, 0.0, 0.9, 0.999, false, 1e-8, 1.0);
     }
 
     public static EvaluationConfig evaluation() {

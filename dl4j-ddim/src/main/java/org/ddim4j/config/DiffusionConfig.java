@@ -1,6 +1,9 @@
 package org.ddim4j.config;
 
-import java.util.List;
+import org.ddim4j.schedule.BetaSchedule;
+import org.ddim4j.schedule.NoiseSchedule;
+import org.ddim4j.schedule.TimestepSpacing;
+
 
 /**
  * The {@code diffusion} section: the noise schedule and the default sampler settings.
@@ -15,13 +18,11 @@ import java.util.List;
  *                     (an addition to the seed's keys; default {@code uniform})
  * @param clipX0       clamp the predicted x0 to [-1, 1] at each step (an addition; default false, as the seed)
  */
-public record DiffusionConfig(String betaSchedule, double betaStart, double betaEnd, int numT, int numTSteps,
-                              double eta, String skipType, boolean clipX0) {
-    public static final List<String> BETA_SCHEDULES = List.of("linear", "quadratic", "cosine");
-    public static final List<String> SKIP_TYPES = List.of("uniform", "quadratic", "linspace", "trailing");
+public record DiffusionConfig(BetaSchedule betaSchedule, double betaStart, double betaEnd, int numT, int numTSteps,
+                              double eta, TimestepSpacing skipType, boolean clipX0) {
 
     public DiffusionConfig {
-        Check.oneOf("diffusion.beta_schedule", betaSchedule, BETA_SCHEDULES);
+        Check.notNull("diffusion.beta_schedule", betaSchedule);
         Check.inRange("diffusion.beta_start", betaStart, 0, 1, false);
         Check.inRange("diffusion.beta_end", betaEnd, 0, 1, false);
         if (betaStart <= 0) {
@@ -38,10 +39,15 @@ public record DiffusionConfig(String betaSchedule, double betaStart, double beta
                     "expected at most diffusion.num_t (" + numT + ")");
         }
         Check.nonNegative("diffusion.eta", eta);
-        Check.oneOf("diffusion.skip_type", skipType, SKIP_TYPES);
+        Check.notNull("diffusion.skip_type", skipType);
     }
 
-    public DiffusionConfig withSampling(int steps, String skip, double newEta) {
+    public DiffusionConfig withSampling(int steps, TimestepSpacing skip, double newEta) {
         return new DiffusionConfig(betaSchedule, betaStart, betaEnd, numT, steps, newEta, skip, clipX0);
+    }
+
+    /** The forward process these settings define. */
+    public NoiseSchedule noiseSchedule() {
+        return NoiseSchedule.of(betaSchedule, betaStart, betaEnd, numT);
     }
 }

@@ -14,21 +14,15 @@ import java.util.List;
  * @param epsilon      denominator term
  * @param gradientClip maximum global L2 norm of the gradient ({@code clip_grad_norm_}); 0 disables clipping
  */
-public record OptimizerConfig(String name, double learningRate, double weightDecay, double beta1, double beta2,
+public record OptimizerConfig(OptimizerName name, double learningRate, double weightDecay, double beta1, double beta2,
                               boolean amsgrad, double epsilon, double gradientClip) {
-    public static final List<String> NAMES = List.of("adam");
-
     public OptimizerConfig {
-        Check.oneOf("optimizer.name", name, NAMES);
+        Check.notNull("optimizer.name", name);
         Check.positive("optimizer.learning_rate", learningRate);
         Check.nonNegative("optimizer.weight_decay", weightDecay);
         Check.inRange("optimizer.beta_1", beta1, 0, 1, false);
         Check.inRange("optimizer.beta_2", beta2, 0, 1, false);
         Check.positive("optimizer.epsilon", epsilon);
         Check.nonNegative("optimizer.gradient_clip", gradientClip);
-    }
-
-    public OptimizerConfig withLearningRate(double lr) {
-        return new OptimizerConfig(name, lr, weightDecay, beta1, beta2, amsgrad, epsilon, gradientClip);
     }
 }

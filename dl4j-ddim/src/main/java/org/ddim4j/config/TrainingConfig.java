@@ -14,20 +14,18 @@ import java.util.List;
  * @param tensorboard   accepted for compatibility with the seed's files; ddim4j writes a CSV and a PNG instead
  * @param seed          seed of every random choice in training (an addition; default 0)
  */
-public record TrainingConfig(int batchSize, int logBatchSize, String criterion, int numI, int logFrequency,
+public record TrainingConfig(int batchSize, int logBatchSize, Criterion criterion, int numI, int logFrequency,
                              int saveFrequency, boolean tensorboard, long seed) {
-    public static final List<String> CRITERIA = List.of("l1", "l2");
-
     public TrainingConfig {
         Check.positive("training.batch_size", batchSize);
         Check.positive("training.log_batch_size", logBatchSize);
-        Check.oneOf("training.criterion", criterion, CRITERIA);
+        Check.notNull("training.criterion", criterion);
         Check.positive("training.num_i", numI);
         Check.positive("training.log_frequency", logFrequency);
         Check.positive("training.save_frequency", saveFrequency);
     }
 
-    public TrainingConfig withCriterion(String c) {
+    public TrainingConfig withCriterion(Criterion c) {
         return new TrainingConfig(batchSize, logBatchSize, c, numI, logFrequency, saveFrequency, tensorboard, seed);
     }
 

@@ -32,7 +32,7 @@ public final class PairGeneration {
         try (PairStore.Writer w = new PairStore.Writer(dir, shape, attributes, sampler.numSteps(), seed)) {
             while (w.count() < count) {
                 int b = (int) Math.min(batchSize, count - w.count());
-                INDArray z = org.ddim4j.train.Seeds.gaussian(org.ddim4j.train.Seeds.mix(seed, w.count()), b, shape[0], shape[1], shape[2]);
+                INDArray z = org.ddim4j.random.Seeds.gaussian(org.ddim4j.random.Seeds.mix(seed, w.count()), b, shape[0], shape[1], shape[2]);
                 INDArray x = sampler.sample(model.network(), z, null);
                 INDArray images = org.nd4j.linalg.ops.transforms.Transforms.min(
                         org.nd4j.linalg.ops.transforms.Transforms.max(x, -1.0, false), 1.0, false);

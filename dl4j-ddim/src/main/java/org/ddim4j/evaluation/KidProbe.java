@@ -5,7 +5,7 @@ import org.ddim4j.metrics.KernelInceptionDistance;
 import org.ddim4j.metrics.QualityReport;
 import org.ddim4j.model.DdimModel;
 import org.ddim4j.sampler.DdimSampler;
-import org.ddim4j.sampler.TimestepSpacing;
+import org.ddim4j.schedule.TimestepSpacing;
 import org.ddim4j.train.QualityProbe;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -31,7 +31,7 @@ public final class KidProbe implements QualityProbe {
         EvaluationConfig e = model.config().evaluation();
         var d = model.config().diffusion();
         int steps = e.kidSteps() > 0 ? e.kidSteps() : d.numTSteps();
-        DdimSampler sampler = model.sampler(steps, TimestepSpacing.fromName(d.skipType()), 0.0);
+        DdimSampler sampler = model.sampler(steps, d.skipType(), 0.0);
         INDArray samples = SampleDraws.draw(model, sampler, e.kidSamples(), Math.min(64, e.kidSamples()), seed, n -> {
         });
         KernelInceptionDistance.Result kid = SampleQuality.measure(samples, reference, FEATURE_BATCH, seed).samples().kid();

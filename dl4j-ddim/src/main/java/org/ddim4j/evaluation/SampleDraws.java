@@ -2,7 +2,7 @@ package org.ddim4j.evaluation;
 
 import org.ddim4j.model.DdimModel;
 import org.ddim4j.sampler.DdimSampler;
-import org.ddim4j.train.Seeds;
+import org.ddim4j.random.Seeds;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;

@@ -2,16 +2,16 @@ package org.ddim4j.invert;
 
 import org.ddim4j.config.DdimConfig;
 import org.ddim4j.model.DdimModel;
-import org.ddim4j.sampler.DifferentiableNoisePredictor;
-import org.ddim4j.sampler.NoisePredictor;
+import org.ddim4j.schedule.DifferentiableNoisePredictor;
+import org.ddim4j.schedule.NoisePredictor;
 import org.ddim4j.sampler.DdimSampler;
 import org.ddim4j.sampler.SampleResult;
-import org.ddim4j.train.AdamOptimizer;
-import org.ddim4j.train.GradientClipping;
+import org.ddim4j.optim.AdamOptimizer;
+import org.ddim4j.optim.GradientClipping;
 import org.ddim4j.train.TrainingGraph;
 import org.ddim4j.unet.GraphMode;
 import org.ddim4j.unet.Parameters;
-import org.ddim4j.unet.PlanCache;
+import org.ddim4j.graph.PlanCache;
 import org.ddim4j.unet.UNetGraph;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -80,7 +80,7 @@ public final class EncoderTraining {
     public static Pairs pairs(DdimConfig config, NoisePredictor network, DdimSampler sampler, int count, int batchSize,
                               long seed, Listener listener) {
         long[] shape = config.data().shape().stream().mapToLong(Integer::longValue).toArray();
-        INDArray z = org.ddim4j.train.Seeds.gaussian(seed, count, shape[0], shape[1], shape[2]);
+        INDArray z = org.ddim4j.random.Seeds.gaussian(seed, count, shape[0], shape[1], shape[2]);
         INDArray images = Nd4j.create(DataType.FLOAT, z.shape());
         for (int from = 0; from < count; from += batchSize) {
             int to = Math.min(count, from + batchSize);
@@ -145,7 +145,7 @@ public final class EncoderTraining {
         Epochs order = pairs == null ? null : new Epochs((int) pairs.latents().size(0), s.seed() + 2);
 
         // 1. latent objective: the training graph's L2 criterion with x = image (model range), t = 0, target = z
-        TrainingGraph latent = new TrainingGraph(arch, params, "l2");
+        TrainingGraph latent = new TrainingGraph(arch, params, org.ddim4j.config.Criterion.L2);
         for (int step = 1; step <= s.latentSteps(); step++) {
             int[] idx = order.next(s.batchSize());
             INDArray x = pairs.images().get(org.nd4j.linalg.indexing.NDArrayIndex.indices(toLong(idx))).mul(2).subi(1);

@@ -2,7 +2,7 @@ package org.ddim4j.invert;
 
 import org.ddim4j.model.DdimModel;
 import org.ddim4j.sampler.DdimSampler;
-import org.ddim4j.sampler.DifferentiableNoisePredictor;
+import org.ddim4j.schedule.DifferentiableNoisePredictor;
 import org.ddim4j.sampler.SampleResult;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -67,7 +67,7 @@ public final class Inverter {
 
     /**
      * This inverter with {@code iterations} fixed-point iterations per step of the DDIM-ODE inversion (ODE and
-     * the hybrid's ODE start; see {@link DdimSampler#encode(org.ddim4j.sampler.NoisePredictor, INDArray, boolean, int)}).
+     * the hybrid's ODE start; see {@link DdimSampler#encode(org.ddim4j.schedule.NoisePredictor, INDArray, boolean, int)}).
      */
     public Inverter withOdeFixedPoint(int iterations) {
         return new Inverter(network, sampler, encoder, iterations);
@@ -83,7 +83,7 @@ public final class Inverter {
 
     /** Random starting latents, N(0, I), from a seed. */
     public static INDArray randomLatents(long[] shape, long seed) {
-        return org.ddim4j.train.Seeds.gaussian(seed, shape);
+        return org.ddim4j.random.Seeds.gaussian(seed, shape);
     }
 
     public InversionResult invert(Method method, INDArray targets, InversionSettings settings, long seed,

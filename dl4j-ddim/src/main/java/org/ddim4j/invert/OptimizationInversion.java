@@ -1,11 +1,11 @@
 package org.ddim4j.invert;
 
 import org.ddim4j.sampler.DdimSampler;
-import org.ddim4j.sampler.DifferentiableNoisePredictor;
+import org.ddim4j.schedule.DifferentiableNoisePredictor;
 import org.ddim4j.sampler.SampleResult;
-import org.ddim4j.train.AdamOptimizer;
-import org.ddim4j.train.NesterovSgd;
-import org.ddim4j.train.ParameterOptimizer;
+import org.ddim4j.optim.AdamOptimizer;
+import org.ddim4j.optim.NesterovSgd;
+import org.ddim4j.optim.ParameterOptimizer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 

@@ -1,6 +1,7 @@
 package org.ddim4j.invert;
 
-import org.ddim4j.unet.Sessions;
+import org.ddim4j.graph.GradientFunctions;
+import org.ddim4j.graph.Sessions;
 import org.ddim4j.unet.UNetGraph;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -162,7 +163,7 @@ public enum ReconstructionLoss {
         perImage.rename(PER_IMAGE);
         perImage.sum().rename(TOTAL);
         sd.setLossVariables(TOTAL);
-        UNetGraph.createGradientFunctionQuietly(sd);
+        GradientFunctions.createQuietly(sd, (String[]) null);
         return sd;
     }
 

@@ -1,6 +1,6 @@
 package org.ddim4j.metrics;
 
-import org.ddim4j.unet.PlanCache;
+import org.ddim4j.graph.PlanCache;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;

@@ -2,7 +2,7 @@ package org.ddim4j.model;
 
 import org.ddim4j.config.DdimConfig;
 import org.ddim4j.sampler.DdimSampler;
-import org.ddim4j.sampler.TimestepSpacing;
+import org.ddim4j.schedule.TimestepSpacing;
 import org.ddim4j.schedule.NoiseSchedule;
 import org.ddim4j.unet.UNet;
 
@@ -18,13 +18,13 @@ public record DdimModel(DdimConfig config, UNet network) {
     }
 
     public NoiseSchedule schedule() {
-        return NoiseSchedule.from(config.diffusion());
+        return config.diffusion().noiseSchedule();
     }
 
     /** The sampler of the config's diffusion section. */
     public DdimSampler sampler() {
         var d = config.diffusion();
-        return new DdimSampler(schedule(), TimestepSpacing.fromName(d.skipType()), d.numTSteps(), d.eta(), d.clipX0());
+        return new DdimSampler(schedule(), d.skipType(), d.numTSteps(), d.eta(), d.clipX0());
     }
 
     public DdimSampler sampler(int steps, TimestepSpacing spacing, double eta) {

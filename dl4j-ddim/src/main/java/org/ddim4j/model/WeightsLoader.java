@@ -39,15 +39,15 @@ public final class WeightsLoader {
             throw new TensorFormatException("weights not found: " + weights.toAbsolutePath());
         }
         if (Files.isDirectory(weights)) {
-            Path model = new org.ddim4j.train.TrainingRun(weights).model();
+            Path model = new org.ddim4j.model.TrainingRun(weights).model();
             if (!Files.isRegularFile(model)) {
                 throw new TensorFormatException(weights + " is a folder but not a training run with a model ("
                         + model.getFileName() + " is missing)");
             }
             return load(model, config, torchKey);
         }
-        if (org.ddim4j.train.CheckpointFile.isCheckpoint(weights)) {
-            var c = org.ddim4j.train.CheckpointFile.read(weights);
+        if (org.ddim4j.model.CheckpointFile.isCheckpoint(weights)) {
+            var c = org.ddim4j.model.CheckpointFile.read(weights);
             DdimModel model = new DdimModel(c.config(),
                     new UNet(org.ddim4j.unet.UNetArchitecture.of(c.config()), c.ema()));
             if (config != null && !config.network().equals(model.config().network())) {

@@ -1,6 +1,7 @@
 package org.ddim4j.schedule;
 
-import org.ddim4j.config.DiffusionConfig;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The forward process q(x_t | x_0) = N(sqrt(alpha_bar_t) x_0, (1 - alpha_bar_t) I) of T steps.
@@ -36,10 +37,6 @@ public final class NoiseSchedule {
         return new NoiseSchedule(f);
     }
 
-    public static NoiseSchedule from(DiffusionConfig c) {
-        return of(BetaSchedule.fromName(c.betaSchedule()), c.betaStart(), c.betaEnd(), c.numT());
-    }
-
     /** Number of diffusion steps T. */
     public int numSteps() {
         return betas.length;
@@ -55,6 +52,40 @@ public final class NoiseSchedule {
             throw new IllegalArgumentException("timestep " + t + " outside [-1, " + betas.length + ")");
         }
         return t < 0 ? 1.0f : alphasCumprod[t];
+    }
+
+    /**
+     * A sample of q(x_t | x_0) from the given noise, t per image (Ho et al. 2020, eq. 4):
+     * x_t = sqrt(alpha_bar_t) x_0 + sqrt(1 - alpha_bar_t) eps, the two factors rounded to float32.
+     *
+     * @param x0  [B, ...] clean images
+     * @param eps noise of x0's shape
+     * @param t   B timesteps in [0, T)
+     */
+    public INDArray addNoise(INDArray x0, INDArray eps, int[] t) {
+        int batch = (int) x0.size(0);
+        if (t.length != batch || !java.util.Arrays.equals(x0.shape(), eps.shape())) {
+            throw new IllegalArgumentException("addNoise takes noise of x0's shape " + java.util.Arrays.toString(x0.shape())
+                    + " and one timestep per image; got noise " + java.util.Arrays.toString(eps.shape()) + " and "
+                    + t.length + " timesteps");
+        }
+        float[] signal = new float[batch];
+        float[] noiseScale = new float[batch];
+        for (int k = 0; k < batch; k++) {
+            float a = alphaBar(t[k]);
+            signal[k] = (float) Math.sqrt(a);
+            noiseScale[k] = (float) Math.sqrt(1 - a);
+        }
+        return x0.reshape(batch, -1).mulColumnVector(Nd4j.createFromArray(signal).reshape(batch, 1))
+                .addi(eps.reshape(batch, -1).mulColumnVector(Nd4j.createFromArray(noiseScale).reshape(batch, 1)))
+                .reshape(x0.shape());
+    }
+
+    /** As {@link #addNoise(INDArray, INDArray, int[])} with the same timestep for every image. */
+    public INDArray addNoise(INDArray x0, INDArray eps, int t) {
+        int[] ts = new int[(int) x0.size(0)];
+        java.util.Arrays.fill(ts, t);
+        return addNoise(x0, eps, ts);
     }
 
     public float[] betas() {

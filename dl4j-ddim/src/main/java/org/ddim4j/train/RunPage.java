@@ -1,5 +1,6 @@
 package org.ddim4j.train;
 
+import org.ddim4j.model.TrainingRun;
 import org.ddim4j.config.DdimConfig;
 import org.ddim4j.io.AtomicFiles;
 

@@ -1,5 +1,6 @@
 package org.ddim4j.train;
 
+import org.ddim4j.random.Seeds;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;

@@ -1,5 +1,12 @@
 package org.ddim4j.train;
 
+import org.ddim4j.optim.GradientClipping;
+import org.ddim4j.optim.AdamOptimizer;
+import org.ddim4j.model.TrainingRun;
+import org.ddim4j.model.CheckpointFile;
+import org.ddim4j.model.Checkpoint;
+import org.ddim4j.random.Seeds;
+import org.ddim4j.image.Flips;
 import org.ddim4j.config.ConfigLoader;
 import org.ddim4j.config.DdimConfig;
 import org.ddim4j.image.Images;
@@ -73,7 +80,7 @@ public final class Trainer {
         this.network = network;
         this.ema = ema;
         this.optimizer = optimizer;
-        this.schedule = NoiseSchedule.from(config.diffusion());
+        this.schedule = config.diffusion().noiseSchedule();
         this.seed = config.training().seed();
         this.iteration = iteration;
         this.elapsedSeconds = elapsedSeconds;
@@ -200,7 +207,7 @@ public final class Trainer {
                 listener.onIteration(iteration, lossAndNorm[0], lossAndNorm[1], rate);
                 if (iteration % config.training().logFrequency() == 0) {
                     writeSamples();
-                    LossCurve.write(log.rows(), "training loss (" + config.training().criterion() + ")", run.lossCurve());
+                    LossCurve.write(log.rows(), "training loss (" + org.ddim4j.config.Choices.name(config.training().criterion()) + ")", run.lossCurve());
                 }
                 int kidEvery = config.evaluation().kidEvery();
                 if (probe != null && kidEvery > 0 && iteration % kidEvery == 0) {
@@ -212,7 +219,7 @@ public final class Trainer {
             }
             if (iteration > 0) {
                 saveCheckpoint();
-                LossCurve.write(log.rows(), "training loss (" + config.training().criterion() + ")", run.lossCurve());
+                LossCurve.write(log.rows(), "training loss (" + org.ddim4j.config.Choices.name(config.training().criterion()) + ")", run.lossCurve());
                 if (iteration % config.training().logFrequency() != 0) {
                     writeSamples();
                 }
@@ -249,8 +256,8 @@ public final class Trainer {
         int numT = schedule.numSteps();
         // 1. the batch, flipped horizontally with probability flip_horizontal (flip_vertical likewise)
         INDArray x0 = data.batch(i - 1, batch).castTo(DataType.FLOAT);
-        x0 = flip(x0, rng, config.data().effectiveFlipHorizontal(), true);
-        x0 = flip(x0, rng, config.data().randomFlip() ? config.data().flipVertical() : 0, false);
+        x0 = Flips.random(x0, rng, config.data().effectiveFlipHorizontal(), true);
+        x0 = Flips.random(x0, rng, config.data().randomFlip() ? config.data().flipVertical() : 0, false);
         // 2. antithetic timesteps: t and T - 1 - t
         int half = batch / 2 + 1;
         int[] ts = new int[batch];
@@ -263,18 +270,11 @@ public final class Trainer {
         }
         // 3. x_t = sqrt(alpha_bar_t) x_0 + sqrt(1 - alpha_bar_t) noise
         INDArray noise = Seeds.gaussian(Seeds.mix(stepSeed, 1), x0.shape());
-        float[] signal = new float[batch];
-        float[] noiseScale = new float[batch];
+        INDArray xt = schedule.addNoise(x0, noise, ts);
         float[] tFloat = new float[batch];
         for (int k = 0; k < batch; k++) {
-            float a = schedule.alphaBar(ts[k]);
-            signal[k] = (float) Math.sqrt(a);
-            noiseScale[k] = (float) Math.sqrt(1 - a);
             tFloat[k] = ts[k];
         }
-        INDArray xt = x0.reshape(batch, -1).mulColumnVector(Nd4j.createFromArray(signal).reshape(batch, 1))
-                .addi(noise.reshape(batch, -1).mulColumnVector(Nd4j.createFromArray(noiseScale).reshape(batch, 1)))
-                .reshape(x0.shape());
         // 4. forward and backward
         TrainingGraph.Pass pass = graph.run(xt, Nd4j.createFromArray(tFloat), noise, Seeds.mix(stepSeed, 2));
         if (!Double.isFinite(pass.loss())) {
@@ -291,41 +291,6 @@ public final class Trainer {
         Ema.update(emaFlat, weightsFlat, Ema.warmedUpDecay(config.network().ema(), i));
         emaBuffersStale = true;
         return new double[]{pass.loss(), norm};
-    }
-
-    /** Flips each image of [B, C, H, W] with the given probability, horizontally (mirror) or vertically. */
-    static INDArray flip(INDArray x, SplittableRandom rng, double probability, boolean horizontal) {
-        int b = (int) x.size(0);
-        int c = (int) x.size(1);
-        int h = (int) x.size(2);
-        int w = (int) x.size(3);
-        boolean[] which = new boolean[b];
-        boolean any = false;
-        for (int k = 0; k < b; k++) {
-            which[k] = probability > 0 && rng.nextDouble() < probability;
-            any |= which[k];
-        }
-        if (!any) {
-            return x;
-        }
-        float[] in = x.dup('c').data().asFloat();
-        float[] out = in.clone();
-        int plane = h * w;
-        for (int k = 0; k < b; k++) {
-            if (!which[k]) {
-                continue;
-            }
-            for (int ch = 0; ch < c; ch++) {
-                int base = (k * c + ch) * plane;
-                for (int y = 0; y < h; y++) {
-                    for (int xx = 0; xx < w; xx++) {
-                        int src = horizontal ? base + y * w + (w - 1 - xx) : base + (h - 1 - y) * w + xx;
-                        out[base + y * w + xx] = in[src];
-                    }
-                }
-            }
-        }
-        return Nd4j.createFromArray(out).reshape(b, c, h, w);
     }
 
     private void updateRunningStatistics(Map<String, INDArray> stats, int batch) {

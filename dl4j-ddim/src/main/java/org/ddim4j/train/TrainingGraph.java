@@ -1,9 +1,11 @@
 package org.ddim4j.train;
 
+import org.ddim4j.config.Criterion;
+import org.ddim4j.random.Seeds;
 import org.ddim4j.unet.GraphContext;
 import org.ddim4j.unet.GraphMode;
 import org.ddim4j.unet.Parameters;
-import org.ddim4j.unet.PlanCache;
+import org.ddim4j.graph.PlanCache;
 import org.ddim4j.unet.UNetArchitecture;
 import org.ddim4j.unet.UNetGraph;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -43,16 +45,15 @@ public final class TrainingGraph {
                        Map<String, INDArray> batchStatistics) {
     }
 
-    public TrainingGraph(UNetArchitecture arch, Parameters params, String criterion) {
+    public TrainingGraph(UNetArchitecture arch, Parameters params, Criterion criterion) {
         this.graph = UNetGraph.build(arch, params, GraphMode.TRAIN);
         SameDiff sd = graph.sameDiff();
         SDVariable eps = sd.getVariable(UNetGraph.OUTPUT);
         SDVariable target = sd.placeHolder(TARGET, DataType.FLOAT, -1, arch.inChannels(), arch.size(), arch.size());
         SDVariable diff = eps.sub(target);
         SDVariable perElement = switch (criterion) {
-            case "l1" -> sd.math().abs(diff);
-            case "l2" -> diff.mul(diff);
-            default -> throw new IllegalArgumentException("criterion must be l1 or l2, got " + criterion);
+            case L1 -> sd.math().abs(diff);
+            case L2 -> diff.mul(diff);
         };
         perElement.mean().rename(LOSS);
         sd.setLossVariables(LOSS);

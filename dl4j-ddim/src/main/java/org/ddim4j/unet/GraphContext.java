@@ -1,5 +1,7 @@
 package org.ddim4j.unet;
 
+import org.ddim4j.graph.GroupNormGradient;
+import org.ddim4j.graph.GraphPlan;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -20,62 +22,48 @@ public final class GraphContext {
     private final List<BatchStatistics> batchStatistics = new ArrayList<>();
     private final Function<String, SDVariable> params;
     private final Map<String, SDVariable> groupAveraging = new HashMap<>();
-    private final boolean planned;
-    private final boolean closedFormGradients;
+    private final LayerMath math;
 
     /** The batch mean and variance a training-mode BatchNorm computed, by the name of its norm layer. */
     public record BatchStatistics(String normName, String meanVariable, String varianceVariable, long count) {
     }
 
     /**
-     * A graph run by {@link GraphPlan}s; parameters are the graph's variables of the same name. Training graphs
-     * use closed-form gradients (see {@link #closedFormGradients()}).
+     * A graph run by {@link GraphPlan}s ({@link PlannedMath}); parameters are the graph's variables of the same
+     * name. Training graphs use closed-form gradients.
      */
     public GraphContext(SameDiff sd, GraphMode mode, int numGroups) {
         this(sd, mode, numGroups, mode == GraphMode.TRAIN);
     }
 
     /**
-     * A graph run by {@link GraphPlan}s, with closed-form gradients or not (a graph that is saved must not use
-     * them: see {@link GroupNormGradient}).
+     * A graph run by {@link GraphPlan}s ({@link PlannedMath}), with closed-form gradients or not (a graph that is
+     * saved must not use them: see {@link GroupNormGradient}).
      */
     public GraphContext(SameDiff sd, GraphMode mode, int numGroups, boolean closedFormGradients) {
-        this(sd, mode, numGroups, sd::getVariable, true, closedFormGradients);
+        this(sd, mode, numGroups, sd::getVariable, new PlannedMath(closedFormGradients));
     }
 
     /**
-     * A graph run by SameDiff's session (a DL4J layer's); parameters come from {@code params} (e.g. the layer's
-     * parameter table).
+     * A graph run by SameDiff's session (a DL4J layer's), in {@link PlainMath}; parameters come from
+     * {@code params} (e.g. the layer's parameter table).
      */
     public GraphContext(SameDiff sd, GraphMode mode, int numGroups, Function<String, SDVariable> params) {
-        this(sd, mode, numGroups, params, false, false);
+        this(sd, mode, numGroups, params, PlainMath.INSTANCE);
     }
 
     private GraphContext(SameDiff sd, GraphMode mode, int numGroups, Function<String, SDVariable> params,
-                         boolean planned, boolean closedFormGradients) {
+                         LayerMath math) {
         this.sd = sd;
         this.mode = mode;
         this.numGroups = numGroups;
         this.params = params;
-        this.planned = planned;
-        this.closedFormGradients = closedFormGradients;
+        this.math = math;
     }
 
-    /**
-     * True if the graph runs in {@link GraphPlan}s, which execute some ops on faster kernels than SameDiff's
-     * session does (tanh on oneDNN), so that a function may be composed differently (see {@link Layers#swish}).
-     */
-    public boolean planned() {
-        return planned;
-    }
-
-    /**
-     * True if layers may give their gradients in closed form through ops of ddim4j's own
-     * ({@link GroupNormGradient}): in graphs run by plans that are never saved (training graphs, the U-Net's
-     * vector-Jacobian product graph).
-     */
-    public boolean closedFormGradients() {
-        return closedFormGradients;
+    /** The form of swish, the norms and attention this graph is built in: plain, or planned for plans. */
+    public LayerMath math() {
+        return math;
     }
 
     public SameDiff sd() {

@@ -101,7 +101,7 @@ public final class Parameters {
             } else if (s.kind() == ParamKind.CONV || s.kind() == ParamKind.LINEAR
                     || (s.kind() == ParamKind.VECTOR && fanIn.containsKey(stem))) {
                 double bound = 1.0 / Math.sqrt(fanIn.get(stem));
-                a = org.ddim4j.train.Seeds.uniform(org.ddim4j.train.Seeds.mix(seed, counter++), -bound, bound, s.sameDiffShape());
+                a = org.ddim4j.random.Seeds.uniform(org.ddim4j.random.Seeds.mix(seed, counter++), -bound, bound, s.sameDiffShape());
             } else if (s.kind() == ParamKind.COUNTER) {
                 a = Nd4j.scalar(DataType.LONG, 0L);
             } else if (s.name().endsWith(".weight") || s.name().endsWith(".running_var")) {

@@ -1,7 +1,9 @@
 package org.ddim4j.unet;
 
+import org.ddim4j.graph.Sessions;
+import org.ddim4j.graph.PlanCache;
 import org.ddim4j.config.NetworkConfig;
-import org.ddim4j.sampler.DifferentiableNoisePredictor;
+import org.ddim4j.schedule.DifferentiableNoisePredictor;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;

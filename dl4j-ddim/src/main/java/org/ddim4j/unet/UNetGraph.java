@@ -5,8 +5,6 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.array.SingleThreadArrayHolder;
 import org.nd4j.linalg.api.buffer.DataType;
 
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.util.List;
 
 /**
@@ -33,7 +31,7 @@ public final class UNetGraph {
     }
 
     /**
-     * The U-Net's graph, with closed-form gradients or not ({@link GraphContext#closedFormGradients()}: only for
+     * The U-Net's graph, with closed-form gradients or not ({@link PlannedMath#closedFormGradients()}: only for
      * graphs that are never saved).
      */
     public static UNetGraph build(UNetArchitecture arch, Parameters params, GraphMode mode, boolean closedFormGradients) {
@@ -73,32 +71,5 @@ public final class UNetGraph {
     /** Dropout mask placeholders a training graph needs fed (empty for evaluation graphs or dropout 0). */
     public List<GraphContext.DropoutMask> dropoutMasks() {
         return context.dropoutMasks();
-    }
-
-    /**
-     * Creates the gradient function now. SameDiff prints one line per op to System.out while doing so,
-     * which no logging setting silences; that output is dropped here.
-     */
-    public static void createGradientFunctionQuietly(SameDiff sd) {
-        createGradientFunctionQuietly(sd, (String[]) null);
-    }
-
-    /**
-     * As {@link #createGradientFunctionQuietly(SameDiff)}, with gradients also for these variables (a placeholder's
-     * gradient exists only when asked for, or when an op computes it anyway).
-     */
-    public static void createGradientFunctionQuietly(SameDiff sd, String... variables) {
-        if (sd.hasGradientFunction()) {
-            return;
-        }
-        PrintStream original = System.out;
-        synchronized (System.class) {
-            try {
-                System.setOut(new PrintStream(OutputStream.nullOutputStream()));
-                sd.createGradFunction(variables);
-            } finally {
-                System.setOut(original);
-            }
-        }
     }
 }

@@ -1,6 +1,7 @@
 package org.ddim4j.zoo;
 
 import org.ddim4j.config.ConfigLoader;
+import org.ddim4j.config.Preset;
 import org.ddim4j.config.DdimConfig;
 import org.ddim4j.io.AtomicFiles;
 import org.ddim4j.model.DdimModel;
@@ -51,11 +52,12 @@ import java.util.zip.CheckedInputStream;
  * preset is trained on one dataset.
  */
 public final class DdimZooModel extends ZooModel<DdimZooModel> {
-    /** The seed's configurations, and "emoji" (the demo model, with shipped weights). */
-    public static final List<String> PRESETS = List.of("anime", "celeba", "celeba_small", "church", "cifar10", "ffhq",
-            "flowers102", "imagenet64", "miniplaces", "emoji");
+    /** The zoo names of the {@link Preset}s: the seed's configurations, and "emoji" (the demo model, with shipped weights). */
+    public static final List<String> PRESETS = Preset.zooNames();
     /** The shipped emoji weights: float16 safetensors, inside this jar. */
     public static final String EMOJI_RESOURCE = "/org/ddim4j/pretrained/emoji.safetensors";
+    /** Adler-32 of {@link #EMOJI_RESOURCE} (docs/pretrained-emoji/README.md: how they were trained). */
+    static final long EMOJI_ADLER32 = 1512999041L;
 
     private final String preset;
     private final DdimConfig config;
@@ -74,12 +76,13 @@ public final class DdimZooModel extends ZooModel<DdimZooModel> {
         if (!PRESETS.contains(preset)) {
             throw new IllegalArgumentException("unknown DDIM zoo preset '" + preset + "'; presets are " + PRESETS);
         }
-        if (preset.equals("emoji")) {
+        Preset p = Preset.of(preset);
+        if (p == Preset.EMOJI) {
             URL url = DdimZooModel.class.getResource(EMOJI_RESOURCE);
-            return new DdimZooModel(preset, ConfigLoader.preset("emoji_demo"), url == null ? null : url.toString(),
-                    EmojiWeights.ADLER32);
+            return new DdimZooModel(preset, ConfigLoader.preset(p), url == null ? null : url.toString(),
+                    EMOJI_ADLER32);
         }
-        return new DdimZooModel(preset, ConfigLoader.preset(preset), null, 0);
+        return new DdimZooModel(preset, ConfigLoader.preset(p), null, 0);
     }
 
     /**

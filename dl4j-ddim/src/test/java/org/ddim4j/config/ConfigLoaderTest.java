@@ -28,7 +28,7 @@ class ConfigLoaderTest {
         assertEquals(128, c.network().hiddenChannels());
         assertEquals(75_308_547L, count(c));
         assertEquals(List.of(3, 64, 64), c.data().shape());
-        assertEquals("l1", c.training().criterion());
+        assertEquals(Criterion.L1, c.training().criterion());
         assertEquals(1e-8, c.optimizer().epsilon());
     }
 
@@ -45,7 +45,7 @@ class ConfigLoaderTest {
 
     @Test
     void yamlRoundTripGivesAnEqualRecord() {
-        for (String name : ConfigLoader.PRESETS) {
+        for (String name : org.ddim4j.config.Preset.configNames()) {
             DdimConfig c = ConfigLoader.preset(name);
             assertEquals(c, ConfigLoader.parse(ConfigLoader.toYaml(c), "round-trip"));
         }

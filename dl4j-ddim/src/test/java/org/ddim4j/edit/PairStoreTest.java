@@ -2,7 +2,7 @@ package org.ddim4j.edit;
 
 import org.ddim4j.Fixtures;
 import org.ddim4j.model.DdimModel;
-import org.ddim4j.sampler.TimestepSpacing;
+import org.ddim4j.schedule.TimestepSpacing;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -34,7 +34,7 @@ class PairStoreTest {
         assertArrayEquals(new long[]{5, 2}, scores.shape());
         assertTrue(scores.minNumber().doubleValue() >= 0 && scores.maxNumber().doubleValue() <= 1);
         // the latents are the seed's draws, in order
-        INDArray expected = org.ddim4j.train.Seeds.gaussian(org.ddim4j.train.Seeds.mix(9, 0), 2, 3, 32, 32).reshape(2, -1);
+        INDArray expected = org.ddim4j.random.Seeds.gaussian(org.ddim4j.random.Seeds.mix(9, 0), 2, 3, 32, 32).reshape(2, -1);
         assertEquals(0.0, back.latents(0, 2).sub(expected).amaxNumber().doubleValue(), 1e-6);
         assertArrayEquals(new long[]{3, 3072}, back.latents(2, 5).shape());
     }

@@ -4,9 +4,9 @@ import org.ddim4j.Fixtures;
 import org.ddim4j.config.ConfigLoader;
 import org.ddim4j.config.DdimConfig;
 import org.ddim4j.sampler.DdimSampler;
-import org.ddim4j.sampler.DifferentiableNoisePredictor;
+import org.ddim4j.schedule.DifferentiableNoisePredictor;
 import org.ddim4j.sampler.SampleResult;
-import org.ddim4j.sampler.TimestepSpacing;
+import org.ddim4j.schedule.TimestepSpacing;
 import org.ddim4j.schedule.NoiseSchedule;
 import org.ddim4j.unet.UNet;
 import org.junit.jupiter.api.Test;
@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class InversionTest {
-    private static final NoiseSchedule SCHEDULE = NoiseSchedule.from(Fixtures.parityConfig().diffusion());
+    private static final NoiseSchedule SCHEDULE = Fixtures.parityConfig().diffusion().noiseSchedule();
 
     /** eps = k x: a network whose sampler is linear in z (x_0 = C z; C = 0.84 for k = 0.9 at 10 steps), so an exact latent exists. */
     record LinearPredictor(double k) implements DifferentiableNoisePredictor {

@@ -2,7 +2,7 @@ package org.ddim4j.invert;
 
 import org.ddim4j.model.DdimModel;
 import org.ddim4j.sampler.DdimSampler;
-import org.ddim4j.sampler.TimestepSpacing;
+import org.ddim4j.schedule.TimestepSpacing;
 import org.ddim4j.zoo.DdimZooModel;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;

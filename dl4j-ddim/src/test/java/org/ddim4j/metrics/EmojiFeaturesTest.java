@@ -1,7 +1,7 @@
 package org.ddim4j.metrics;
 
 import org.ddim4j.resnet.CifarResNet;
-import org.ddim4j.train.Seeds;
+import org.ddim4j.random.Seeds;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;

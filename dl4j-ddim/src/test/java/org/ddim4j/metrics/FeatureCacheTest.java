@@ -1,6 +1,6 @@
 package org.ddim4j.metrics;
 
-import org.ddim4j.train.Seeds;
+import org.ddim4j.random.Seeds;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;

@@ -1,7 +1,7 @@
 package org.ddim4j.metrics;
 
 import org.ddim4j.io.Npz;
-import org.ddim4j.train.Seeds;
+import org.ddim4j.random.Seeds;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;

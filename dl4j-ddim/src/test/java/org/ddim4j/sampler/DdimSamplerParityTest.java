@@ -1,5 +1,6 @@
 package org.ddim4j.sampler;
 
+import org.ddim4j.schedule.TimestepSpacing;
 import org.ddim4j.Fixtures;
 import org.ddim4j.schedule.NoiseSchedule;
 import org.ddim4j.unet.UNet;
@@ -9,7 +10,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.ddim4j.train.AdamOptimizer;
+import org.ddim4j.optim.AdamOptimizer;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.Map;
@@ -24,7 +25,7 @@ class DdimSamplerParityTest {
     @BeforeAll
     static void load() {
         net = Fixtures.parityNetwork();
-        schedule = NoiseSchedule.from(Fixtures.parityConfig().diffusion());
+        schedule = Fixtures.parityConfig().diffusion().noiseSchedule();
     }
 
     private static double relative(INDArray a, INDArray ref) {

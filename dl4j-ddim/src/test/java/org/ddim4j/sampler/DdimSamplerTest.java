@@ -1,5 +1,8 @@
 package org.ddim4j.sampler;
 
+import org.ddim4j.schedule.TimestepSpacing;
+import org.ddim4j.schedule.DifferentiableNoisePredictor;
+import org.ddim4j.schedule.NoisePredictor;
 import org.ddim4j.schedule.BetaSchedule;
 import org.ddim4j.schedule.NoiseSchedule;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,7 @@
 package org.ddim4j.train;
 
+import org.ddim4j.optim.GradientClipping;
+import org.ddim4j.model.CheckpointFile;
 import org.ddim4j.config.DdimConfig;
 import org.ddim4j.io.AtomicFiles;
 import org.ddim4j.io.TensorFormatException;
@@ -170,16 +172,16 @@ class TrainerTest {
     @Test
     void flipsMirrorImagesWithTheConfiguredProbability() {
         INDArray x = Nd4j.linspace(0, 1, 2 * 3 * 4 * 5, DataType.FLOAT).reshape(2, 3, 4, 5);
-        INDArray all = Trainer.flip(x, new java.util.SplittableRandom(1), 1.0, true);
+        INDArray all = org.ddim4j.image.Flips.random(x, new java.util.SplittableRandom(1), 1.0, true);
         for (int col = 0; col < 5; col++) {
             assertEquals(x.getFloat(1, 2, 3, col), all.getFloat(1, 2, 3, 4 - col), 0f);
         }
-        INDArray vertical = Trainer.flip(x, new java.util.SplittableRandom(1), 1.0, false);
+        INDArray vertical = org.ddim4j.image.Flips.random(x, new java.util.SplittableRandom(1), 1.0, false);
         assertEquals(x.getFloat(0, 1, 0, 2), vertical.getFloat(0, 1, 3, 2), 0f);
-        assertEquals(x, Trainer.flip(x, new java.util.SplittableRandom(1), 0.0, true));
+        assertEquals(x, org.ddim4j.image.Flips.random(x, new java.util.SplittableRandom(1), 0.0, true));
         int flipped = 0;
         INDArray many = Nd4j.linspace(0, 1, 400 * 2, DataType.FLOAT).reshape(400, 1, 1, 2);
-        INDArray out = Trainer.flip(many, new java.util.SplittableRandom(2), 0.5, true);
+        INDArray out = org.ddim4j.image.Flips.random(many, new java.util.SplittableRandom(2), 0.5, true);
         for (int k = 0; k < 400; k++) {
             flipped += out.getFloat(k, 0, 0, 0) != many.getFloat(k, 0, 0, 0) ? 1 : 0;
         }

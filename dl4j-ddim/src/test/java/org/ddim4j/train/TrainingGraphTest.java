@@ -22,7 +22,7 @@ class TrainingGraphTest {
         UNetArchitecture arch = net.architecture();
         Map<String, INDArray> forward = Fixtures.npz("forward.npz");
         INDArray x = forward.get("x");
-        TrainingGraph graph = new TrainingGraph(arch, net.parameters(), "l1");
+        TrainingGraph graph = new TrainingGraph(arch, net.parameters(), org.ddim4j.config.Criterion.L1);
         TrainingGraph.Pass pass = graph.run(x, forward.get("t"), Nd4j.linspace(-1, 1, x.length(), DataType.FLOAT)
                 .reshape(x.shape()), 7L);
 

@@ -1,5 +1,6 @@
 package org.ddim4j.unet;
 
+import org.ddim4j.graph.PlanCache;
 import org.ddim4j.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.nd4j.autodiff.samediff.SDVariable;

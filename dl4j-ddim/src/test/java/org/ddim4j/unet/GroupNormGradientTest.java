@@ -1,6 +1,11 @@
 package org.ddim4j.unet;
 
 import org.ddim4j.Fixtures;
+import org.ddim4j.graph.GradientFunctions;
+import org.ddim4j.graph.GraphPlan;
+import org.ddim4j.graph.PlanCache;
+import org.ddim4j.graph.Sessions;
+import org.ddim4j.graph.GroupNormGradient;
 import org.junit.jupiter.api.Test;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -108,7 +113,7 @@ class GroupNormGradientTest {
     void onlyGraphsThatAreNeverSavedUseTheClosedForm() {
         // SameDiff copies ops by name when it creates the gradient function: the copy must keep the closed form
         SameDiff sd = graph(true, GraphMode.TRAIN, DataType.FLOAT);
-        UNetGraph.createGradientFunctionQuietly(sd);
+        GradientFunctions.createQuietly(sd, (String[]) null);
         SameDiff gradients = sd.getFunction("grad");
         assertTrue(usesClosedForm(gradients));
         // SameDiff also differentiates the statistics, from the stop-gradient on: nothing reads that, no plan runs it

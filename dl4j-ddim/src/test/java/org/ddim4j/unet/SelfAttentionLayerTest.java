@@ -1,5 +1,6 @@
 package org.ddim4j.unet;
 
+import org.ddim4j.graph.Sessions;
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;

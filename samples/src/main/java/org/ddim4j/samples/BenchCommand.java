@@ -9,10 +9,10 @@ import org.ddim4j.io.AtomicFiles;
 import org.ddim4j.metrics.InceptionFeatures;
 import org.ddim4j.metrics.SyntheticInceptionWeights;
 import org.ddim4j.sampler.DdimSampler;
-import org.ddim4j.sampler.TimestepSpacing;
+import org.ddim4j.schedule.TimestepSpacing;
 import org.ddim4j.schedule.NoiseSchedule;
 import org.ddim4j.train.BatchSource;
-import org.ddim4j.train.Seeds;
+import org.ddim4j.random.Seeds;
 import org.ddim4j.train.Trainer;
 import org.ddim4j.train.TrainingListener;
 import org.ddim4j.unet.UNet;
@@ -136,7 +136,7 @@ final class BenchCommand implements Command {
                 continue;
             }
             UNet net = UNet.create(config.network(), shape, 0);   // the forward cases' weights (same seed)
-            NoiseSchedule schedule = NoiseSchedule.from(config.diffusion());
+            NoiseSchedule schedule = config.diffusion().noiseSchedule();
             DdimSampler sampler = new DdimSampler(schedule, TimestepSpacing.UNIFORM, 10, 0.0, false);
             for (int b : new int[]{1, 16}) {
                 INDArray z = Seeds.gaussian(2, b, shape.get(0), shape.get(1), shape.get(2));

@@ -11,7 +11,7 @@ import org.ddim4j.sampler.DdimSampler;
 import org.ddim4j.sampler.SampleResult;
 import org.ddim4j.train.ShuffledBatches;
 import org.ddim4j.train.Trainer;
-import org.ddim4j.train.TrainingRun;
+import org.ddim4j.model.TrainingRun;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -136,7 +136,7 @@ final class DemoCommand implements Command {
 
         // Final pictures with the EMA weights.
         DdimSampler sampler = trainer.model().sampler();
-        INDArray noise = org.ddim4j.train.Seeds.gaussian(2026, FINAL_SAMPLES, 3, config.data().height(), config.data().width());
+        INDArray noise = org.ddim4j.random.Seeds.gaussian(2026, FINAL_SAMPLES, 3, config.data().height(), config.data().width());
         SampleResult result = sampler.run(trainer.ema(), noise, null, true);
         Images.writePng(Images.grid(result.sample(), 8), outDir.resolve("samples.png"));
         TrajectoryGif.write(result, 9, outDir.resolve("trajectory.gif"));

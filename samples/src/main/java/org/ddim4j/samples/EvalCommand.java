@@ -18,7 +18,7 @@ import org.ddim4j.metrics.QualityMetrics;
 import org.ddim4j.metrics.QualityReport;
 import org.ddim4j.model.DdimModel;
 import org.ddim4j.sampler.DdimSampler;
-import org.ddim4j.sampler.TimestepSpacing;
+import org.ddim4j.schedule.TimestepSpacing;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -115,10 +115,10 @@ final class EvalCommand implements Command {
         if (steps <= 0 || steps > diffusion.numT()) {
             throw new UsageException("eval: --steps must be in [1, " + diffusion.numT() + "], got " + steps);
         }
-        TimestepSpacing spacing = Launch.parse("eval", () -> TimestepSpacing.fromName(args.string("skip", diffusion.skipType())));
+        TimestepSpacing spacing = Launch.parse("eval", () -> TimestepSpacing.fromName(args.string("skip", org.ddim4j.config.Choices.name(diffusion.skipType()))));
         eta = eta < 0 ? diffusion.eta() : eta;
         DdimSampler sampler = model.sampler(steps, spacing, eta);
-        String dataset = args.string("dataset", model.config().data().dataset());
+        String dataset = args.string("dataset", model.config().data().dataset().key());
         Split split = Launch.parse("eval", () -> Split.fromName(args.string("split", "train")));
         Path root = args.has("root") ? args.path("root") : null;
         int size = model.config().data().height();

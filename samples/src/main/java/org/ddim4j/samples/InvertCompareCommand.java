@@ -12,7 +12,7 @@ import org.ddim4j.invert.ReconstructionLoss;
 import org.ddim4j.io.AtomicFiles;
 import org.ddim4j.model.DdimModel;
 import org.ddim4j.sampler.DdimSampler;
-import org.ddim4j.sampler.TimestepSpacing;
+import org.ddim4j.schedule.TimestepSpacing;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -102,7 +102,7 @@ final class InvertCompareCommand implements Command {
         List<Map<String, Object>> results = new ArrayList<>();
         int n = (int) targets.size(0);
         for (int steps : stepCounts) {
-            DdimSampler sampler = model.sampler(steps, TimestepSpacing.fromName(d.skipType()), 0.0);
+            DdimSampler sampler = model.sampler(steps, d.skipType(), 0.0);
             int iterations = budget.getOrDefault(steps, 50);
             InversionSettings inward = InversionSettings.defaults().withIterations(iterations);
             String fp = " (fixed point, " + fixedPoint + ")";

@@ -8,7 +8,7 @@ import org.ddim4j.model.WeightsLoader;
 import java.nio.file.Path;
 import java.util.function.Supplier;
 import org.ddim4j.sampler.DdimSampler;
-import org.ddim4j.sampler.TimestepSpacing;
+import org.ddim4j.schedule.TimestepSpacing;
 
 /** What several commands share: loading the model that --config and --weights describe. */
 final class Launch {
@@ -31,7 +31,7 @@ final class Launch {
         if (steps <= 0 || steps > d.numT()) {
             throw new UsageException(args.command() + ": --steps must be in [1, " + d.numT() + "], got " + steps);
         }
-        TimestepSpacing spacing = parse(args.command(), () -> TimestepSpacing.fromName(args.string("skip", d.skipType())));
+        TimestepSpacing spacing = parse(args.command(), () -> TimestepSpacing.fromName(args.string("skip", org.ddim4j.config.Choices.name(d.skipType()))));
         return model.sampler(steps, spacing, 0.0);
     }
 

@@ -42,7 +42,7 @@ final class PairsCommand implements Command {
         }
         DdimModel model = Launch.model(args);
         DdimSampler sampler = args.has("steps") ? Launch.sampler(args, model)
-                : model.sampler(50, org.ddim4j.sampler.TimestepSpacing.fromName(model.config().diffusion().skipType()), 0.0);
+                : model.sampler(50, model.config().diffusion().skipType(), 0.0);
         ClassifierCommand.Loaded cls = ClassifierCommand.load(args.path("classifier"));
         if (cls.size() != model.config().data().height()) {
             throw new IllegalArgumentException("the classifier takes " + cls.size() + " pixel images, the model makes "

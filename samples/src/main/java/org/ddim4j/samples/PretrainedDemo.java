@@ -39,7 +39,7 @@ final class PretrainedDemo {
                 org.deeplearning4j.common.resources.DL4JResources.getDirectory(
                         org.deeplearning4j.common.resources.ResourceType.ZOO_MODEL, zoo.modelName()));
         var data = model.config().data();
-        INDArray noise = org.ddim4j.train.Seeds.gaussian(NOISE_SEED, SAMPLES, data.channels(), data.height(), data.width());
+        INDArray noise = org.ddim4j.random.Seeds.gaussian(NOISE_SEED, SAMPLES, data.channels(), data.height(), data.width());
         long t0 = System.nanoTime();
         SampleResult result = model.sampler().run(model.network(), noise, null, true);
         double sampling = (System.nanoTime() - t0) / 1e9;

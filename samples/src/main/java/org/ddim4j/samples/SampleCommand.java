@@ -6,7 +6,7 @@ import org.ddim4j.model.DdimModel;
 import org.ddim4j.image.TrajectoryGif;
 import org.ddim4j.sampler.DdimSampler;
 import org.ddim4j.sampler.SampleResult;
-import org.ddim4j.sampler.TimestepSpacing;
+import org.ddim4j.schedule.TimestepSpacing;
 import org.ddim4j.unet.UNetArchitecture;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -63,7 +63,7 @@ final class SampleCommand implements Command {
         double eta = args.number("eta", diffusion.eta());
         TimestepSpacing spacing;
         try {
-            spacing = TimestepSpacing.fromName(args.string("skip", diffusion.skipType()));
+            spacing = TimestepSpacing.fromName(args.string("skip", org.ddim4j.config.Choices.name(diffusion.skipType())));
         } catch (IllegalArgumentException e) {
             throw new UsageException("sample: --skip: " + e.getMessage());
         }
@@ -88,7 +88,7 @@ final class SampleCommand implements Command {
             if (shape[0] <= 0) {
                 throw new UsageException("sample: --count must be positive, got " + shape[0]);
             }
-            z = org.ddim4j.train.Seeds.gaussian(seed, shape);
+            z = org.ddim4j.random.Seeds.gaussian(seed, shape);
         }
         DdimSampler sampler = model.sampler(steps, spacing, eta);
         Random noiseRng = Nd4j.getRandomFactory().getNewRandomInstance(seed + 1);

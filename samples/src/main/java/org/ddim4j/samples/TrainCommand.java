@@ -4,9 +4,9 @@ import org.ddim4j.config.ConfigLoader;
 import org.ddim4j.config.DdimConfig;
 import org.ddim4j.data.Datasets;
 import org.ddim4j.train.BatchSource;
-import org.ddim4j.train.CheckpointFile;
+import org.ddim4j.model.CheckpointFile;
 import org.ddim4j.train.Trainer;
-import org.ddim4j.train.TrainingRun;
+import org.ddim4j.model.TrainingRun;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -69,7 +69,7 @@ final class TrainCommand implements Command {
         } else {
             DdimConfig config = ConfigLoader.loadPathOrPreset(args.required("config"));
             if (args.has("dataset")) {
-                config = config.withData(config.data().withDataset(args.required("dataset"), config.data().root()));
+                config = config.withData(config.data().withDataset(org.ddim4j.config.Dataset.of("--dataset", args.required("dataset")), config.data().root()));
             }
             if (iterations > 0) {
                 var t = config.training();
@@ -81,7 +81,7 @@ final class TrainCommand implements Command {
             trainer = Trainer.start(config, data, runDir, progress);
         }
         if (trainer.config().evaluation().kidEvery() > 0) {
-            trainer.withQualityProbe(kidProbe(FeatureChoice.open(args), trainer.config(), trainer.config().data().dataset(),
+            trainer.withQualityProbe(kidProbe(FeatureChoice.open(args), trainer.config(), trainer.config().data().dataset().key(),
                     dataRoot, out));
         }
         double loss = trainer.train(limit);

@@ -3,7 +3,7 @@ package org.ddim4j.samples;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import org.ddim4j.io.Npz;
-import org.ddim4j.train.Seeds;
+import org.ddim4j.random.Seeds;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,7 +1,7 @@
 package org.ddim4j.samples;
 
-import org.ddim4j.train.Checkpoint;
-import org.ddim4j.train.CheckpointFile;
+import org.ddim4j.model.Checkpoint;
+import org.ddim4j.model.CheckpointFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,6 +1,6 @@
 package org.ddim4j.samples;
 
-import org.ddim4j.train.CheckpointFile;
+import org.ddim4j.model.CheckpointFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -75,7 +75,7 @@ class Cifar10DatasetTest {
             n += batch.getFeatures().size(0);
         }
         assertEquals(10, n);
-        var config = Defaults.data().withDataset("cifar10", dir.toString()).withShape(List.of(3, 16, 16));
+        var config = Defaults.data().withDataset(org.ddim4j.config.Dataset.CIFAR10, dir.toString()).withShape(List.of(3, 16, 16));
         var batches = Datasets.trainingBatches(config, null, 0);
         assertEquals(10, batches.size());
         assertArrayEquals(new long[]{4, 3, 16, 16}, batches.batch(0, 4).shape());

@@ -1,4 +1,4 @@
-package org.ddim4j.unet;
+package org.ddim4j.graph;
 
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -61,7 +61,7 @@ public final class PlanCache {
     public static PlanCache forGradients(SameDiff sd, List<String> outputs, Map<String, INDArray> gradientArrays) {
         List<String> variables = List.copyOf(gradientArrays.keySet());
         boolean existed = sd.hasGradientFunction();
-        UNetGraph.createGradientFunctionQuietly(sd, variables.toArray(new String[0]));
+        GradientFunctions.createQuietly(sd, variables.toArray(new String[0]));
         Map<String, String> names = new LinkedHashMap<>();
         for (String v : variables) {
             if (!sd.hasVariable(v)) {

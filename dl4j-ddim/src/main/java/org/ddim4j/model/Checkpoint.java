@@ -1,4 +1,4 @@
-package org.ddim4j.train;
+package org.ddim4j.model;
 
 import org.ddim4j.config.DdimConfig;
 import org.ddim4j.unet.Parameters;

@@ -1,5 +1,6 @@
-package org.ddim4j.train;
+package org.ddim4j.model;
 
+import org.ddim4j.random.Seeds;
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;

@@ -1,6 +1,5 @@
-package org.ddim4j.sampler;
+package org.ddim4j.schedule;
 
-import org.ddim4j.schedule.BetaSchedule;
 
 import java.util.Arrays;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package org.ddim4j.unet;
+package org.ddim4j.graph;
 
 import org.nd4j.autodiff.listeners.At;
 import org.nd4j.autodiff.listeners.BaseListener;

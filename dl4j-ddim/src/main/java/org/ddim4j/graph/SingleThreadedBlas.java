@@ -1,4 +1,4 @@
-package org.ddim4j.unet;
+package org.ddim4j.graph;
 
 import org.nd4j.linalg.api.blas.Blas;
 import org.nd4j.linalg.factory.Nd4j;

@@ -1,5 +1,7 @@
-package org.ddim4j.unet;
+package org.ddim4j.graph;
 
+import org.ddim4j.unet.UNet;
+import org.ddim4j.unet.UNetGraph;
 import org.ddim4j.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.nd4j.autodiff.samediff.SDIndex;
@@ -94,7 +96,7 @@ class GraphPlanTest {
         SameDiff sd = net.evalGraph();
         sd.getVariable(UNetGraph.OUTPUT).mul(sd.placeHolder("eps_cotangent", DataType.FLOAT, x.shape())).sum().rename("vjp");
         sd.setLossVariables("vjp");
-        UNetGraph.createGradientFunctionQuietly(sd, UNetGraph.INPUT);
+        GradientFunctions.createQuietly(sd, UNetGraph.INPUT);
         Sessions.useSafeSession(sd);
         INDArray reference = sd.calculateGradients(Map.of(UNetGraph.INPUT, x, UNetGraph.TIMESTEP, t,
                 "eps_cotangent", cotangent), UNetGraph.INPUT).get(UNetGraph.INPUT);
@@ -349,8 +351,8 @@ class GraphPlanTest {
         for (String v : List.of("w", "b", "x")) {
             assertClose(session.get(v), planned.gradients().get(v));
         }
-        assertTrue(GraphPlan.readsOnlyTheShape(new org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.SubBpOp(), 1));
-        assertTrue(!GraphPlan.readsOnlyTheShape(new org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.SubBpOp(), 2),
+        assertTrue(OpSchedule.readsOnlyTheShape(new org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.SubBpOp(), 1));
+        assertTrue(!OpSchedule.readsOnlyTheShape(new org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.SubBpOp(), 2),
                 "the output gradient is read");
     }
 

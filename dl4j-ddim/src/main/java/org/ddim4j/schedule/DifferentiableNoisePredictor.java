@@ -1,4 +1,4 @@
-package org.ddim4j.sampler;
+package org.ddim4j.schedule;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 

@@ -1,4 +1,4 @@
-package org.ddim4j.train;
+package org.ddim4j.optim;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 

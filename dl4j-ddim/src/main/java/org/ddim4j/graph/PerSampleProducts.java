@@ -1,4 +1,4 @@
-package org.ddim4j.unet;
+package org.ddim4j.graph;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;

@@ -1,4 +1,4 @@
-package org.ddim4j.train;
+package org.ddim4j.model;
 
 import java.nio.file.Path;
 
