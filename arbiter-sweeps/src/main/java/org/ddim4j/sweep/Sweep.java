@@ -4,7 +4,7 @@ import org.ddim4j.data.DatasetFeatures;
 import org.ddim4j.data.ImageDatasets;
 import org.ddim4j.data.ImageSplit;
 import org.ddim4j.data.Split;
-import org.ddim4j.evaluation.ReferenceFeatures;
+import org.ddim4j.metrics.ReferenceFeatures;
 import org.ddim4j.metrics.FeatureCache;
 import org.ddim4j.metrics.FeatureExtractors;
 import org.deeplearning4j.arbiter.optimize.api.CandidateGenerator;

@@ -2,13 +2,13 @@ package org.ddim4j.sweep;
 
 import org.ddim4j.config.DdimConfig;
 import org.ddim4j.data.Datasets;
-import org.ddim4j.evaluation.ReferenceFeatures;
+import org.ddim4j.metrics.ReferenceFeatures;
 import org.ddim4j.evaluation.SampleDraws;
 import org.ddim4j.evaluation.SampleQuality;
 import org.ddim4j.metrics.QualityReport;
 import org.ddim4j.model.DdimModel;
 import org.ddim4j.sampler.DdimSampler;
-import org.ddim4j.train.BatchSource;
+import org.ddim4j.batches.BatchSource;
 import org.ddim4j.train.Trainer;
 import org.ddim4j.train.TrainingListener;
 import org.deeplearning4j.arbiter.optimize.api.Candidate;

@@ -1,6 +1,6 @@
 package org.ddim4j.data;
 
-import org.ddim4j.evaluation.ReferenceFeatures;
+import org.ddim4j.metrics.ReferenceFeatures;
 import org.ddim4j.io.Sha256;
 import org.ddim4j.metrics.FeatureCache;
 import org.ddim4j.metrics.FeatureExtractor;

@@ -2,8 +2,8 @@ package org.ddim4j.data;
 
 import org.ddim4j.config.DataConfig;
 import org.ddim4j.data.emoji.EmojiDataset;
-import org.ddim4j.train.BatchSource;
-import org.ddim4j.train.ShuffledBatches;
+import org.ddim4j.batches.BatchSource;
+import org.ddim4j.batches.ShuffledBatches;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,5 +1,6 @@
 package org.ddim4j.evaluation;
 
+import org.ddim4j.metrics.ReferenceFeatures;
 import org.ddim4j.config.EvaluationConfig;
 import org.ddim4j.metrics.KernelInceptionDistance;
 import org.ddim4j.metrics.QualityReport;

@@ -1,5 +1,6 @@
 package org.ddim4j.evaluation;
 
+import org.ddim4j.metrics.ReferenceFeatures;
 import org.ddim4j.metrics.QualityMetrics;
 import org.ddim4j.metrics.QualityReport;
 import org.nd4j.linalg.api.ndarray.INDArray;

@@ -1,6 +1,5 @@
 package org.ddim4j.image;
 
-import org.ddim4j.sampler.SampleResult;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.awt.image.BufferedImage;
@@ -14,20 +13,24 @@ public final class TrajectoryGif {
     private TrajectoryGif() {
     }
 
-    public static void write(SampleResult run, Path file) throws IOException {
-        write(run, Integer.MAX_VALUE, file);
-    }
-
-    /** Shows only the first {@code count} images of the batch. */
-    public static void write(SampleResult run, int count, Path file) throws IOException {
-        if (run.x0Predictions().isEmpty()) {
+    /**
+     * Writes the frames of a run: x_t and the predicted x0 before each step, then the final sample, shown for the
+     * first {@code count} images of the batch.
+     *
+     * @param xs            x_t before each step (at least as many as the predictions)
+     * @param x0Predictions the predicted x0 at each step
+     * @param sample        the final x
+     */
+    public static void write(List<INDArray> xs, List<INDArray> x0Predictions, INDArray sample, int count, Path file)
+            throws IOException {
+        if (x0Predictions.isEmpty() || xs.size() < x0Predictions.size()) {
             throw new IllegalArgumentException("the run kept no trajectory (sample with keepTrajectory)");
         }
         List<BufferedImage> frames = new ArrayList<>();
-        for (int i = 0; i < run.x0Predictions().size(); i++) {
-            frames.add(frame(first(run.xs().get(i), count), first(run.x0Predictions().get(i), count)));
+        for (int i = 0; i < x0Predictions.size(); i++) {
+            frames.add(frame(first(xs.get(i), count), first(x0Predictions.get(i), count)));
         }
-        INDArray last = first(run.sample(), count);
+        INDArray last = first(sample, count);
         BufferedImage end = frame(last, last);
         for (int i = 0; i < 4; i++) {
             frames.add(end);

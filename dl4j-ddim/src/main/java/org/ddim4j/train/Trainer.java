@@ -1,5 +1,6 @@
 package org.ddim4j.train;
 
+import org.ddim4j.batches.BatchSource;
 import org.ddim4j.optim.GradientClipping;
 import org.ddim4j.optim.AdamOptimizer;
 import org.ddim4j.model.TrainingRun;

@@ -1,5 +1,6 @@
 package org.ddim4j.train;
 
+import org.ddim4j.batches.ShuffledBatches;
 import org.ddim4j.config.Criterion;
 import org.ddim4j.config.OptimizerName;
 import org.ddim4j.schedule.BetaSchedule;

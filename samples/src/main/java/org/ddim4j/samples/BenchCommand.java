@@ -11,7 +11,7 @@ import org.ddim4j.metrics.SyntheticInceptionWeights;
 import org.ddim4j.sampler.DdimSampler;
 import org.ddim4j.schedule.TimestepSpacing;
 import org.ddim4j.schedule.NoiseSchedule;
-import org.ddim4j.train.BatchSource;
+import org.ddim4j.batches.BatchSource;
 import org.ddim4j.random.Seeds;
 import org.ddim4j.train.Trainer;
 import org.ddim4j.train.TrainingListener;

@@ -9,7 +9,7 @@ import org.ddim4j.image.TrajectoryGif;
 import org.ddim4j.io.AtomicFiles;
 import org.ddim4j.sampler.DdimSampler;
 import org.ddim4j.sampler.SampleResult;
-import org.ddim4j.train.ShuffledBatches;
+import org.ddim4j.batches.ShuffledBatches;
 import org.ddim4j.train.Trainer;
 import org.ddim4j.model.TrainingRun;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -139,7 +139,7 @@ final class DemoCommand implements Command {
         INDArray noise = org.ddim4j.random.Seeds.gaussian(2026, FINAL_SAMPLES, 3, config.data().height(), config.data().width());
         SampleResult result = sampler.run(trainer.ema(), noise, null, true);
         Images.writePng(Images.grid(result.sample(), 8), outDir.resolve("samples.png"));
-        TrajectoryGif.write(result, 9, outDir.resolve("trajectory.gif"));
+        TrajectoryGif.write(result.xs(), result.x0Predictions(), result.sample(), 9, outDir.resolve("trajectory.gif"));
         Files.copy(new TrainingRun(runDir).lossCurve(), outDir.resolve("loss.png"), StandardCopyOption.REPLACE_EXISTING);
         org.ddim4j.train.QualityProbe.Measurement kid = null;
         if (probe != null) {

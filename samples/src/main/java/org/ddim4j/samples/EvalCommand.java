@@ -5,7 +5,7 @@ import org.ddim4j.data.DatasetFeatures;
 import org.ddim4j.data.ImageDatasets;
 import org.ddim4j.data.ImageSplit;
 import org.ddim4j.data.Split;
-import org.ddim4j.evaluation.ReferenceFeatures;
+import org.ddim4j.metrics.ReferenceFeatures;
 import org.ddim4j.evaluation.SampleDraws;
 import org.ddim4j.evaluation.SampleQuality;
 import org.ddim4j.image.Images;

@@ -45,7 +45,7 @@ final class PretrainedDemo {
         double sampling = (System.nanoTime() - t0) / 1e9;
         Files.createDirectories(outDir);
         Images.writePng(Images.grid(result.sample(), 8), outDir.resolve("samples.png"));
-        TrajectoryGif.write(result, 9, outDir.resolve("trajectory.gif"));
+        TrajectoryGif.write(result.xs(), result.x0Predictions(), result.sample(), 9, outDir.resolve("trajectory.gif"));
         String nearest = "";
         if (Files.isRegularFile(dataRoot.resolve("emoji.json"))) {
             nearestTrainingImages(result.sample(), dataRoot, data.height(), outDir.resolve("nearest.png"));

@@ -96,7 +96,7 @@ final class SampleCommand implements Command {
         SampleResult result = sampler.run(model.network(), z.castTo(DataType.FLOAT), noiseRng, args.has("gif"));
         INDArray x = result.sample();
         if (args.has("gif")) {
-            TrajectoryGif.write(result, args.path("gif"));
+            TrajectoryGif.write(result.xs(), result.x0Predictions(), result.sample(), Integer.MAX_VALUE, args.path("gif"));
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         if (name.endsWith(".npz")) {

@@ -3,7 +3,7 @@ package org.ddim4j.samples;
 import org.ddim4j.config.ConfigLoader;
 import org.ddim4j.config.DdimConfig;
 import org.ddim4j.data.Datasets;
-import org.ddim4j.train.BatchSource;
+import org.ddim4j.batches.BatchSource;
 import org.ddim4j.model.CheckpointFile;
 import org.ddim4j.train.Trainer;
 import org.ddim4j.model.TrainingRun;

@@ -1,4 +1,4 @@
-package org.ddim4j.evaluation;
+package org.ddim4j.metrics;
 
 import org.ddim4j.metrics.FeatureExtractor;
 import org.ddim4j.metrics.QualityMetrics;

@@ -1,4 +1,4 @@
-package org.ddim4j.train;
+package org.ddim4j.batches;
 
 import org.ddim4j.random.Seeds;
 import org.nd4j.linalg.api.buffer.DataType;
