@@ -1,5 +1,8 @@
 package org.ddim4j.sweep;
 
+import org.ddim4j.config.ConfigLoader;
+import org.ddim4j.schedule.TimestepSpacing;
+import org.ddim4j.unet.UNet;
 import org.ddim4j.config.DdimConfig;
 import org.ddim4j.data.Datasets;
 import org.ddim4j.metrics.ReferenceFeatures;
@@ -78,7 +81,7 @@ final class SweepTask implements TaskCreator {
     }
 
     /** A network trained for a sweep, with where it came from. */
-    private record Trained(int index, org.ddim4j.unet.UNet network, long iterations, double loss, double seconds) {
+    private record Trained(int index, UNet network, long iterations, double loss, double seconds) {
     }
 
     /** Networks by their training key, so candidates that differ only in sampling settings train once. */
@@ -93,7 +96,7 @@ final class SweepTask implements TaskCreator {
      */
     static String trainingKey(DdimConfig config) {
         var d = config.diffusion();
-        return org.ddim4j.config.ConfigLoader.toYaml(config.withDiffusion(d.withSampling(1, org.ddim4j.schedule.TimestepSpacing.UNIFORM, 0.0)));
+        return ConfigLoader.toYaml(config.withDiffusion(d.withSampling(1, TimestepSpacing.UNIFORM, 0.0)));
     }
 
     private Trained trainFresh(int index, String key, DdimConfig config, Path folder) throws java.io.IOException {

@@ -1,5 +1,7 @@
 package org.ddim4j.data;
 
+import org.ddim4j.data.cifar.Cifar10Dataset;
+import org.ddim4j.image.Images;
 import org.ddim4j.config.DataConfig;
 import org.ddim4j.data.emoji.EmojiDataset;
 import org.ddim4j.batches.BatchSource;
@@ -44,14 +46,14 @@ public final class Datasets {
         if (root == null) {
             root = expandHome(data.root());
         }
-        var part = org.ddim4j.data.cifar.Cifar10Dataset.open(root).split(Split.TRAIN);
+        var part = Cifar10Dataset.open(root).split(Split.TRAIN);
         int size = data.height();
         if (data.channels() != 3 || data.height() != data.width()) {
             throw new IllegalArgumentException("CIFAR-10 gives square RGB images; data.shape is " + data.shape());
         }
         return new ShuffledBatches(part.size(), i -> size == 32 ? part.image(i)
-                : org.ddim4j.image.Images.fromImage(ImageTransforms.resizeShortSideAndCenterCrop(
-                org.ddim4j.image.Images.toImage(part.image(i)), size)), seed);
+                : Images.fromImage(ImageTransforms.resizeShortSideAndCenterCrop(
+                Images.toImage(part.image(i)), size)), seed);
     }
 
     /** A data.root as the seed writes it ({@code ~/.torch/datasets}), with {@code ~} expanded. */

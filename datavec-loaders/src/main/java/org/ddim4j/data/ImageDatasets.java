@@ -1,5 +1,6 @@
 package org.ddim4j.data;
 
+import org.ddim4j.batches.ShuffledBatches;
 import org.ddim4j.config.Choices;
 import org.ddim4j.config.Dataset;
 import org.ddim4j.data.anime.AnimeDataset;
@@ -180,8 +181,8 @@ public final class ImageDatasets {
     }
 
     /** A split as the trainer's batches: images transformed as the seed does, read on demand. */
-    public static org.ddim4j.batches.ShuffledBatches batches(ImageSplit split, int size, long seed) {
-        return new org.ddim4j.batches.ShuffledBatches(split.size(), i -> {
+    public static ShuffledBatches batches(ImageSplit split, int size, long seed) {
+        return new ShuffledBatches(split.size(), i -> {
             BufferedImage rgb = ImageTransforms.compositeOnto(split.image(i), java.awt.Color.WHITE);
             return Images.fromImage(ImageTransforms.resizeShortSideAndCenterCrop(rgb, size));
         }, seed);

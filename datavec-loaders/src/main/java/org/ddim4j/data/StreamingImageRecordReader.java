@@ -1,5 +1,7 @@
 package org.ddim4j.data;
 
+import org.ddim4j.image.Flips;
+import org.ddim4j.image.Images;
 import org.datavec.api.conf.Configuration;
 import org.datavec.api.records.Record;
 import org.datavec.api.records.metadata.RecordMetaData;
@@ -173,8 +175,8 @@ public final class StreamingImageRecordReader extends BaseRecordReader {
         try {
             var img = ImageTransforms.resizeShortSideAndCenterCrop(
                     ImageTransforms.compositeOnto(data.image(index), java.awt.Color.WHITE), size);
-            INDArray tensor = org.ddim4j.image.Images.fromImage(img);
-            return new Decoded(index, flip ? org.ddim4j.image.Flips.mirror(tensor) : tensor, null);
+            INDArray tensor = Images.fromImage(img);
+            return new Decoded(index, flip ? Flips.mirror(tensor) : tensor, null);
         } catch (IOException e) {
             return new Decoded(index, null, e);
         } catch (RuntimeException e) {

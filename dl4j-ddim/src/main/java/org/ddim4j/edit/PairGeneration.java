@@ -1,5 +1,6 @@
 package org.ddim4j.edit;
 
+import org.ddim4j.random.Seeds;
 import org.ddim4j.model.DdimModel;
 import org.ddim4j.sampler.DdimSampler;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -32,7 +33,7 @@ public final class PairGeneration {
         try (PairStore.Writer w = new PairStore.Writer(dir, shape, attributes, sampler.numSteps(), seed)) {
             while (w.count() < count) {
                 int b = (int) Math.min(batchSize, count - w.count());
-                INDArray z = org.ddim4j.random.Seeds.gaussian(org.ddim4j.random.Seeds.mix(seed, w.count()), b, shape[0], shape[1], shape[2]);
+                INDArray z = Seeds.gaussian(Seeds.mix(seed, w.count()), b, shape[0], shape[1], shape[2]);
                 INDArray x = sampler.sample(model.network(), z, null);
                 INDArray images = org.nd4j.linalg.ops.transforms.Transforms.min(
                         org.nd4j.linalg.ops.transforms.Transforms.max(x, -1.0, false), 1.0, false);

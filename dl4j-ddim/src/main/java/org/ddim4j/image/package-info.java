@@ -1,2 +1,5 @@
-/** Pictures: model-space tensors to images and grids, PNG and animated GIF files. */
+/**
+ * Pictures: model-space tensors to images and grids, PNG and animated GIF files, charts, and the flips of training
+ * ({@link org.ddim4j.image.Flips}). May use {@code io} only.
+ */
 package org.ddim4j.image;

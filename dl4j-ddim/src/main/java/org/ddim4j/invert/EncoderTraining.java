@@ -1,5 +1,8 @@
 package org.ddim4j.invert;
 
+import org.ddim4j.config.Criterion;
+import org.ddim4j.random.Seeds;
+import org.ddim4j.unet.UNetArchitecture;
 import org.ddim4j.config.DdimConfig;
 import org.ddim4j.model.DdimModel;
 import org.ddim4j.schedule.DifferentiableNoisePredictor;
@@ -80,7 +83,7 @@ public final class EncoderTraining {
     public static Pairs pairs(DdimConfig config, NoisePredictor network, DdimSampler sampler, int count, int batchSize,
                               long seed, Listener listener) {
         long[] shape = config.data().shape().stream().mapToLong(Integer::longValue).toArray();
-        INDArray z = org.ddim4j.random.Seeds.gaussian(seed, count, shape[0], shape[1], shape[2]);
+        INDArray z = Seeds.gaussian(seed, count, shape[0], shape[1], shape[2]);
         INDArray images = Nd4j.create(DataType.FLOAT, z.shape());
         for (int from = 0; from < count; from += batchSize) {
             int to = Math.min(count, from + batchSize);
@@ -145,7 +148,7 @@ public final class EncoderTraining {
         Epochs order = pairs == null ? null : new Epochs((int) pairs.latents().size(0), s.seed() + 2);
 
         // 1. latent objective: the training graph's L2 criterion with x = image (model range), t = 0, target = z
-        TrainingGraph latent = new TrainingGraph(arch, params, org.ddim4j.config.Criterion.L2);
+        TrainingGraph latent = new TrainingGraph(arch, params, Criterion.L2);
         for (int step = 1; step <= s.latentSteps(); step++) {
             int[] idx = order.next(s.batchSize());
             INDArray x = pairs.images().get(org.nd4j.linalg.indexing.NDArrayIndex.indices(toLong(idx))).mul(2).subi(1);
@@ -187,7 +190,7 @@ public final class EncoderTraining {
     private static final String COTANGENT = "cotangent";
 
     /** E's graph with a loss sum(E(x) * cotangent): its weight gradients are the vector-Jacobian product. */
-    private static SameDiff vjpGraph(org.ddim4j.unet.UNetArchitecture arch, Parameters params) {
+    private static SameDiff vjpGraph(UNetArchitecture arch, Parameters params) {
         SameDiff sd = UNetGraph.build(arch, params, GraphMode.TRAIN).sameDiff();
         SDVariable out = sd.getVariable(UNetGraph.OUTPUT);
         SDVariable cot = sd.placeHolder(COTANGENT, DataType.FLOAT, -1, arch.inChannels(), arch.size(), arch.size());

@@ -1,5 +1,6 @@
 package org.ddim4j.invert;
 
+import org.ddim4j.random.Seeds;
 import org.ddim4j.model.DdimModel;
 import org.ddim4j.sampler.DdimSampler;
 import org.ddim4j.schedule.DifferentiableNoisePredictor;
@@ -83,7 +84,7 @@ public final class Inverter {
 
     /** Random starting latents, N(0, I), from a seed. */
     public static INDArray randomLatents(long[] shape, long seed) {
-        return org.ddim4j.random.Seeds.gaussian(seed, shape);
+        return Seeds.gaussian(seed, shape);
     }
 
     public InversionResult invert(Method method, INDArray targets, InversionSettings settings, long seed,

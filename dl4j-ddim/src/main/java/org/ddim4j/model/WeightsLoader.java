@@ -1,5 +1,7 @@
 package org.ddim4j.model;
 
+import org.ddim4j.config.ConfigLoader;
+import org.ddim4j.unet.UNetArchitecture;
 import org.ddim4j.config.DdimConfig;
 import org.ddim4j.io.Safetensors;
 import org.ddim4j.io.TensorFormatException;
@@ -39,17 +41,17 @@ public final class WeightsLoader {
             throw new TensorFormatException("weights not found: " + weights.toAbsolutePath());
         }
         if (Files.isDirectory(weights)) {
-            Path model = new org.ddim4j.model.TrainingRun(weights).model();
+            Path model = new TrainingRun(weights).model();
             if (!Files.isRegularFile(model)) {
                 throw new TensorFormatException(weights + " is a folder but not a training run with a model ("
                         + model.getFileName() + " is missing)");
             }
             return load(model, config, torchKey);
         }
-        if (org.ddim4j.model.CheckpointFile.isCheckpoint(weights)) {
-            var c = org.ddim4j.model.CheckpointFile.read(weights);
+        if (CheckpointFile.isCheckpoint(weights)) {
+            var c = CheckpointFile.read(weights);
             DdimModel model = new DdimModel(c.config(),
-                    new UNet(org.ddim4j.unet.UNetArchitecture.of(c.config()), c.ema()));
+                    new UNet(UNetArchitecture.of(c.config()), c.ema()));
             if (config != null && !config.network().equals(model.config().network())) {
                 throw new IllegalArgumentException(weights + " holds a network of another configuration than the one given");
             }
@@ -70,7 +72,7 @@ public final class WeightsLoader {
             Safetensors.Contents contents = Safetensors.read(weights);
             String embedded = contents.metadata().get("ddim4j_config");
             if (config == null && embedded != null) {                 // written by ddim4j's export: carries its config
-                config = org.ddim4j.config.ConfigLoader.parse(embedded, weights + " (metadata ddim4j_config)");
+                config = ConfigLoader.parse(embedded, weights + " (metadata ddim4j_config)");
             }
             return fromStateDict(weights, config, contents.tensors(), "safetensors file");
         }
@@ -93,7 +95,7 @@ public final class WeightsLoader {
     /** As {@link #exportSafetensors(DdimModel, Path)}; with {@code float16}, float tensors are stored as F16. */
     public static void exportSafetensors(DdimModel model, Path file, boolean float16) throws IOException {
         Safetensors.write(file, model.network().parameters().toStateDict(),
-                Map.of("format", "pt", "ddim4j_config", org.ddim4j.config.ConfigLoader.toYaml(model.config())), float16);
+                Map.of("format", "pt", "ddim4j_config", ConfigLoader.toYaml(model.config())), float16);
     }
 
     private static boolean isSafetensors(Path file) {

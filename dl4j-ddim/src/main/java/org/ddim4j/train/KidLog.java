@@ -1,5 +1,6 @@
 package org.ddim4j.train;
 
+import org.ddim4j.io.AtomicFiles;
 import org.ddim4j.image.ChartCanvas;
 import org.ddim4j.image.Images;
 
@@ -57,7 +58,7 @@ public final class KidLog {
         for (double[] r : rows) {
             sb.append(String.format(Locale.ROOT, "%d,%.8g,%.8g,%.8g,%.8g%n", (long) r[0], r[1], r[2], r[3], r[4]));
         }
-        org.ddim4j.io.AtomicFiles.writeString(csv, sb.toString());
+        AtomicFiles.writeString(csv, sb.toString());
     }
 
     public static void plot(List<double[]> rows, Path file) throws IOException {

@@ -1,5 +1,6 @@
 package org.ddim4j.train;
 
+import org.ddim4j.config.Choices;
 import org.ddim4j.batches.BatchSource;
 import org.ddim4j.optim.GradientClipping;
 import org.ddim4j.optim.AdamOptimizer;
@@ -208,7 +209,7 @@ public final class Trainer {
                 listener.onIteration(iteration, lossAndNorm[0], lossAndNorm[1], rate);
                 if (iteration % config.training().logFrequency() == 0) {
                     writeSamples();
-                    LossCurve.write(log.rows(), "training loss (" + org.ddim4j.config.Choices.name(config.training().criterion()) + ")", run.lossCurve());
+                    LossCurve.write(log.rows(), "training loss (" + Choices.name(config.training().criterion()) + ")", run.lossCurve());
                 }
                 int kidEvery = config.evaluation().kidEvery();
                 if (probe != null && kidEvery > 0 && iteration % kidEvery == 0) {
@@ -220,7 +221,7 @@ public final class Trainer {
             }
             if (iteration > 0) {
                 saveCheckpoint();
-                LossCurve.write(log.rows(), "training loss (" + org.ddim4j.config.Choices.name(config.training().criterion()) + ")", run.lossCurve());
+                LossCurve.write(log.rows(), "training loss (" + Choices.name(config.training().criterion()) + ")", run.lossCurve());
                 if (iteration % config.training().logFrequency() != 0) {
                     writeSamples();
                 }

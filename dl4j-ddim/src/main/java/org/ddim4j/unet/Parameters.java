@@ -1,5 +1,6 @@
 package org.ddim4j.unet;
 
+import org.ddim4j.random.Seeds;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
@@ -101,7 +102,7 @@ public final class Parameters {
             } else if (s.kind() == ParamKind.CONV || s.kind() == ParamKind.LINEAR
                     || (s.kind() == ParamKind.VECTOR && fanIn.containsKey(stem))) {
                 double bound = 1.0 / Math.sqrt(fanIn.get(stem));
-                a = org.ddim4j.random.Seeds.uniform(org.ddim4j.random.Seeds.mix(seed, counter++), -bound, bound, s.sameDiffShape());
+                a = Seeds.uniform(Seeds.mix(seed, counter++), -bound, bound, s.sameDiffShape());
             } else if (s.kind() == ParamKind.COUNTER) {
                 a = Nd4j.scalar(DataType.LONG, 0L);
             } else if (s.name().endsWith(".weight") || s.name().endsWith(".running_var")) {

@@ -1,5 +1,6 @@
 package org.ddim4j.unet;
 
+import org.ddim4j.config.DdimConfig;
 import org.ddim4j.config.NetworkConfig;
 import org.nd4j.autodiff.samediff.SDVariable;
 
@@ -111,7 +112,7 @@ public final class UNetArchitecture {
     }
 
     /** The network of a whole configuration: network section, input shape from data.shape. */
-    public static UNetArchitecture of(org.ddim4j.config.DdimConfig config) {
+    public static UNetArchitecture of(DdimConfig config) {
         return new UNetArchitecture(config.network(), config.data().channels(), config.data().height(),
                 config.data().width());
     }

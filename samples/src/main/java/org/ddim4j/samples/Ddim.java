@@ -1,5 +1,7 @@
 package org.ddim4j.samples;
 
+import org.ddim4j.data.DatasetNotFoundException;
+import org.ddim4j.train.TrainingDivergedException;
 import org.ddim4j.config.ConfigException;
 import org.ddim4j.io.TensorFormatException;
 
@@ -58,7 +60,7 @@ public final class Ddim {
             err.println(command.usage());
             return 2;
         } catch (ConfigException | TensorFormatException | IllegalArgumentException
-                 | org.ddim4j.data.DatasetNotFoundException | org.ddim4j.train.TrainingDivergedException e) {
+                 | DatasetNotFoundException | TrainingDivergedException e) {
             err.println("ddim " + command.name() + ": error: " + e.getMessage());
             return 1;
         } catch (java.io.IOException e) {

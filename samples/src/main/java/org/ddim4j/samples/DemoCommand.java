@@ -1,5 +1,10 @@
 package org.ddim4j.samples;
 
+import org.ddim4j.evaluation.KidProbe;
+import org.ddim4j.metrics.EmojiFeatures;
+import org.ddim4j.random.Seeds;
+import org.ddim4j.train.QualityProbe;
+import org.ddim4j.unet.UNet;
 import org.ddim4j.config.ConfigLoader;
 import org.ddim4j.config.DdimConfig;
 import org.ddim4j.data.Datasets;
@@ -38,7 +43,7 @@ final class DemoCommand implements Command {
      * with {@code kid}, one KID measurement's samples (evaluation.kid_samples at kid_steps, half again for the
      * features and the plan of their batch size), estimated from one timed forward pass at the final batch size.
      */
-    private static double finalWorkSeconds(DdimConfig config, org.ddim4j.unet.UNet net, boolean kid) {
+    private static double finalWorkSeconds(DdimConfig config, UNet net, boolean kid) {
         INDArray x = Nd4j.zeros(DataType.FLOAT, FINAL_SAMPLES, 3, config.data().height(), config.data().width());
         INDArray t = Nd4j.zeros(DataType.FLOAT, FINAL_SAMPLES);
         net.predictNoise(x, t);
@@ -119,8 +124,8 @@ final class DemoCommand implements Command {
         }
         // KID every evaluation.kid_every iterations, and once at the end, against the images it trains on
         String reference = category.equals(DEFAULT_CATEGORY) ? "emoji-smileys" : category.equals("all") ? "emoji" : null;
-        org.ddim4j.evaluation.KidProbe probe = reference == null ? null
-                : TrainCommand.kidProbe(org.ddim4j.metrics.EmojiFeatures.shipped(), trainer.config(), reference, dataRoot, out);
+        KidProbe probe = reference == null ? null
+                : TrainCommand.kidProbe(EmojiFeatures.shipped(), trainer.config(), reference, dataRoot, out);
         if (probe != null) {
             trainer.withQualityProbe(probe);
         }
@@ -136,12 +141,12 @@ final class DemoCommand implements Command {
 
         // Final pictures with the EMA weights.
         DdimSampler sampler = trainer.model().sampler();
-        INDArray noise = org.ddim4j.random.Seeds.gaussian(2026, FINAL_SAMPLES, 3, config.data().height(), config.data().width());
+        INDArray noise = Seeds.gaussian(2026, FINAL_SAMPLES, 3, config.data().height(), config.data().width());
         SampleResult result = sampler.run(trainer.ema(), noise, null, true);
         Images.writePng(Images.grid(result.sample(), 8), outDir.resolve("samples.png"));
         TrajectoryGif.write(result.xs(), result.x0Predictions(), result.sample(), 9, outDir.resolve("trajectory.gif"));
         Files.copy(new TrainingRun(runDir).lossCurve(), outDir.resolve("loss.png"), StandardCopyOption.REPLACE_EXISTING);
-        org.ddim4j.train.QualityProbe.Measurement kid = null;
+        QualityProbe.Measurement kid = null;
         if (probe != null) {
             kid = probe.measure(trainer.model());
             out.printf(Locale.ROOT, "KID x1000 of %d samples: %.3f (std %.3f); held-out real images: %.3f (std %.3f)%n",
@@ -164,7 +169,7 @@ final class DemoCommand implements Command {
     }
 
     private static String html(Trainer trainer, String category, int images, double loss, double itPerSec, double seconds,
-                               org.ddim4j.train.QualityProbe.Measurement kid, boolean kidCurve) {
+                               QualityProbe.Measurement kid, boolean kidCurve) {
         DdimConfig c = trainer.config();
         String quality = kid == null ? "" : String.format(Locale.ROOT, """
                 <h2>Sample quality</h2><p>KID x1000 (emoji features, %d samples, %d steps, the unbiased MMD<sup>2</sup>

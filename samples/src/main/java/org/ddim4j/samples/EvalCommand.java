@@ -1,5 +1,7 @@
 package org.ddim4j.samples;
 
+import org.ddim4j.config.Choices;
+import org.ddim4j.data.ImageTransforms;
 import com.google.gson.GsonBuilder;
 import org.ddim4j.data.DatasetFeatures;
 import org.ddim4j.data.ImageDatasets;
@@ -115,7 +117,7 @@ final class EvalCommand implements Command {
         if (steps <= 0 || steps > diffusion.numT()) {
             throw new UsageException("eval: --steps must be in [1, " + diffusion.numT() + "], got " + steps);
         }
-        TimestepSpacing spacing = Launch.parse("eval", () -> TimestepSpacing.fromName(args.string("skip", org.ddim4j.config.Choices.name(diffusion.skipType()))));
+        TimestepSpacing spacing = Launch.parse("eval", () -> TimestepSpacing.fromName(args.string("skip", Choices.name(diffusion.skipType()))));
         eta = eta < 0 ? diffusion.eta() : eta;
         DdimSampler sampler = model.sampler(steps, spacing, eta);
         String dataset = args.string("dataset", model.config().data().dataset().key());
@@ -259,7 +261,7 @@ final class EvalCommand implements Command {
             if (img == null) {
                 throw new IllegalArgumentException(f + ": not a decodable image (expected PNG or JPEG)");
             }
-            INDArray x = Images.fromImage(org.ddim4j.data.ImageTransforms.compositeOnto(img, java.awt.Color.WHITE));
+            INDArray x = Images.fromImage(ImageTransforms.compositeOnto(img, java.awt.Color.WHITE));
             if (first == null) {
                 first = x.shape();
             } else if (!Arrays.equals(first, x.shape())) {

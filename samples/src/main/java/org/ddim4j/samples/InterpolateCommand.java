@@ -1,5 +1,6 @@
 package org.ddim4j.samples;
 
+import org.ddim4j.invert.InversionSettings;
 import com.google.gson.Gson;
 import org.ddim4j.image.Gif;
 import org.ddim4j.image.Images;
@@ -92,7 +93,7 @@ final class InterpolateCommand implements Command {
     }
 
     private static INDArray latent(Path p, Inverter inverter, Inverter.Method method,
-                                   org.ddim4j.invert.InversionSettings settings, int size) throws Exception {
+                                   InversionSettings settings, int size) throws Exception {
         if (p.getFileName().toString().endsWith(".npz")) {
             INDArray z = Npz.readArray(p, "z");
             if (z.rank() == 4 && z.size(0) == 1) {

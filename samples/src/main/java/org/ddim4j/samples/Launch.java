@@ -1,5 +1,6 @@
 package org.ddim4j.samples;
 
+import org.ddim4j.config.Choices;
 import org.ddim4j.config.ConfigLoader;
 import org.ddim4j.config.DdimConfig;
 import org.ddim4j.model.DdimModel;
@@ -31,7 +32,7 @@ final class Launch {
         if (steps <= 0 || steps > d.numT()) {
             throw new UsageException(args.command() + ": --steps must be in [1, " + d.numT() + "], got " + steps);
         }
-        TimestepSpacing spacing = parse(args.command(), () -> TimestepSpacing.fromName(args.string("skip", org.ddim4j.config.Choices.name(d.skipType()))));
+        TimestepSpacing spacing = parse(args.command(), () -> TimestepSpacing.fromName(args.string("skip", Choices.name(d.skipType()))));
         return model.sampler(steps, spacing, 0.0);
     }
 

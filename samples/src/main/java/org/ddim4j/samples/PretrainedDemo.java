@@ -1,5 +1,7 @@
 package org.ddim4j.samples;
 
+import org.ddim4j.invert.ReconstructionLoss;
+import org.ddim4j.random.Seeds;
 import org.ddim4j.data.Split;
 import org.ddim4j.data.emoji.EmojiDataset;
 import org.ddim4j.image.Images;
@@ -39,7 +41,7 @@ final class PretrainedDemo {
                 org.deeplearning4j.common.resources.DL4JResources.getDirectory(
                         org.deeplearning4j.common.resources.ResourceType.ZOO_MODEL, zoo.modelName()));
         var data = model.config().data();
-        INDArray noise = org.ddim4j.random.Seeds.gaussian(NOISE_SEED, SAMPLES, data.channels(), data.height(), data.width());
+        INDArray noise = Seeds.gaussian(NOISE_SEED, SAMPLES, data.channels(), data.height(), data.width());
         long t0 = System.nanoTime();
         SampleResult result = model.sampler().run(model.network(), noise, null, true);
         double sampling = (System.nanoTime() - t0) / 1e9;
@@ -77,7 +79,7 @@ final class PretrainedDemo {
                 .filter(e -> e.categoryName().equals(DemoCommand.DEFAULT_CATEGORY)).toList();
         INDArray images = ds.tensors(train, size);
         long n = samples.size(0);
-        INDArray flatSamples = org.ddim4j.invert.ReconstructionLoss.toImage(samples).mul(2).subi(1).reshape(n, -1);
+        INDArray flatSamples = ReconstructionLoss.toImage(samples).mul(2).subi(1).reshape(n, -1);
         INDArray flatTrain = images.reshape(images.size(0), -1);
         // |s - t|^2 = |s|^2 - 2 s.t + |t|^2, minimised over t
         INDArray dots = flatSamples.mmul(flatTrain.transpose());

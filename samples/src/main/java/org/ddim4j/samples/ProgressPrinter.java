@@ -1,5 +1,6 @@
 package org.ddim4j.samples;
 
+import org.ddim4j.train.QualityProbe;
 import org.ddim4j.train.TrainingListener;
 
 import java.io.PrintStream;
@@ -74,7 +75,7 @@ final class ProgressPrinter implements TrainingListener {
     }
 
     @Override
-    public void onQuality(long iteration, org.ddim4j.train.QualityProbe.Measurement m) {
+    public void onQuality(long iteration, QualityProbe.Measurement m) {
         if (terminal) {
             out.println();
         }

@@ -1,5 +1,7 @@
 package org.ddim4j.samples;
 
+import org.ddim4j.config.Choices;
+import org.ddim4j.random.Seeds;
 import org.ddim4j.image.Images;
 import org.ddim4j.io.Npz;
 import org.ddim4j.model.DdimModel;
@@ -63,7 +65,7 @@ final class SampleCommand implements Command {
         double eta = args.number("eta", diffusion.eta());
         TimestepSpacing spacing;
         try {
-            spacing = TimestepSpacing.fromName(args.string("skip", org.ddim4j.config.Choices.name(diffusion.skipType())));
+            spacing = TimestepSpacing.fromName(args.string("skip", Choices.name(diffusion.skipType())));
         } catch (IllegalArgumentException e) {
             throw new UsageException("sample: --skip: " + e.getMessage());
         }
@@ -88,7 +90,7 @@ final class SampleCommand implements Command {
             if (shape[0] <= 0) {
                 throw new UsageException("sample: --count must be positive, got " + shape[0]);
             }
-            z = org.ddim4j.random.Seeds.gaussian(seed, shape);
+            z = Seeds.gaussian(seed, shape);
         }
         DdimSampler sampler = model.sampler(steps, spacing, eta);
         Random noiseRng = Nd4j.getRandomFactory().getNewRandomInstance(seed + 1);

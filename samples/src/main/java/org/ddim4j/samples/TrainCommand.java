@@ -1,5 +1,12 @@
 package org.ddim4j.samples;
 
+import org.ddim4j.config.Dataset;
+import org.ddim4j.data.DatasetFeatures;
+import org.ddim4j.data.Split;
+import org.ddim4j.evaluation.KidProbe;
+import org.ddim4j.metrics.FeatureCache;
+import org.ddim4j.metrics.FeatureExtractor;
+import org.ddim4j.unet.UNetArchitecture;
 import org.ddim4j.config.ConfigLoader;
 import org.ddim4j.config.DdimConfig;
 import org.ddim4j.data.Datasets;
@@ -69,7 +76,7 @@ final class TrainCommand implements Command {
         } else {
             DdimConfig config = ConfigLoader.loadPathOrPreset(args.required("config"));
             if (args.has("dataset")) {
-                config = config.withData(config.data().withDataset(org.ddim4j.config.Dataset.of("--dataset", args.required("dataset")), config.data().root()));
+                config = config.withData(config.data().withDataset(Dataset.of("--dataset", args.required("dataset")), config.data().root()));
             }
             if (iterations > 0) {
                 var t = config.training();
@@ -77,7 +84,7 @@ final class TrainCommand implements Command {
             }
             BatchSource data = Datasets.trainingBatches(config.data(), dataRoot, config.training().seed());
             out.printf("dataset %s: %d training images; model: %,d parameters%n", config.data().dataset(), data.size(),
-                    org.ddim4j.unet.UNetArchitecture.of(config).trainableCount());
+                    UNetArchitecture.of(config).trainableCount());
             trainer = Trainer.start(config, data, runDir, progress);
         }
         if (trainer.config().evaluation().kidEvery() > 0) {
@@ -90,13 +97,13 @@ final class TrainCommand implements Command {
     }
 
     /** The probe of the KID measured during training, against the dataset's training split. */
-    static org.ddim4j.evaluation.KidProbe kidProbe(org.ddim4j.metrics.FeatureExtractor features, DdimConfig config,
+    static KidProbe kidProbe(FeatureExtractor features, DdimConfig config,
                                                   String dataset, Path dataRoot, PrintStream out) throws java.io.IOException {
-        var reference = org.ddim4j.data.DatasetFeatures.reference(features, dataset, dataRoot, org.ddim4j.data.Split.TRAIN,
-                config.data().height(), org.ddim4j.metrics.FeatureCache.inHome(), 64);
+        var reference = DatasetFeatures.reference(features, dataset, dataRoot, Split.TRAIN,
+                config.data().height(), FeatureCache.inHome(), 64);
         var e = config.evaluation();
         out.printf("KID of %d samples every %d iterations, %s features, against %s%n", e.kidSamples(), e.kidEvery(),
                 features.id(), reference.label());
-        return new org.ddim4j.evaluation.KidProbe(reference, config.training().seed());
+        return new KidProbe(reference, config.training().seed());
     }
 }
