@@ -20,7 +20,8 @@ import java.util.Map;
  * A SameDiff graph compiled for fixed placeholder shapes: the ops that the requested outputs need, in one
  * topological order, each with its native op context built once, its input arrays bound and its output arrays
  * allocated once. Running the plan is then one native call per op, with nothing allocated and no session
- * bookkeeping; SameDiff M2.1's session spends about 0.07 ms of Java per op and allocates every output anew.
+ * bookkeeping, where SameDiff M2.1's session runs Java around every op and allocates every output anew
+ * (docs/PERFORMANCE.md).
  *
  * <p>The parts: {@link OpSchedule} (which ops, in which order, how long each output lives), {@link BufferPool}
  * (outputs share slabs by liveness, so a plan holds about the live set at its widest point; a gradient

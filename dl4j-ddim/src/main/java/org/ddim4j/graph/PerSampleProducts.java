@@ -14,8 +14,8 @@ import java.util.Set;
  * weights times v) run as B products of one sample each, on oneDNN. libnd4j multiplies a batch one matrix after
  * the other with OpenBLAS on the calling thread (a {@link GraphPlan} keeps OpenBLAS on one thread, see
  * {@link SingleThreadedBlas}) and hands only two-dimensional products to oneDNN, which runs them on all of
- * libnd4j's OpenMP threads with the CPU's widest vectors. Small network's attention, batch 16: [16, 256, 256] x
- * [16, 256, 64] 1.5-1.8 -> 0.6-0.8 ms, its gradient 3.2-3.7 -> 1.3-1.5 ms (docs/PERFORMANCE.md).
+ * libnd4j's OpenMP threads with the CPU's widest vectors: the attention's products take less than half the time
+ * (docs/PERFORMANCE.md, "Figures behind the code's choices").
  *
  * <p>Only on the CPU backend. Products of less than {@link #MIN_SAMPLE_MACS} multiply-adds per sample stay whole: oneDNN's per-call cost
  * (tens of microseconds) would exceed what a second thread gains (the small network's [16, 64, 64] products at

@@ -36,10 +36,9 @@ import java.util.Set;
  * <p>Every execution here runs in a session whose memory manager ({@link AliasAwareMemoryMgr}) watches each
  * op's outputs (through a listener): an array that some later op's output aliases is "pinned" and reused only
  * in a later execution; every other released array is reused at once, within the same execution. Arrays
- * SameDiff never releases (in a gradient execution it releases almost none: a training step of the parity
- * network allocated 2,238 arrays, 2.1 GB, and released 19) are all reused from the next execution on, so a
- * training loop or sampler allocates nothing after its first step, instead of a fresh 2 GB per step left to
- * the garbage collector.
+ * SameDiff never releases (in a gradient execution it releases almost none; docs/PERFORMANCE.md) are all reused
+ * from the next execution on, so a training loop or sampler allocates nothing after its first step, instead of
+ * gigabytes per step left to the garbage collector.
  *
  * <p>Consequence for callers: arrays a graph returns are reused by the graph's next execution on the same
  * thread; public methods that hand results to users copy them, internal callers consume them first.

@@ -9,10 +9,8 @@ import java.util.function.Supplier;
  * OpenBLAS on the calling thread only, while a {@link GraphPlan} compiles or runs. libnd4j's products call
  * OpenBLAS, whose worker threads, once woken by a product, spin in {@code sched_yield} for about 0.1 s (2^28
  * cycles) before they sleep: on two cores that took a core from libnd4j's OpenMP threads for most of a training
- * step (small network, batch 16: 250-310 ms of system time per step). A plan's products are small next to its
- * convolutions and gain little from a second thread. Measured (docs/PERFORMANCE.md): small network, forward at
- * batch 16 125 -> 97-110 ms, the training plan's fastest pass 417-514 -> 335-364 ms; 64x64 network, forward at
- * batch 1 292-507 -> 260 ms, while its training step's products lose 66 ms of about 6 s. The thread count is
+ * step. A plan's products are small next to its convolutions and gain little from a second thread (figures:
+ * docs/PERFORMANCE.md, "Figures behind the code's choices"). The thread count is
  * given back after each run, so products outside plans (a user's own layers) keep OpenBLAS's threads.
  */
 final class SingleThreadedBlas {

@@ -20,7 +20,7 @@ import java.util.Map;
  *   <li>p = p - lr / (1 - beta1^k) m / (sqrt(v) / sqrt(1 - beta2^k) + eps)</li>
  * </ol>
  * Without AMSGrad the step is libnd4j's fused {@code adam_updater} (one pass over g, m and v instead of
- * twelve; 355-460 -> 135-155 ms for 75 M parameters), given epsilon sqrt(1 - beta2^k) so that its formula,
+ * twelve: docs/PERFORMANCE.md, "Figures behind the code's choices"), given epsilon sqrt(1 - beta2^k) so that its formula,
  * lr sqrt(1 - beta2^k) / (1 - beta1^k) m / (sqrt(v) + epsilon'), is the one above. It computes the bias
  * corrections and 1 - beta in float32 where PyTorch rounds 1 - beta2 once: v's increments differ by 1.3e-5
  * relative for beta2 = 0.999 (steps by 6.4e-6 relative). The state (m, v, v_max, k) is exposed for checkpoints.

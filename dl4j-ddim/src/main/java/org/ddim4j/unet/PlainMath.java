@@ -39,7 +39,8 @@ public final class PlainMath implements LayerMath {
         SDVariable mean = sd.mmul(x.mean(false, 1, 2), averaging);
         // 2. centred = x - mean
         SDVariable centred = x.sub(mean.reshape(-1, 1, 1, channels));
-        // 3. biased group variance: (per-channel sum of squares) A / (H W)
+        // 3. biased group variance: (per-channel sum of squares) A / (H W) (SameDiff M2.1's variance op would save
+        //    an op, but its gradient is wrong: it fails a gradient check)
         SDVariable variance = sd.mmul(sd.squaredNorm(centred, false, 1, 2),
                 ctx.groupAveraging(channels, groups, height * width, x.dataType()));
         // 4. (x - mean) / sqrt(var + eps)

@@ -66,9 +66,8 @@ final class BenchCommand implements Command {
      * How often a case runs: untimed, a first run (it compiles the plans, whatever that takes), then more until
      * both {@code warmRuns} runs in all and {@code warmSeconds} seconds after the first are done; then timed until
      * both {@code runs} runs and {@code seconds} seconds are. Ten seconds: a small training step's Java path is
-     * still being compiled by the JIT for its first 15 or so iterations (50-300 ms of compilation per step, on the
-     * same two cores; the steps 0.6-0.7 s, then 0.5-0.55 s). The PyTorch side (bench/torch_bench.py) uses the same
-     * figures.
+     * still being compiled by the JIT for its first 15 or so iterations (docs/PERFORMANCE.md). The PyTorch side
+     * (bench/torch_bench.py) uses the same figures.
      */
     record Repeats(int warmRuns, double warmSeconds, int runs, double seconds) {
         static Repeats of(boolean quick, boolean slow) {
