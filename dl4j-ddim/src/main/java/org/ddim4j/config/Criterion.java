@@ -5,5 +5,11 @@ public enum Criterion {
     /** Mean absolute error (the seed's). */
     L1,
     /** Mean squared error (DDPM's). */
-    L2
+    L2;
+
+    /** The YAML and command-line spelling. */
+    @Override
+    public String toString() {
+        return Choices.name(this);
+    }
 }

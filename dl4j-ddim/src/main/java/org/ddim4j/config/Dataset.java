@@ -29,4 +29,10 @@ public enum Dataset {
     public static Dataset of(String key, String name) {
         return Choices.parse(key, name, Dataset.class);
     }
+
+    /** The YAML and command-line spelling. */
+    @Override
+    public String toString() {
+        return key();
+    }
 }

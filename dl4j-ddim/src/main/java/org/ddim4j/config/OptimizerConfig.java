@@ -1,6 +1,5 @@
 package org.ddim4j.config;
 
-import java.util.List;
 
 /**
  * The {@code optimizer} section: Adam as PyTorch's {@code torch.optim.Adam}, plus clipping by global norm.

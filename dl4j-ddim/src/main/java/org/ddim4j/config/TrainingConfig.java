@@ -1,6 +1,5 @@
 package org.ddim4j.config;
 
-import java.util.List;
 
 /**
  * The {@code training} section.

@@ -4,10 +4,7 @@ import org.ddim4j.random.Seeds;
 import org.ddim4j.model.DdimModel;
 import org.ddim4j.sampler.DdimSampler;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.rng.Random;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -6,7 +6,6 @@ import org.ddim4j.metrics.KernelInceptionDistance;
 import org.ddim4j.metrics.QualityReport;
 import org.ddim4j.model.DdimModel;
 import org.ddim4j.sampler.DdimSampler;
-import org.ddim4j.schedule.TimestepSpacing;
 import org.ddim4j.train.QualityProbe;
 import org.nd4j.linalg.api.ndarray.INDArray;
 

@@ -7,7 +7,6 @@ import org.ddim4j.schedule.DifferentiableNoisePredictor;
 import org.ddim4j.sampler.SampleResult;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
 import java.util.List;

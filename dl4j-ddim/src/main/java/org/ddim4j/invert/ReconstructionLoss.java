@@ -2,7 +2,6 @@ package org.ddim4j.invert;
 
 import org.ddim4j.graph.GradientFunctions;
 import org.ddim4j.graph.Sessions;
-import org.ddim4j.unet.UNetGraph;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.api.OutAndGrad;

@@ -68,4 +68,10 @@ public enum BetaSchedule {
         out[num - 1] = stop;
         return out;
     }
+
+    /** The YAML and command-line spelling. */
+    @Override
+    public String toString() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
 }

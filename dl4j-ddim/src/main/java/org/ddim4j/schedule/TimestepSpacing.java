@@ -66,4 +66,10 @@ public enum TimestepSpacing {
         };
         return Arrays.copyOf(seq, seq.length);
     }
+
+    /** The YAML and command-line spelling. */
+    @Override
+    public String toString() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
 }

@@ -32,7 +32,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import java.util.stream.Collectors;
 
 /**
@@ -41,27 +42,11 @@ import java.util.stream.Collectors;
  * of seconds (the JIT compiler is done with the hot paths after some seconds, not after two runs); the median, min and max are written as JSON,
  * with the process's peak resident set size.
  */
-final class BenchCommand implements Command {
-    @Override
-    public String name() {
-        return "bench";
-    }
-
-    @Override
-    public String summary() {
-        return "time forward, training, sampling and inversion (the ddim4j side of bench/run)";
-    }
-
-    @Override
-    public String usage() {
-        return """
-                usage: ./ddim bench --small SMALL.yml --large LARGE.yml --out JAVA.json [--quick] [--only CASE-PREFIX]
-                  the configs of bench/configs; cases: forward (batch 16, 1) and a training iteration for both, a
-                  10-step DDIM sample (batch 1, 16) and an optimisation-inversion iteration (batch 1, 8) for small;
-                  pytorch-fid's Inception features of 32 images (inception b32).
-                  --quick  fewer repeats (a smoke test)   --only  run only the cases whose name starts so""";
-    }
-
+@Command(name = "bench", description = "time forward, training, sampling and inversion (the ddim4j side of bench/run)",
+        footer = {"Cases: forward (batch 16, 1) and a training iteration for both configs, a 10-step DDIM sample (batch 1, 16)",
+                "and an optimisation-inversion iteration (batch 1, 8) for small; pytorch-fid's Inception features of 32",
+                "images (inception b32)."})
+final class BenchCommand extends DdimCommand {
     /**
      * How often a case runs: untimed, a first run (it compiles the plans, whatever that takes), then more until
      * both {@code warmRuns} runs in all and {@code warmSeconds} seconds after the first are done; then timed until
@@ -107,14 +92,26 @@ final class BenchCommand implements Command {
         return new Timing(warmRuns, seconds.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
+    @Option(names = "--small", required = true, paramLabel = "SMALL.yml", description = "the small network's config (bench/configs)")
+    Path small;
+
+    @Option(names = "--large", required = true, paramLabel = "LARGE.yml", description = "the large network's config (bench/configs)")
+    Path large;
+
+    @Option(names = "--out", required = true, paramLabel = "JAVA.json", description = "the figures, written after each configuration")
+    Path outFile;
+
+    @Option(names = "--quick", description = "fewer repeats (a smoke test)")
+    boolean quick;
+
+    @Option(names = "--only", paramLabel = "CASE-PREFIX", defaultValue = "", description = "run only the cases whose name starts so")
+    String only;
+
     @Override
-    public void run(String[] argv, PrintStream out) throws Exception {
-        Args args = Args.parse("bench", argv, Set.of("quick"), Set.of("small", "large", "out", "only"), Set.of());
-        boolean quick = args.has("quick");
-        String only = args.has("only") ? args.required("only") : "";
+    void run(PrintStream out) throws Exception {
         Map<String, Object> cases = new LinkedHashMap<>();
         for (String label : List.of("small", "large")) {
-            DdimConfig config = ConfigLoader.load(args.path(label));
+            DdimConfig config = ConfigLoader.load(label.equals("small") ? small : large);
             boolean slow = label.equals("large");
             Repeats rep = Repeats.of(quick, slow);
             List<Integer> shape = config.data().shape();
@@ -130,7 +127,7 @@ final class BenchCommand implements Command {
                     deleteTree(runDir);
                 }
             }
-            write(args.path("out"), cases);
+            write(outFile, cases);
             if (slow) {
                 continue;
             }
@@ -149,7 +146,7 @@ final class BenchCommand implements Command {
                     out.printf(Locale.ROOT, "%-22s %s%n", name, cases.get(name));
                 }
             }
-            write(args.path("out"), cases);
+            write(outFile, cases);
         }
         if ("inception b32".startsWith(only) || only.startsWith("inception")) {
             // pytorch-fid's feature extraction of 32 emoji-sized images (resize to 299 included), stand-in weights
@@ -157,8 +154,8 @@ final class BenchCommand implements Command {
             INDArray images = Seeds.uniform(3, -1, 1, 32, 3, 32, 32);
             time(cases, "inception b32", "inception", Repeats.of(quick, true), () -> inception.features(images), out);
         }
-        write(args.path("out"), cases);
-        out.println("wrote " + args.path("out"));
+        write(outFile, cases);
+        out.println("wrote " + outFile);
     }
 
     /** The results so far (written after each configuration, so a crash keeps what was measured). */

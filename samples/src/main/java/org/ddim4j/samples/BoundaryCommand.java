@@ -1,6 +1,5 @@
 package org.ddim4j.samples;
 
-import com.google.gson.Gson;
 import org.ddim4j.edit.Boundary;
 import org.ddim4j.edit.BoundaryFitting;
 import org.ddim4j.edit.LatentPooling;
@@ -14,69 +13,77 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code ./ddim boundary}: an attribute's direction in the latent space, from noise-score pairs. */
-final class BoundaryCommand implements Command {
-    @Override
-    public String name() {
-        return "boundary";
-    }
+@Command(name = "boundary",
+        description = "fit attribute boundaries in the latent space (logistic as the seed, or InterFaceGAN's linear SVM)",
+        footer = {"Writes DIR/NAME.npz (unit normal, offset) and DIR/NAME.json (accuracies) per attribute, DIR/directions.png",
+                "(each normal drawn as an image) and prints one JSON line per attribute."})
+final class BoundaryCommand extends DdimCommand {
+    @Option(names = "--pairs", required = true, paramLabel = "PAIRS_DIR", description = "the pair store (./ddim pairs)")
+    Path pairs;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "the output folder")
+    Path dir;
+
+    @Option(names = "--attribute", arity = "1..*", paramLabel = "NAME", description = "attributes to fit (default: all the classifier's)")
+    List<String> attributes;
+
+    @Option(names = "--method", paramLabel = "svm|logistic", defaultValue = "svm",
+            description = "svm (default): InterFaceGAN's linear SVM on the top and bottom --fraction of the scores, 70/30 "
+                    + "split; logistic: the seed's logistic regression on all pairs")
+    String method;
+
+    @Option(names = "--fraction", paramLabel = "F", defaultValue = "0.02", description = "svm: the share of pairs at each end (default ${DEFAULT-VALUE})")
+    double fraction;
+
+    @Option(names = "--epochs", paramLabel = "N", defaultValue = "20", description = "logistic: epochs (default ${DEFAULT-VALUE})")
+    int epochs;
+
+    @Option(names = "--lr", paramLabel = "LR", defaultValue = "0.05", description = "logistic: learning rate (default ${DEFAULT-VALUE})")
+    double lr;
+
+    @Option(names = "--pool", paramLabel = "K", defaultValue = "1",
+            description = "fit on the latents' K x K block sums (their low frequencies, which set the image's layout), "
+                    + "then lift the normal to the full latent; for fewer pairs than latent dimensions (default ${DEFAULT-VALUE})")
+    int pool;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "seed of the split and the fit (default ${DEFAULT-VALUE})")
+    long seed;
 
     @Override
-    public String summary() {
-        return "fit attribute boundaries in the latent space (logistic as the seed, or InterFaceGAN's linear SVM)";
-    }
-
-    @Override
-    public String usage() {
-        return """
-                usage: ./ddim boundary --pairs PAIRS_DIR --out DIR [--attribute NAME ...] [--method svm|logistic]
-                                       [--fraction 0.02] [--epochs 20] [--lr 0.05] [--pool 1] [--seed 0]
-                  --attribute  attributes to fit (default: all the classifier's)
-                  --method     svm (default): InterFaceGAN's linear SVM on the top and bottom --fraction of the scores,
-                               70/30 split; logistic: the seed's logistic regression on all pairs
-                  --pool       fit on the latents' K x K block sums (their low frequencies, which set the image's layout),
-                               then lift the normal to the full latent; for fewer pairs than latent dimensions (default 1)
-                Writes DIR/NAME.npz (unit normal, offset) and DIR/NAME.json (accuracies) per attribute, DIR/directions.png
-                (each normal drawn as an image) and prints one JSON line per attribute.""";
-    }
-
-    @Override
-    public void run(String[] argv, PrintStream out) throws Exception {
-        Args args = Args.parse("boundary", argv, Set.of(), Set.of("pairs", "out", "method", "fraction", "epochs", "lr", "pool",
-                "seed"),
-                Set.of("attribute"));
-        PairStore store = PairStore.open(args.path("pairs"));
-        String method = args.string("method", "svm");
+    void run(PrintStream out) throws Exception {
         if (!method.equals("svm") && !method.equals("logistic")) {
-            throw new UsageException("boundary: --method must be svm or logistic, got " + method);
+            throw usageError("--method must be svm or logistic, got " + method);
         }
+        PairStore store = PairStore.open(pairs);
         List<String> names = store.meta().attributes();
-        List<String> wanted = args.has("attribute") ? args.list("attribute") : names;
+        List<String> wanted = attributes != null ? attributes : names;
         for (String w : wanted) {
             if (!names.contains(w)) {
-                throw new UsageException("boundary: unknown attribute '" + w + "'; the pairs have " + names);
+                throw usageError("unknown attribute '" + w + "'; the pairs have " + names);
             }
         }
-        Path dir = args.path("out");
-        Files.createDirectories(dir);
-        int pool = args.integer("pool", 1);
         long[] shape = store.meta().latentShape();
-        long[] fitShape = Launch.parse("boundary", () -> LatentPooling.pooledShape(shape, pool));
+        long[] fitShape;
+        try {
+            fitShape = LatentPooling.pooledShape(shape, pool);
+        } catch (IllegalArgumentException e) {
+            throw usageError(e.getMessage());
+        }
+        Files.createDirectories(dir);
         INDArray latents = LatentPooling.pool(store.latents(0, store.meta().count())
                 .reshape(store.meta().count(), shape[0], shape[1], shape[2]), pool);     // pool 1: the latents as rows
         INDArray scores = store.scores();
         List<INDArray> pictures = new ArrayList<>();
         for (String attribute : wanted) {
             INDArray s = scores.getColumn(names.indexOf(attribute)).dup();
-            long seed = args.longValue("seed", 0);
             Boundary fitted = method.equals("svm")
-                    ? BoundaryFitting.svm(attribute, latents, s, fitShape, args.number("fraction", 0.02), seed)
-                    : BoundaryFitting.logistic(attribute, latents, s, fitShape, args.integer("epochs", 20),
-                    args.number("lr", 0.05), seed);
+                    ? BoundaryFitting.svm(attribute, latents, s, fitShape, fraction, seed)
+                    : BoundaryFitting.logistic(attribute, latents, s, fitShape, epochs, lr, seed);
             Boundary b = LatentPooling.lift(fitted, pool, shape);
             b.save(dir.resolve(fileName(attribute) + ".npz"));
             pictures.add(b.asImage());

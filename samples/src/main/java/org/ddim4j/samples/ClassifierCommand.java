@@ -24,47 +24,64 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code ./ddim classifier train}: the attribute classifier that scores noise-image pairs. */
-final class ClassifierCommand implements Command {
+@Command(name = "classifier",
+        description = "train the attribute classifier (ResNet-20) on a labelled dataset, for pairs, boundaries and edits",
+        subcommands = ClassifierCommand.Train.class)
+final class ClassifierCommand extends DdimCommand {
     @Override
-    public String name() {
-        return "classifier";
+    void run(PrintStream out) {
+        throw usageError("give train first (./ddim classifier train --help)");
     }
 
-    @Override
-    public String summary() {
-        return "train the attribute classifier (ResNet-20) on a labelled dataset, for pairs, boundaries and edits";
-    }
+    /** {@code ./ddim classifier train}. */
+    @Command(name = "train", description = "train the attribute classifier on a dataset's training split",
+            footer = {"A dataset with attributes (celeba: 40) or classes (learned one-vs-rest: emoji's 10 categories, ...).",
+                    "Writes CLS.zip (DL4J model) and CLS.json (attribute names, image size, held-out accuracy per attribute)."})
+    static final class Train extends DdimCommand {
+        @Option(names = "--dataset", required = true, paramLabel = "NAME", completionCandidates = TrainCommand.DatasetNames.class,
+                description = "a dataset with attributes or classes: ${COMPLETION-CANDIDATES}")
+        String name;
 
-    @Override
-    public String usage() {
-        return """
-                usage: ./ddim classifier train --dataset NAME [--root DIR] --out CLS.zip [--size 32] [--epochs 15] [--batch 64]
-                                               [--lr 0.1] [--seed 0] [--threads N]
-                  a dataset with attributes (celeba: 40) or classes (learned one-vs-rest: emoji's 10 categories, ...).
-                  Writes CLS.zip (DL4J model) and CLS.json (attribute names, image size, held-out accuracy per attribute).""";
-    }
+        @Option(names = "--root", paramLabel = "DIR", description = "the dataset's folder (default: its cache folder)")
+        Path root;
 
-    @Override
-    public void run(String[] argv, PrintStream out) throws Exception {
-        if (argv.length == 0 || !argv[0].equals("train")) {
-            throw new UsageException("classifier: give train first");
+        @Option(names = "--out", required = true, paramLabel = "CLS.zip", description = "the classifier to write")
+        Path target;
+
+        @Option(names = "--size", paramLabel = "PIXELS", defaultValue = "32", description = "image size (default ${DEFAULT-VALUE})")
+        int size;
+
+        @Option(names = "--epochs", paramLabel = "N", defaultValue = "15", description = "epochs (default ${DEFAULT-VALUE})")
+        int epochs;
+
+        @Option(names = "--batch", paramLabel = "B", defaultValue = "64", description = "batch size (default ${DEFAULT-VALUE})")
+        int batch;
+
+        @Option(names = "--lr", paramLabel = "LR", defaultValue = "0.1", description = "learning rate (default ${DEFAULT-VALUE})")
+        double lr;
+
+        @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "seed (default ${DEFAULT-VALUE})")
+        long seed;
+
+        @Option(names = "--threads", paramLabel = "N", description = "decoding threads (default: the cores)")
+        Integer threadCount;
+
+        @Override
+        void run(PrintStream out) throws Exception {
+            int threads = threadCount == null ? Runtime.getRuntime().availableProcessors() : threadCount;
+            if (epochs <= 0 || batch <= 0 || threads <= 0) {
+                throw usageError("--epochs, --batch and --threads must be positive");
+            }
+            train(name, root, target, size, epochs, batch, lr, seed, threads, out);
         }
-        Args args = Args.parse("classifier train", java.util.Arrays.copyOfRange(argv, 1, argv.length), Set.of(),
-                Set.of("dataset", "root", "out", "size", "epochs", "batch", "lr", "seed", "threads"), Set.of());
-        String name = args.required("dataset");
-        Path root = args.has("root") ? args.path("root") : null;
-        int size = args.integer("size", 32);
-        int epochs = args.integer("epochs", 15);
-        int batch = args.integer("batch", 64);
-        int threads = args.integer("threads", Runtime.getRuntime().availableProcessors());
-        long seed = args.longValue("seed", 0);
-        Path target = args.path("out");
-        if (epochs <= 0 || batch <= 0 || threads <= 0) {
-            throw new UsageException("classifier: --epochs, --batch and --threads must be positive");
-        }
+    }
+
+    private static void train(String name, Path root, Path target, int size, int epochs, int batch, double lr, long seed,
+                              int threads, PrintStream out) throws Exception {
         ImageSplit train = ImageDatasets.open(name, root, Split.TRAIN);
         ImageSplit held;
         try {
@@ -74,7 +91,7 @@ final class ClassifierCommand implements Command {
         }
         MultiLabelIterator it = new MultiLabelIterator(new StreamingImageRecordReader(train, size, 0.5, seed, false, threads), batch);
         int iterations = epochs * (int) Math.ceil(train.size() / (double) batch);
-        ComputationGraph net = AttributeClassifier.build(size, it.totalOutcomes(), seed, iterations, args.number("lr", 0.1));
+        ComputationGraph net = AttributeClassifier.build(size, it.totalOutcomes(), seed, iterations, lr);
         out.printf(Locale.ROOT, "%s: %d training images, %d held out, %d attributes; %d epochs%n", name, train.size(),
                 held.size(), it.totalOutcomes(), epochs);
         long start = System.nanoTime();

@@ -14,62 +14,98 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code ./ddim dataset stats|grid}: checks a dataset's files by reading them, or shows some of its images. */
-final class DatasetCommand implements Command {
-    @Override
-    public String name() {
-        return "dataset";
+@Command(name = "dataset",
+        description = "read a dataset's files as training would: 'stats' counts and times them, 'grid' shows images",
+        subcommands = {DatasetCommand.Stats.class, DatasetCommand.Grid.class})
+final class DatasetCommand extends DdimCommand {
+    /** What both subcommands read: a dataset's split, decoded as training would. */
+    static final class Source {
+        @Option(names = "--dataset", required = true, paramLabel = "NAME", completionCandidates = TrainCommand.DatasetNames.class,
+                description = "${COMPLETION-CANDIDATES}")
+        String name;
+
+        @Option(names = "--root", paramLabel = "DIR",
+                description = "the folder the official download unpacks to (for emoji, optional: its cache folder)")
+        Path root;
+
+        @Option(names = "--split", paramLabel = "SPLIT", defaultValue = "train", completionCandidates = Choice.Splits.class,
+                description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
+        Split split;
+
+        @Option(names = "--size", paramLabel = "PIXELS", defaultValue = "64", description = "image size (default ${DEFAULT-VALUE})")
+        int size;
+
+        @Option(names = "--threads", paramLabel = "N", description = "decoding threads (default: the cores)")
+        Integer threads;
+
+        @Option(names = "--strict", description = "fail on the first unreadable image instead of skipping and logging it")
+        boolean strict;
     }
 
     @Override
-    public String summary() {
-        return "read a dataset's files as training would: 'stats' counts and times them, 'grid' shows images";
+    void run(PrintStream out) {
+        throw usageError("give stats or grid first");
     }
 
-    @Override
-    public String usage() {
-        return """
-                usage: ./ddim dataset stats --dataset NAME --root DIR --split train|valid|test [--size 64] [--threads N] [--strict]
-                       ./ddim dataset grid  --dataset NAME --root DIR --split S [--count 64] [--size 64] --out grid.png
-                  NAME is one of %s; --root is the folder the official download unpacks to
-                  (for emoji, optional: its cache folder). stats reads every record (decoding on --threads threads,
-                  default: the cores) and prints, as its last line, one JSON object: dataset, split, count, skipped,
-                  shape, classes, attributes, images_per_second. Unreadable images are skipped and logged with their
-                  path; --strict fails on the first instead.""".formatted(ImageDatasets.NAMES);
+    /** {@code ./ddim dataset stats}. */
+    @Command(name = "stats", description = "read every record and print, as the last line, one JSON object: dataset, split, "
+            + "count, skipped, shape, classes, attributes, images_per_second")
+    static final class Stats extends DdimCommand {
+        @Mixin
+        Source source;
+
+        @Override
+        void run(PrintStream out) throws Exception {
+            read(source, this, out, (reader, data) -> stats(reader, data, source.size, out));
+        }
     }
 
-    @Override
-    public void run(String[] argv, PrintStream out) throws Exception {
-        if (argv.length == 0 || !(argv[0].equals("stats") || argv[0].equals("grid"))) {
-            throw new UsageException("dataset: give stats or grid first");
-        }
-        String action = argv[0];
-        Args args = Args.parse("dataset " + action, Arrays.copyOfRange(argv, 1, argv.length), Set.of("strict"),
-                Set.of("dataset", "root", "split", "size", "threads", "count", "out"), Set.of());
-        String name = args.required("dataset");
-        if (!ImageDatasets.NAMES.contains(name)) {
-            throw new UsageException("dataset: --dataset must be one of " + ImageDatasets.NAMES + ", got '" + name + "'");
-        }
-        Split split = Launch.parse("dataset", () -> Split.fromName(args.string("split", "train")));
-        int size = args.integer("size", 64);
-        int threads = args.integer("threads", Runtime.getRuntime().availableProcessors());
-        if (size <= 0 || threads <= 0) {
-            throw new UsageException("dataset: --size and --threads must be positive");
-        }
-        ImageSplit data = ImageDatasets.open(name, args.has("root") ? args.path("root") : null, split);
-        StreamingImageRecordReader reader = new StreamingImageRecordReader(data, size, 0.0, 0, args.has("strict"), threads);
-        try {
-            if (action.equals("grid")) {
-                grid(reader, args.integer("count", 64), args.path("out"), out);
-            } else {
-                stats(reader, data, size, out);
+    /** {@code ./ddim dataset grid}. */
+    @Command(name = "grid", description = "write the first images of the split as a PNG grid")
+    static final class Grid extends DdimCommand {
+        @Mixin
+        Source source;
+
+        @Option(names = "--count", paramLabel = "N", defaultValue = "64", description = "images in the grid (default ${DEFAULT-VALUE})")
+        int count;
+
+        @Option(names = "--out", required = true, paramLabel = "grid.png", description = "the PNG to write")
+        Path file;
+
+        @Override
+        void run(PrintStream out) throws Exception {
+            if (count <= 0) {
+                throw usageError("--count must be positive, got " + count);
             }
+            read(source, this, out, (reader, data) -> grid(reader, count, file, out));
+        }
+    }
+
+    /** What a subcommand does with the open reader. */
+    interface Action {
+        void apply(StreamingImageRecordReader reader, ImageSplit data) throws Exception;
+    }
+
+    private static void read(Source source, DdimCommand command, PrintStream out, Action action) throws Exception {
+        if (!ImageDatasets.NAMES.contains(source.name)) {
+            throw command.usageError("--dataset must be one of " + ImageDatasets.NAMES + ", got '" + source.name + "'");
+        }
+        int threads = source.threads == null ? Runtime.getRuntime().availableProcessors() : source.threads;
+        if (source.size <= 0 || threads <= 0) {
+            throw command.usageError("--size and --threads must be positive");
+        }
+        ImageSplit data = ImageDatasets.open(source.name, source.root, source.split);
+        StreamingImageRecordReader reader = new StreamingImageRecordReader(data, source.size, 0.0, 0, source.strict, threads);
+        try {
+            action.apply(reader, data);
         } finally {
             reader.close();
             if (data instanceof AutoCloseable c) {
@@ -105,9 +141,6 @@ final class DatasetCommand implements Command {
     }
 
     private static void grid(StreamingImageRecordReader reader, int count, Path file, PrintStream out) throws Exception {
-        if (count <= 0) {
-            throw new UsageException("dataset grid: --count must be positive, got " + count);
-        }
         List<INDArray> images = new java.util.ArrayList<>();
         while (images.size() < count && reader.hasNext()) {
             List<Writable> record = reader.next();

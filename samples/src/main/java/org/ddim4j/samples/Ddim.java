@@ -1,32 +1,48 @@
 package org.ddim4j.samples;
 
-import org.ddim4j.data.DatasetNotFoundException;
-import org.ddim4j.train.TrainingDivergedException;
 import org.ddim4j.config.ConfigException;
+import org.ddim4j.data.DatasetNotFoundException;
 import org.ddim4j.io.TensorFormatException;
+import org.ddim4j.train.TrainingDivergedException;
+import picocli.AutoComplete;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
 
+import java.io.IOException;
 import java.io.PrintStream;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
 
 /**
- * The {@code ./ddim} launcher: dispatches to one subcommand. Exit codes: 0 success, 1 failure (bad input
- * file, training stopped, ...), 2 usage error. Errors are one clear line on standard error.
+ * The {@code ./ddim} launcher: one picocli command per subcommand, usage and shell completion generated from their
+ * annotated options. Exit codes: 0 success; 1 a bad value or file, or a failure (training stopped, ...); 2 bad
+ * flags (unknown, missing, unparsable, out of range). Errors are one clear line on standard error, a usage error
+ * followed by the command's usage.
  */
-public final class Ddim {
-    private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
+@Command(name = "ddim", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "ddim4j 0.1.0",
+        synopsisSubcommandLabel = "COMMAND",
+        description = "DDIM training, sampling, inversion and editing on Deeplearning4j. "
+                + "./ddim COMMAND --help shows a command's options.",
+        subcommands = {DemoCommand.class, TrainCommand.class, SampleCommand.class, ForwardCommand.class,
+                InvertCommand.class, TrainEncoderCommand.class, InterpolateCommand.class, InvertCompareCommand.class,
+                ClassifierCommand.class, PairsCommand.class, BoundaryCommand.class, EditCommand.class, EvalCommand.class,
+                DatasetCommand.class, SweepCommand.class, BenchCommand.class, ImportCommand.class, ExportCommand.class,
+                EnvCommand.class, CommandLine.HelpCommand.class, AutoComplete.GenerateCompletion.class})
+public final class Ddim implements Callable<Integer> {
+    private final PrintStream out;
+    private final PrintStream err;
 
-    static {
-        for (Command c : List.of(new DemoCommand(), new TrainCommand(), new SampleCommand(), new ForwardCommand(), new InvertCommand(), new TrainEncoderCommand(), new InterpolateCommand(), new InvertCompareCommand(),
-                new ClassifierCommand(), new PairsCommand(), new BoundaryCommand(), new EditCommand(),
-                new EvalCommand(), new DatasetCommand(), new SweepCommand(), new BenchCommand(), new ImportCommand(), new ExportCommand(), new EnvCommand())) {
-            COMMANDS.put(c.name(), c);
-        }
-    }
+    @Spec
+    CommandSpec spec;
 
-    private Ddim() {
+    private Ddim(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
     }
 
     public static void main(String[] args) {
@@ -37,39 +53,72 @@ public final class Ddim {
 
     /** Runs a command line; returns the exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
-            out.println("usage: ./ddim COMMAND [flags]   (./ddim COMMAND --help for its flags)\n\ncommands:");
-            COMMANDS.values().forEach(c -> out.printf("  %-15s %s%n", c.name(), c.summary()));
-            return args.length == 0 ? 2 : 0;
-        }
-        Command command = COMMANDS.get(args[0]);
-        if (command == null) {
-            err.println("ddim: unknown command '" + args[0] + "'; commands: " + String.join(", ", COMMANDS.keySet()));
+        return commandLine(out, err).execute(args);
+    }
+
+    /** The launcher's command tree, printing to {@code out} and {@code err}. */
+    static CommandLine commandLine(PrintStream out, PrintStream err) {
+        CommandLine cl = new CommandLine(new Ddim(out, err));
+        Choice.registerConverters(cl);
+        cl.setUsageHelpWidth(110);
+        cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+        cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+        cl.setParameterExceptionHandler(Ddim::badFlags);
+        cl.setExecutionExceptionHandler((e, command, parsed) -> failed(e, command));
+        CommandLine generate = cl.getSubcommands().get("generate-completion");
+        generate.getCommandSpec().usageMessage().hidden(false);
+        return cl;
+    }
+
+    /** No command given: the list of commands, exit 2. */
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(out);
+        return 2;
+    }
+
+    /** The stream a command prints its results to. */
+    static PrintStream out(CommandSpec spec) {
+        return ((Ddim) spec.root().userObject()).out;
+    }
+
+    /** The command as typed after {@code ./ddim}: "sample", "eval features" ("" for the launcher itself). */
+    static String commandName(CommandSpec spec) {
+        String q = spec.qualifiedName(" ");
+        return q.equals("ddim") ? "" : q.substring("ddim ".length());
+    }
+
+    private static int badFlags(ParameterException e, String[] args) {
+        CommandLine command = e.getCommandLine();
+        PrintStream err = ((Ddim) command.getCommandSpec().root().userObject()).err;
+        String name = commandName(command.getCommandSpec());
+        if (name.isEmpty() && e instanceof UnmatchedArgumentException) {
+            err.println("ddim: unknown command '" + String.join(" ", ((UnmatchedArgumentException) e).getUnmatched())
+                    + "'; commands: " + String.join(", ", command.getSubcommands().keySet()));
             return 2;
         }
-        String[] rest = Arrays.copyOfRange(args, 1, args.length);
-        if (Arrays.asList(rest).contains("--help")) {
-            out.println(command.usage());
-            return 0;
-        }
-        try {
-            command.run(rest, out);
-            return 0;
-        } catch (UsageException e) {
+        err.println("ddim " + (name.isEmpty() ? "" : name + ": ") + e.getMessage());
+        command.usage(err);
+        return 2;
+    }
+
+    private static int failed(Exception e, CommandLine command) {
+        PrintStream err = ((Ddim) command.getCommandSpec().root().userObject()).err;
+        String name = commandName(command.getCommandSpec());
+        if (e instanceof UsageException) {
             err.println("ddim " + e.getMessage());
-            err.println(command.usage());
+            command.usage(err);
             return 2;
-        } catch (ConfigException | TensorFormatException | IllegalArgumentException
-                 | DatasetNotFoundException | TrainingDivergedException e) {
-            err.println("ddim " + command.name() + ": error: " + e.getMessage());
-            return 1;
-        } catch (java.io.IOException e) {
-            err.println("ddim " + command.name() + ": I/O error: " + e);
-            return 1;
-        } catch (Exception e) {
-            err.println("ddim " + command.name() + ": failed: " + e);
-            e.printStackTrace(err);
-            return 1;
         }
+        if (e instanceof ConfigException || e instanceof TensorFormatException || e instanceof IllegalArgumentException
+                || e instanceof DatasetNotFoundException || e instanceof TrainingDivergedException) {
+            err.println("ddim " + name + ": error: " + e.getMessage());
+        } else if (e instanceof IOException) {
+            err.println("ddim " + name + ": I/O error: " + e);
+        } else {
+            err.println("ddim " + name + ": failed: " + e);
+            e.printStackTrace(err);
+        }
+        return 1;
     }
 }

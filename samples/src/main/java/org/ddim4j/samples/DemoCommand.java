@@ -6,6 +6,7 @@ import org.ddim4j.random.Seeds;
 import org.ddim4j.train.QualityProbe;
 import org.ddim4j.unet.UNet;
 import org.ddim4j.config.ConfigLoader;
+import org.ddim4j.config.Preset;
 import org.ddim4j.config.DdimConfig;
 import org.ddim4j.data.Datasets;
 import org.ddim4j.data.emoji.EmojiDataset;
@@ -27,14 +28,17 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ./ddim demo}: fetches the emoji set if needed, trains the small demo U-Net for a bounded time, then
  * writes a sample grid, a denoising GIF, the loss curve and an index.html showing them. Run it again to
  * continue training the same model.
  */
-final class DemoCommand implements Command {
+@Command(name = "demo", description = "train a small DDIM on the emoji set for a few minutes and show what it draws",
+        footer = "Running the demo again with the same --out continues training the same model.")
+final class DemoCommand extends DdimCommand {
     static final String DEFAULT_CATEGORY = "Smileys & Emotion";
     static final int FINAL_SAMPLES = 48;
 
@@ -58,52 +62,47 @@ final class DemoCommand implements Command {
         return pictures + (kid ? 1.5 * kidSteps * perSample * e.kidSamples() + 5 : 0);
     }
 
-    @Override
-    public String name() {
-        return "demo";
-    }
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "out/demo",
+            description = "output folder (default ${DEFAULT-VALUE}): samples.png, trajectory.gif, loss.png, index.html, run/")
+    Path outDir;
+
+    @Option(names = "--pretrained",
+            description = "no training: sample from the emoji weights shipped with ddim4j (offline, seconds); with the "
+                    + "emoji set already fetched, nearest.png pairs each sample with its nearest training image")
+    boolean pretrained;
+
+    @Option(names = "--quick", description = "at most 2 minutes in all (default: at most 15)")
+    boolean quick;
+
+    @Option(names = "--minutes", paramLabel = "M", description = "total time budget in minutes, overriding the default")
+    Double minutes;
+
+    @Option(names = "--data-root", paramLabel = "DIR",
+            description = "where the emoji set is kept (default ~/.ddim4j/datasets/emoji-datasource-google-16.0.0)")
+    Path dataRoot;
+
+    @Option(names = "--category", paramLabel = "NAME|all", defaultValue = DEFAULT_CATEGORY,
+            description = "train on one emoji category (default \"${DEFAULT-VALUE}\"), or all")
+    String category;
 
     @Override
-    public String summary() {
-        return "train a small DDIM on the emoji set for a few minutes and show what it draws";
-    }
-
-    @Override
-    public String usage() {
-        return """
-                usage: ./ddim demo [--out DIR] [--quick] [--minutes M] [--data-root DIR] [--category NAME|all] [--pretrained]
-                  --out        output folder (default out/demo): samples.png, trajectory.gif, loss.png, index.html, run/
-                  --pretrained no training: sample from the emoji weights shipped with ddim4j (offline, seconds);
-                               with the emoji set already fetched, nearest.png pairs each sample with its nearest
-                               training image
-                  --quick      at most 2 minutes in all (default: at most 15)
-                  --minutes    total time budget in minutes, overriding the default
-                  --data-root  where the emoji set is kept (default ~/.ddim4j/datasets/emoji-datasource-google-16.0.0)
-                  --category   train on one emoji category (default "Smileys & Emotion"), or all
-                Running the demo again with the same --out continues training the same model.""";
-    }
-
-    @Override
-    public void run(String[] argv, PrintStream out) throws Exception {
+    void run(PrintStream out) throws Exception {
         long start = System.nanoTime();
-        Args args = Args.parse("demo", argv, Set.of("quick", "pretrained"), Set.of("out", "minutes", "data-root", "category"), Set.of());
-        Path outDir = args.path("out", Path.of("out", "demo"));
-        if (args.has("pretrained")) {
-            PretrainedDemo.run(outDir, args.has("data-root") ? args.path("data-root") : EmojiDataset.defaultRoot(), out);
+        Path dataRoot = this.dataRoot != null ? this.dataRoot : EmojiDataset.defaultRoot();
+        if (pretrained) {
+            PretrainedDemo.run(outDir, dataRoot, out);
             return;
         }
-        double minutes = args.number("minutes", args.has("quick") ? 2 : 15);
+        double minutes = this.minutes != null ? this.minutes : quick ? 2 : 15;
         if (!(minutes > 0)) {
-            throw new UsageException("demo: --minutes must be positive, got " + minutes);
+            throw usageError("--minutes must be positive, got " + minutes);
         }
-        String category = args.string("category", DEFAULT_CATEGORY);
-        Path dataRoot = args.has("data-root") ? args.path("data-root") : EmojiDataset.defaultRoot();
 
-        DdimConfig config = ConfigLoader.preset("emoji_demo");
+        DdimConfig config = ConfigLoader.preset(Preset.EMOJI);
         out.println("emoji set: " + dataRoot);
         EmojiDataset ds = EmojiDataset.open(dataRoot, true);
         if (!category.equals("all") && !ds.categories().contains(category)) {
-            throw new UsageException("demo: --category must be one of " + ds.categories() + " or all, got '" + category + "'");
+            throw usageError("--category must be one of " + ds.categories() + " or all, got '" + category + "'");
         }
         ShuffledBatches data = Datasets.emoji(config.data(), dataRoot, config.training().seed(),
                 e -> category.equals("all") || e.categoryName().equals(category));

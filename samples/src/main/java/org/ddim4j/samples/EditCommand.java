@@ -22,90 +22,120 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code ./ddim edit}: moves a latent along an attribute's direction and shows (and measures) the result. */
-final class EditCommand implements Command {
-    @Override
-    public String name() {
-        return "edit";
+@Command(name = "edit",
+        description = "edit an image or latent along an attribute direction: strip PNG, GIF, the classifier's score along it",
+        footer = "Writes DIR/strip.png, DIR/edit.gif (the first latent), DIR/latents.npz and prints one JSON line.")
+final class EditCommand extends DdimCommand {
+    @Mixin
+    ModelOptions model;
+    @Mixin
+    StepOptions steps;
+    @Mixin
+    InversionOptions inversion;
+
+    @Option(names = "--boundary", required = true, paramLabel = "B.npz", description = "the attribute's boundary (./ddim boundary)")
+    Path boundaryFile;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+
+    /** What is edited: an image (inverted first), a latent, or latents drawn from a seed. */
+    static final class Source {
+        @Option(names = "--image", required = true, paramLabel = "IMG", description = "inverted first (--method, default ode) at --steps")
+        Path image;
+
+        @Option(names = "--latent", required = true, paramLabel = "Z.npz", description = "a latent z [1,C,H,W] (as ./ddim invert writes)")
+        Path latent;
+
+        @Option(names = "--seed", required = true, paramLabel = "N", description = "draw the latents from this seed")
+        Long seed;
     }
 
-    @Override
-    public String summary() {
-        return "edit an image or latent along an attribute direction: strip PNG, GIF, the classifier's score along it";
+    @Option(names = "--count", paramLabel = "K", defaultValue = "1",
+            description = "with --seed: edit K latents drawn from the seed, one strip row each (default ${DEFAULT-VALUE})")
+    int count;
+
+    @ArgGroup(exclusive = true)
+    Amount amount = new Amount();
+
+    /** How far: steps along the normal, or a signed distance to reach. */
+    static final class Amount {
+        @Option(names = "--alphas", paramLabel = "FROM:TO:COUNT",
+                description = "steps along the unit normal (default -3:3:7)")
+        String alphas;
+
+        @Option(names = "--distance", paramLabel = "D", description = "instead: move to this signed distance from the boundary")
+        Double distance;
     }
 
-    @Override
-    public String usage() {
-        return """
-                usage: ./ddim edit --weights RUN --boundary B.npz (--image IMG | --latent Z.npz | --seed N [--count K]) --out DIR
-                                   [--alphas -3:3:7 | --distance D] [--condition C.npz ...] [--classifier CLS.zip]
-                                   [--steps S] [--method ode|hybrid|optimize|encoder] [--encoder ENC.ddim] [--iterations N]
-                  --alphas     FROM:TO:COUNT steps along the unit normal (default -3:3:7)
-                  --distance   instead: move to this signed distance from the boundary
-                  --condition  boundaries whose attributes must not change: their directions are projected out
-                  --image      inverted first (--method, default ode) at --steps
-                  --count      with --seed: edit K latents drawn from the seed, one strip row each (default 1)
-                  --classifier also score each edited image for the boundary's attribute (scores.json; with --count,
-                               the mean score at each alpha and the fraction of latents whose score rose)
-                Writes DIR/strip.png, DIR/edit.gif (the first latent), DIR/latents.npz and prints one JSON line.""";
-    }
+    @Option(names = "--condition", arity = "1..*", paramLabel = "C.npz",
+            description = "boundaries whose attributes must not change: their directions are projected out")
+    List<Path> conditionFiles;
+
+    @Option(names = "--classifier", paramLabel = "CLS.zip",
+            description = "also score each edited image for the boundary's attribute (scores.json; with --count, the mean "
+                    + "score at each alpha and the fraction of latents whose score rose)")
+    Path classifier;
+
+    @Option(names = "--method", paramLabel = "METHOD", defaultValue = "ode", completionCandidates = Choice.Methods.class,
+            description = "how --image is inverted: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
+    Inverter.Method method;
+
+    @Option(names = "--encoder", paramLabel = "ENC.ddim", description = "a latent encoder, for the encoder and hybrid methods")
+    Path encoderFile;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "the output folder")
+    Path dir;
 
     @Override
-    public void run(String[] argv, PrintStream out) throws Exception {
-        Args args = Args.parse("edit", argv, Set.of(), Set.of("weights", "config", "boundary", "image", "latent", "seed",
-                "out", "alphas", "distance", "classifier", "steps", "skip", "method", "encoder", "iterations", "count"),
-                Set.of("condition"));
-        int sources = (args.has("image") ? 1 : 0) + (args.has("latent") ? 1 : 0) + (args.has("seed") ? 1 : 0);
-        if (sources != 1) {
-            throw new UsageException("edit: give exactly one of --image, --latent, --seed");
+    void run(PrintStream out) throws Exception {
+        if (count < 1 || (count > 1 && source.seed == null)) {
+            throw usageError("--count must be at least 1, and more than 1 only with --seed");
         }
-        args.exclusive("alphas", "distance");
-        int count = args.integer("count", 1);
-        if (count < 1 || (count > 1 && !args.has("seed"))) {
-            throw new UsageException("edit: --count must be at least 1, and more than 1 only with --seed");
+        if (count > 1 && amount.distance != null) {
+            throw usageError("--distance edits one latent; give --alphas with --count");
         }
-        if (count > 1 && args.has("distance")) {
-            throw new UsageException("edit: --distance edits one latent; give --alphas with --count");
-        }
-        DdimModel model = Launch.model(args);
-        DdimSampler sampler = Launch.sampler(args, model);
-        Boundary boundary = Boundary.load(args.path("boundary"));
+        double[] alphas = amount.distance != null ? null : alphas(amount.alphas == null ? "-3:3:7" : amount.alphas);
+        DdimModel model = this.model.load();
+        DdimSampler sampler = steps.deterministic(model, this);
+        Boundary boundary = Boundary.load(boundaryFile);
         List<Boundary> conditions = new ArrayList<>();
-        if (args.has("condition")) {
-            for (String c : args.list("condition")) {
-                conditions.add(Boundary.load(Path.of(c)));
+        if (conditionFiles != null) {
+            for (Path c : conditionFiles) {
+                conditions.add(Boundary.load(c));
             }
             boundary = LatentEditor.conditioned(boundary, conditions);
         }
         long[] shape = boundary.latentShape();
         var data = model.config().data();
         if (shape[0] != data.channels() || shape[1] != data.height() || shape[2] != data.width()) {
-            throw new IllegalArgumentException(args.path("boundary") + " is for latents " + java.util.Arrays.toString(shape)
+            throw new IllegalArgumentException(boundaryFile + " is for latents " + java.util.Arrays.toString(shape)
                     + ", the model's are [" + data.channels() + ", " + data.height() + ", " + data.width() + "]");
         }
         INDArray z;
-        if (args.has("latent")) {
-            z = Npz.readArray(args.path("latent"), "z").reshape(1, shape[0], shape[1], shape[2]);
-        } else if (args.has("seed")) {
-            z = Inverter.randomLatents(new long[]{count, shape[0], shape[1], shape[2]}, args.longValue("seed", 0));
+        if (source.latent != null) {
+            z = Npz.readArray(source.latent, "z").reshape(1, shape[0], shape[1], shape[2]);
+        } else if (source.seed != null) {
+            z = Inverter.randomLatents(new long[]{count, shape[0], shape[1], shape[2]}, source.seed);
         } else {
-            LatentEncoder encoder = args.has("encoder") ? LatentEncoder.load(args.path("encoder")) : null;
-            Inverter.Method method = Launch.parse("edit", () -> Inverter.Method.fromName(args.string("method", "ode")));
-            INDArray image = ImageFiles.load(List.of(args.path("image")), (int) shape[1]);
-            z = new Inverter(model, sampler, encoder).invert(method, image, InvertCommand.settings(args).withFrameEvery(0), 0, null)
+            LatentEncoder encoder = encoderFile != null ? LatentEncoder.load(encoderFile) : null;
+            INDArray image = ImageFiles.load(List.of(source.image), (int) shape[1]);
+            z = new Inverter(model, sampler, encoder).invert(method, image, inversion.settings(this).withFrameEvery(0), 0, null)
                     .latent();
         }
-        double[] alphas = args.has("distance") ? null : alphas(args.string("alphas", "-3:3:7"));
         List<INDArray> rows = new ArrayList<>();
         for (int k = 0; k < count; k++) {
             INDArray zk = z.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(k, k + 1));
-            if (args.has("distance")) {
+            if (amount.distance != null) {
                 double now = boundary.distance(zk).getDouble(0);
-                alphas = new double[]{0, args.number("distance", 0) - now};
+                alphas = new double[]{0, amount.distance - now};
             }
             rows.add(LatentEditor.along(zk, boundary, alphas));
         }
@@ -115,7 +145,6 @@ final class EditCommand implements Command {
             decoded.add(sampler.sample(model.network(), row, null));
         }
         INDArray images = Nd4j.concat(0, decoded.toArray(new INDArray[0]));
-        Path dir = args.path("out");
         Files.createDirectories(dir);
         Images.writePng(Images.grid(images, alphas.length), dir.resolve("strip.png"));
         List<BufferedImage> frames = new ArrayList<>();
@@ -131,8 +160,8 @@ final class EditCommand implements Command {
         line.put("attribute", boundary.attribute());
         line.put("alphas", alphas);
         line.put("distances", boundary.distance(latents).toDoubleVector());
-        if (args.has("classifier")) {
-            ClassifierCommand.Loaded cls = ClassifierCommand.load(args.path("classifier"));
+        if (classifier != null) {
+            ClassifierCommand.Loaded cls = ClassifierCommand.load(classifier);
             String base = boundary.attribute().split(" \\| ")[0];
             int index = cls.attributes().indexOf(base);
             if (index < 0) {
@@ -153,7 +182,7 @@ final class EditCommand implements Command {
     }
 
     /** FROM:TO:COUNT, evenly spaced, both ends included. */
-    static double[] alphas(String spec) {
+    double[] alphas(String spec) {
         String[] p = spec.split(":");
         try {
             double from = Double.parseDouble(p[0]);
@@ -168,7 +197,7 @@ final class EditCommand implements Command {
             }
             return out;
         } catch (RuntimeException e) {
-            throw new UsageException("edit: --alphas must be FROM:TO:COUNT with COUNT >= 2 (e.g. -3:3:7), got " + spec);
+            throw usageError("--alphas must be FROM:TO:COUNT with COUNT >= 2 (e.g. -3:3:7), got " + spec);
         }
     }
 }

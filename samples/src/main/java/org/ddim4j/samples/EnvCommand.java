@@ -12,34 +12,21 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code ./ddim env}: what ND4J runs on here: backend, device, natives variant, threads and memory. */
-final class EnvCommand implements Command {
-    @Override
-    public String name() {
-        return "env";
-    }
+@Command(name = "env", description = "print the ND4J backend, device, natives variant, threads and memory in use",
+        footer = {"The backend is chosen at build time (mvn install for the CPU, mvn -Pcuda install for CUDA 11.6);",
+                "the CPU natives variant at run time (DDIM_NATIVES=onednn-avx2|plain); threads by OMP_NUM_THREADS."})
+final class EnvCommand extends DdimCommand {
+    @Option(names = "--json", description = "one JSON object instead of aligned lines")
+    boolean json;
 
     @Override
-    public String summary() {
-        return "print the ND4J backend, device, natives variant, threads and memory in use";
-    }
-
-    @Override
-    public String usage() {
-        return """
-                usage: ./ddim env [--json]
-                  --json  one JSON object instead of aligned lines
-                The backend is chosen at build time (mvn install for the CPU, mvn -Pcuda install for CUDA 11.6);
-                the CPU natives variant at run time (DDIM_NATIVES=onednn-avx2|plain); threads by OMP_NUM_THREADS.""";
-    }
-
-    @Override
-    public void run(String[] argv, PrintStream out) throws Exception {
-        Args args = Args.parse("env", argv, Set.of("json"), Set.of(), Set.of());
+    void run(PrintStream out) throws Exception {
         Map<String, Object> env = collect();
-        if (args.has("json")) {
+        if (json) {
             out.println(new GsonBuilder().disableHtmlEscaping().create().toJson(env));
             return;
         }

@@ -1,6 +1,5 @@
 package org.ddim4j.samples;
 
-import org.ddim4j.config.Choices;
 import org.ddim4j.data.ImageTransforms;
 import com.google.gson.GsonBuilder;
 import org.ddim4j.data.DatasetFeatures;
@@ -35,97 +34,87 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ./ddim eval}: samples a model and measures the samples against a dataset split (FID, KID, precision,
  * recall, memorisation) beside the real-data floor; {@code eval features} and {@code eval compare} work on feature
  * files; {@code eval train-features} makes the emoji feature network.
  */
-final class EvalCommand implements Command {
+@Command(name = "eval",
+        description = "sample quality: FID, KID, precision/recall, memorisation (also: eval features|compare|train-features)",
+        subcommands = {EvalCommand.Features.class, EvalCommand.Compare.class, FeatureTrainingCommand.class},
+        footer = {"Samples N images (batch b from the noise of seed mix(seed, b)), extracts features and prints FID, KID (mean",
+                "and std of the unbiased MMD^2 over 100 subsets of min(1000, N); the table shows it x1000, the JSON plain),",
+                "precision and recall (k = 3) and the share of memorised samples, beside the same figures for the dataset's",
+                "held-out images against the reference split: the floor a perfect model reaches at that size. DIR gets",
+                "metrics.json, samples.png, memorisation.png (the samples nearest to a training image, each beside it) and",
+                "features.npz. The last line is one JSON object."})
+final class EvalCommand extends DdimCommand {
     private static final int FEATURE_BATCH = 32;
     private static final int CLOSEST_PAIRS = 16;
 
-    @Override
-    public String name() {
-        return "eval";
-    }
+    // not the ModelOptions mixin: picocli checks a parent's required options for its subcommands too
+    @Option(names = "--weights", paramLabel = "W", description = "the model: a run folder, checkpoint, model file or "
+            + ".safetensors (with --config); required unless a subcommand is given")
+    Path weights;
+
+    @Option(names = "--config", paramLabel = "C.yml", description = "the network's config, where the weights do not carry it")
+    String config;
+
+    @Mixin
+    StepOptions stepOptions;
+    @Mixin
+    FeatureOptions features;
+
+    @Option(names = "--dataset", paramLabel = "NAME", completionCandidates = TrainCommand.DatasetNames.class,
+            description = "the reference dataset (default: the config's data.dataset; the demo and zoo models learn emoji-smileys)")
+    String datasetName;
+
+    @Option(names = "--root", paramLabel = "DIR", description = "the dataset's folder (default: its cache folder)")
+    Path root;
+
+    @Option(names = "--split", paramLabel = "SPLIT", defaultValue = "train", completionCandidates = Choice.Splits.class,
+            description = "the reference split: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
+    Split split;
+
+    @Option(names = "--count", paramLabel = "N", description = "samples to draw (at least 2; required unless a subcommand is given)")
+    Integer count;
+
+    @Option(names = "--eta", paramLabel = "E", description = "DDIM's eta (default: the config's diffusion.eta)")
+    Double eta;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "seed of the samples and the subsets (default ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--batch", paramLabel = "B", defaultValue = "64", description = "samples per batch (default ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "out/eval", description = "the output folder (default ${DEFAULT-VALUE})")
+    Path outDir;
 
     @Override
-    public String summary() {
-        return "sample quality: FID, KID, precision/recall, memorisation (also: eval features|compare|train-features)";
-    }
-
-    @Override
-    public String usage() {
-        return """
-                usage: ./ddim eval --weights W [--config C.yml] [--dataset NAME] [--root DIR] [--split train] --count N
-                                   [--steps S] [--skip uniform|quadratic|linspace|trailing] [--eta E] [--seed 0]
-                                   [--batch 64] [--features emoji|emoji=F.zip|inception|inception=PATH]
-                                   [--inception-unchecked] [--out DIR]
-                  samples N images (batch b from the noise of seed mix(seed, b)), extracts features and prints FID, KID
-                  (mean and std of the unbiased MMD^2 over 100 subsets of min(1000, N); the table shows it x1000, the
-                  JSON plain), precision and recall (k = 3) and the share of memorised samples, beside the same
-                  figures for the dataset's held-out images against the reference split: the floor a perfect model
-                  reaches at that size. --dataset defaults to the config's data.dataset; the demo and zoo models learn
-                  emoji-smileys. DIR (default out/eval) gets metrics.json, samples.png, memorisation.png (the samples
-                  nearest to a training image, each beside it) and features.npz. The last line is one JSON object.
-                  --features: %s.
-                  --inception-unchecked: use Inception weights whose SHA-256 is not the published file's (FIDs are
-                  then labelled not comparable with published ones).
-
-                usage: ./ddim eval features [--features ...] (--images DIR | --dataset NAME [--root DIR] [--split train])
-                                   [--size 32] [--count N] --output F.npz
-                  features [N, D] of a folder of images (PNG, JPEG; all of one size) or of a dataset split read at
-                  --size (the first --count images).
-
-                usage: ./ddim eval compare --a A.npz --b B.npz [--train T.npz] [--seed 0]
-                  every metric from two feature files (array 'features' [N, D]); A plays the samples, B the reference,
-                  T (optional) the training set for memorisation.
-
-                %s""".formatted(FeatureChoice.HELP, FeatureTrainingCommand.USAGE);
-    }
-
-    @Override
-    public void run(String[] argv, PrintStream out) throws Exception {
-        String sub = argv.length > 0 && !argv[0].startsWith("--") ? argv[0] : "";
-        String[] rest = sub.isEmpty() ? argv : Arrays.copyOfRange(argv, 1, argv.length);
-        switch (sub) {
-            case "" -> evaluate(rest, out);
-            case "features" -> features(rest, out);
-            case "compare" -> compare(rest, out);
-            case "train-features" -> FeatureTrainingCommand.run(rest, out);
-            default -> throw new UsageException("eval: unknown subcommand '" + sub + "'; give flags, or features, compare or train-features");
+    void run(PrintStream out) throws Exception {
+        if (weights == null) {
+            throw usageError("--weights is required (or a subcommand: features, compare, train-features)");
         }
-    }
-
-    private static void evaluate(String[] argv, PrintStream out) throws Exception {
-        Args args = Args.parse("eval", argv, Set.of("inception-unchecked"), Set.of("weights", "config", "dataset", "root",
-                "split", "count", "steps", "skip", "eta", "seed", "batch", "features", "out"), Set.of());
-        args.required("weights");
-        int count = args.integer("count", -1);
-        int batch = args.integer("batch", 64);
-        if (count < 2 || batch < 1) {
-            throw new UsageException("eval: --count must be at least 2 and --batch positive");
+        if (count == null || count < 2 || batch < 1) {
+            throw usageError("--count must be at least 2 and --batch positive");
         }
-        double eta = args.number("eta", -1);
-        long seed = args.longValue("seed", 0);
-        Path outDir = args.path("out", Path.of("out", "eval"));
-        DdimModel model = Launch.model(args);
+        int count = this.count;
+        DdimModel model = ModelOptions.load(weights, config);
         var diffusion = model.config().diffusion();
-        int steps = args.integer("steps", diffusion.numTSteps());
-        if (steps <= 0 || steps > diffusion.numT()) {
-            throw new UsageException("eval: --steps must be in [1, " + diffusion.numT() + "], got " + steps);
-        }
-        TimestepSpacing spacing = Launch.parse("eval", () -> TimestepSpacing.fromName(args.string("skip", Choices.name(diffusion.skipType()))));
-        eta = eta < 0 ? diffusion.eta() : eta;
+        int steps = stepOptions.steps(diffusion, this);
+        TimestepSpacing spacing = stepOptions.spacing(diffusion);
+        double eta = this.eta == null || this.eta < 0 ? diffusion.eta() : this.eta;
         DdimSampler sampler = model.sampler(steps, spacing, eta);
-        String dataset = args.string("dataset", model.config().data().dataset().key());
-        Split split = Launch.parse("eval", () -> Split.fromName(args.string("split", "train")));
-        Path root = args.has("root") ? args.path("root") : null;
+        String dataset = datasetName != null ? datasetName : model.config().data().dataset().key();
         int size = model.config().data().height();
 
-        FeatureExtractor extractor = FeatureChoice.open(args);
+        FeatureExtractor extractor = features.open(this);
         out.printf(Locale.ROOT, "features: %s (%d values per image%s)%n", extractor.id(), extractor.dimension(),
                 extractor.comparable() ? ", FID comparable with published figures" : "; FID not comparable with published figures");
         ReferenceFeatures ref = DatasetFeatures.reference(extractor, dataset, root, split, size, FeatureCache.inHome(), FEATURE_BATCH);
@@ -149,7 +138,7 @@ final class EvalCommand implements Command {
         }
         Npz.write(outDir.resolve("features.npz"), Map.of("features", q.sampleFeatures()));
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("weights", args.required("weights"));
+        json.put("weights", weights.toString());
         json.put("dataset", dataset);
         json.put("split", split.name().toLowerCase());
         json.put("count", count);
@@ -210,35 +199,67 @@ final class EvalCommand implements Command {
         Images.writePng(Images.grid(pairs, 8), file);
     }
 
-    private static void features(String[] argv, PrintStream out) throws Exception {
-        Args args = Args.parse("eval features", argv, Set.of("inception-unchecked"),
-                Set.of("features", "images", "dataset", "root", "split", "size", "count", "output"), Set.of());
-        args.exclusive("images", "dataset");
-        Path output = args.path("output");
-        if (!output.getFileName().toString().endsWith(".npz")) {
-            throw new UsageException("eval features: --output must end in .npz, got " + output);
+    /** {@code ./ddim eval features}: features of a folder of images or of a dataset split. */
+    @Command(name = "features", description = "features [N, D] of a folder of images (PNG, JPEG; all of one size) or of a "
+            + "dataset split read at --size (the first --count images)")
+    static final class Features extends DdimCommand {
+        @Mixin
+        FeatureOptions features;
+
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        ImageSource source;
+
+        /** The images: a folder, or a dataset split. */
+        static final class ImageSource {
+            @Option(names = "--images", required = true, paramLabel = "DIR", description = "a folder of PNG or JPEG images of one size")
+            Path folder;
+
+            @Option(names = "--dataset", required = true, paramLabel = "NAME", completionCandidates = TrainCommand.DatasetNames.class,
+                    description = "a dataset: ${COMPLETION-CANDIDATES}")
+            String dataset;
         }
-        FeatureExtractor extractor = FeatureChoice.open(args);
-        INDArray images;
-        String source;
-        if (args.has("images")) {
-            images = folderImages(args.path("images"), args.integer("count", Integer.MAX_VALUE));
-            source = args.path("images").toString();
-        } else if (args.has("dataset")) {
-            Split split = Launch.parse("eval features", () -> Split.fromName(args.string("split", "train")));
-            ImageSplit s = ImageDatasets.open(args.required("dataset"), args.has("root") ? args.path("root") : null, split);
-            int n = Math.min(args.integer("count", s.size()), s.size());
-            if (n < 1) {
-                throw new IllegalArgumentException(s.dataset() + " " + split.name().toLowerCase() + ": the split holds no images");
+
+        @Option(names = "--root", paramLabel = "DIR", description = "the dataset's folder (default: its cache folder)")
+        Path root;
+
+        @Option(names = "--split", paramLabel = "SPLIT", defaultValue = "train", completionCandidates = Choice.Splits.class,
+                description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
+        Split split;
+
+        @Option(names = "--size", paramLabel = "PIXELS", defaultValue = "32", description = "the dataset's images at this size (default ${DEFAULT-VALUE})")
+        int size;
+
+        @Option(names = "--count", paramLabel = "N", description = "the first N images (default: all)")
+        Integer count;
+
+        @Option(names = "--output", required = true, paramLabel = "F.npz", description = "the features file to write")
+        Path output;
+
+        @Override
+        void run(PrintStream out) throws Exception {
+            if (!output.getFileName().toString().endsWith(".npz")) {
+                throw usageError("--output must end in .npz, got " + output);
             }
-            images = ImageDatasets.tensors(s, args.integer("size", 32), 0, n);
-            source = s.dataset() + " " + split.name().toLowerCase();
-        } else {
-            throw new UsageException("eval features: give --images DIR or --dataset NAME");
+            FeatureExtractor extractor = features.open(this);
+            INDArray images;
+            String from;
+            if (source.folder != null) {
+                images = folderImages(source.folder, count == null ? Integer.MAX_VALUE : count);
+                from = source.folder.toString();
+            } else {
+                ImageSplit s = ImageDatasets.open(source.dataset, root, split);
+                int n = Math.min(count == null ? s.size() : count, s.size());
+                if (n < 1) {
+                    throw new IllegalArgumentException(s.dataset() + " " + split.name().toLowerCase(Locale.ROOT)
+                            + ": the split holds no images");
+                }
+                images = ImageDatasets.tensors(s, size, 0, n);
+                from = s.dataset() + " " + split.name().toLowerCase(Locale.ROOT);
+            }
+            INDArray f = extractor.featuresInBatches(images, FEATURE_BATCH);
+            Npz.write(output, Map.of("features", f));
+            out.printf(Locale.ROOT, "wrote features %s of %s (%s) to %s%n", Arrays.toString(f.shape()), from, extractor.id(), output);
         }
-        INDArray f = extractor.featuresInBatches(images, FEATURE_BATCH);
-        Npz.write(output, Map.of("features", f));
-        out.printf(Locale.ROOT, "wrote features %s of %s (%s) to %s%n", Arrays.toString(f.shape()), source, extractor.id(), output);
     }
 
     /** Every PNG/JPEG image of a folder (sorted by name), all of one size, in [-1, 1]. */
@@ -273,14 +294,31 @@ final class EvalCommand implements Command {
         return Nd4j.stack(0, images.toArray(INDArray[]::new));
     }
 
-    private static void compare(String[] argv, PrintStream out) throws Exception {
-        Args args = Args.parse("eval compare", argv, Set.of(), Set.of("a", "b", "train", "seed"), Set.of());
-        INDArray a = featureFile(args.path("a"));
-        INDArray b = featureFile(args.path("b"));
-        INDArray t = args.has("train") ? featureFile(args.path("train")) : null;
-        QualityReport r = QualityMetrics.compute(a, b, t, "files", false, args.longValue("seed", 0));
-        printTable(out, r, null);
-        out.println(new GsonBuilder().serializeNulls().serializeSpecialFloatingPointValues().create().toJson(r.toMap()));
+    /** {@code ./ddim eval compare}: every metric from two feature files. */
+    @Command(name = "compare", description = "every metric from two feature files (array 'features' [N, D]): A plays the "
+            + "samples, B the reference, T (optional) the training set for memorisation")
+    static final class Compare extends DdimCommand {
+        @Option(names = "--a", required = true, paramLabel = "A.npz", description = "the samples' features")
+        Path a;
+
+        @Option(names = "--b", required = true, paramLabel = "B.npz", description = "the reference features")
+        Path b;
+
+        @Option(names = "--train", paramLabel = "T.npz", description = "the training set's features, for memorisation")
+        Path train;
+
+        @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "seed of KID's subsets (default ${DEFAULT-VALUE})")
+        long seed;
+
+        @Override
+        void run(PrintStream out) throws Exception {
+            INDArray fa = featureFile(a);
+            INDArray fb = featureFile(b);
+            INDArray ft = train != null ? featureFile(train) : null;
+            QualityReport r = QualityMetrics.compute(fa, fb, ft, "files", false, seed);
+            printTable(out, r, null);
+            out.println(new GsonBuilder().serializeNulls().serializeSpecialFloatingPointValues().create().toJson(r.toMap()));
+        }
     }
 
     private static INDArray featureFile(Path file) {

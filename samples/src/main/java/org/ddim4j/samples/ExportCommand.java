@@ -7,42 +7,36 @@ import org.ddim4j.model.WeightsLoader;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code ./ddim export}: a model's (EMA) weights as safetensors with PyTorch names, or as a model file. */
-final class ExportCommand implements Command {
-    @Override
-    public String name() {
-        return "export";
-    }
+@Command(name = "export",
+        description = "export a model's weights as safetensors (PyTorch names, optionally float16) or a .ddim model file",
+        footer = "The safetensors metadata holds the config (key ddim4j_config), so the file loads without --config.")
+final class ExportCommand extends DdimCommand {
+    @Mixin
+    ModelOptions weights;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE.safetensors|FILE.ddim", description = "the file to write")
+    Path target;
+
+    @Option(names = "--float16",
+            description = "store float tensors as F16 (half the size; the network computes in float32 after loading)")
+    boolean float16;
 
     @Override
-    public String summary() {
-        return "export a model's weights as safetensors (PyTorch names, optionally float16) or a .ddim model file";
-    }
-
-    @Override
-    public String usage() {
-        return """
-                usage: ./ddim export --weights W --out FILE.safetensors|FILE.ddim [--float16] [--config C.yml]
-                  --weights  a training run folder, checkpoint (its EMA weights), model file, safetensors or .pth
-                  --float16  store float tensors as F16 (half the size; the network computes in float32 after loading)
-                The safetensors metadata holds the config (key ddim4j_config), so the file loads without --config.""";
-    }
-
-    @Override
-    public void run(String[] argv, PrintStream out) throws Exception {
-        Args args = Args.parse("export", argv, Set.of("float16"), Set.of("weights", "config", "out"), Set.of());
-        Path target = args.path("out");
+    void run(PrintStream out) throws Exception {
         String name = target.getFileName().toString();
         if (!name.endsWith(".safetensors") && !name.endsWith(".ddim")) {
-            throw new UsageException("export: --out must end in .safetensors or .ddim, got " + target);
+            throw usageError("--out must end in .safetensors or .ddim, got " + target);
         }
-        DdimModel model = Launch.model(args);
+        DdimModel model = weights.load();
         if (name.endsWith(".ddim")) {
             ModelFile.save(model, target);
         } else {
-            WeightsLoader.exportSafetensors(model, target, args.has("float16"));
+            WeightsLoader.exportSafetensors(model, target, float16);
         }
         out.printf("wrote %s (%,d bytes)%n", target, Files.size(target));
     }

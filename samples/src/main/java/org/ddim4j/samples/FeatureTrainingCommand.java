@@ -17,33 +17,39 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ./ddim eval train-features}: trains the emoji feature network on every emoji of the training split,
  * labelled by subcategory, and writes it with a sidecar of its training record. The network in the jar was made
  * by this command (docs/emoji-features.md).
  */
-final class FeatureTrainingCommand {
-    static final String USAGE = """
-            usage: ./ddim eval train-features --out F.zip [--data-root DIR] [--epochs 10] [--batch 64] [--seed 0]
-              trains the emoji feature network (residual network, 64 features) on the emoji set's training split,
-              every category, labelled by its 99 subcategories, with flips and shifts of up to 2 pixels;
-              writes F.zip (DL4J model) and F.json (held-out accuracy, classes, SHA-256, training record).""";
+@Command(name = "train-features",
+        description = "train the emoji feature network (residual network, 64 features) on the emoji set's training split, "
+                + "every category, labelled by its 99 subcategories, with flips and shifts of up to 2 pixels",
+        footer = "Writes F.zip (DL4J model) and F.json (held-out accuracy, classes, SHA-256, training record).")
+final class FeatureTrainingCommand extends DdimCommand {
+    @Option(names = "--out", required = true, paramLabel = "F.zip", description = "the network to write (and F.json beside it)")
+    Path target;
 
-    private FeatureTrainingCommand() {
-    }
+    @Option(names = "--data-root", paramLabel = "DIR", description = "where the emoji set is kept (default: its cache folder)")
+    Path root;
 
-    static void run(String[] argv, PrintStream out) throws Exception {
-        Args args = Args.parse("eval train-features", argv, Set.of(), Set.of("out", "data-root", "epochs", "batch", "seed"), Set.of());
-        Path target = args.path("out");
-        int epochs = args.integer("epochs", 10);
-        int batch = args.integer("batch", 64);
-        long seed = args.longValue("seed", 0);
+    @Option(names = "--epochs", paramLabel = "N", defaultValue = "10", description = "epochs (default ${DEFAULT-VALUE}, the shipped network's)")
+    int epochs;
+
+    @Option(names = "--batch", paramLabel = "B", defaultValue = "64", description = "batch size (default ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "seed (default ${DEFAULT-VALUE})")
+    long seed;
+
+    @Override
+    void run(PrintStream out) throws Exception {
         if (epochs < 1 || batch < 1) {
-            throw new UsageException("eval train-features: --epochs and --batch must be positive");
+            throw usageError("--epochs and --batch must be positive");
         }
-        Path root = args.has("data-root") ? args.path("data-root") : null;
         ImageSplit train = ImageDatasets.open("emoji-subcategories", root, Split.TRAIN);
         ImageSplit held = ImageDatasets.open("emoji-subcategories", root, Split.VALID);
         int size = EmojiFeatureNetwork.SIZE;

@@ -5,45 +5,35 @@ import org.ddim4j.model.DdimModel;
 import org.ddim4j.unet.UNetArchitecture;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.Set;
 
 /** {@code ./ddim forward}: one pass of the epsilon-network on arrays from an npz file. */
-final class ForwardCommand implements Command {
-    @Override
-    public String name() {
-        return "forward";
-    }
+@Command(name = "forward", description = "run the U-Net on x and t from an npz file, write eps")
+final class ForwardCommand extends DdimCommand {
+    @Mixin
+    ModelOptions model;
+
+    @Option(names = "--input", required = true, paramLabel = "IN.npz",
+            description = "npz with x float32 [B,C,H,W] and t [B] (float or int)")
+    Path input;
+
+    @Option(names = "--output", required = true, paramLabel = "OUT.npz", description = "npz that receives eps float32 [B,C,H,W]")
+    Path output;
 
     @Override
-    public String summary() {
-        return "run the U-Net on x and t from an npz file, write eps";
-    }
-
-    @Override
-    public String usage() {
-        return """
-                usage: ./ddim forward --config C.yml --weights W --input IN.npz --output OUT.npz
-                  --config   the network's YAML config (the seed's layout) or a preset name; optional for a model file
-                  --weights  .safetensors (PyTorch state_dict names), a ddim4j model file, or a training run folder
-                  --input    npz with x float32 [B,C,H,W] and t [B] (float or int)
-                  --output   npz that receives eps float32 [B,C,H,W]""";
-    }
-
-    @Override
-    public void run(String[] argv, PrintStream out) throws Exception {
-        Args args = Args.parse("forward", argv, Set.of(), Set.of("config", "weights", "input", "output"), Set.of());
-        Path input = args.path("input");
-        Path output = args.path("output");
-        DdimModel model = Launch.model(args);
+    void run(PrintStream out) throws Exception {
+        DdimModel m = model.load();
         Map<String, INDArray> arrays = Npz.read(input);
         INDArray x = require(arrays, "x", input);
         INDArray t = require(arrays, "t", input);
-        UNetArchitecture arch = model.network().architecture();
+        UNetArchitecture arch = m.network().architecture();
         long c = arch.inChannels();
         long s = arch.size();
         if (x.rank() != 4 || x.size(1) != c || x.size(2) != s || x.size(3) != s) {
@@ -59,11 +49,11 @@ final class ForwardCommand implements Command {
         }
         double maxT = t.castTo(DataType.DOUBLE).maxNumber().doubleValue();
         double minT = t.castTo(DataType.DOUBLE).minNumber().doubleValue();
-        if (minT < 0 || maxT >= model.config().diffusion().numT()) {
-            throw new IllegalArgumentException(input + ": t must lie in [0, " + model.config().diffusion().numT()
+        if (minT < 0 || maxT >= m.config().diffusion().numT()) {
+            throw new IllegalArgumentException(input + ": t must lie in [0, " + m.config().diffusion().numT()
                     + "), got values in [" + minT + ", " + maxT + "]");
         }
-        INDArray eps = model.network().predictNoise(x.castTo(DataType.FLOAT), t.castTo(DataType.FLOAT));
+        INDArray eps = m.network().predictNoise(x.castTo(DataType.FLOAT), t.castTo(DataType.FLOAT));
         Npz.write(output, Map.of("eps", eps));
         out.println("wrote eps " + Arrays.toString(eps.shape()) + " to " + output);
     }

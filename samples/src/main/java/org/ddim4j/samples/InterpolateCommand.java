@@ -23,51 +23,56 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code ./ddim interpolate}: a path between two latents (or two inverted images), decoded frame by frame. */
-final class InterpolateCommand implements Command {
-    @Override
-    public String name() {
-        return "interpolate";
-    }
+@Command(name = "interpolate",
+        description = "interpolate between two latents or images (slerp, with lerp for comparison): frames, strip, GIF",
+        footer = {"Writes DIR/frame-NN.png (spherical path), DIR/strip.png (top row slerp, bottom row lerp),",
+                "DIR/interpolation.gif, DIR/latents.npz (slerp and lerp paths), and prints the latent norm of each frame."})
+final class InterpolateCommand extends DdimCommand {
+    @Mixin
+    ModelOptions model;
+    @Mixin
+    StepOptions steps;
+    @Mixin
+    InversionOptions inversion;
+
+    @Option(names = "--from", required = true, paramLabel = "A",
+            description = "a latent (.npz holding z [1,C,H,W], as ./ddim invert writes) or an image, inverted first")
+    Path from;
+
+    @Option(names = "--to", required = true, paramLabel = "B", description = "the other end, as --from")
+    Path to;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "the output folder")
+    Path outDir;
+
+    @Option(names = "--frames", paramLabel = "N", defaultValue = "9", description = "frames including both ends (default ${DEFAULT-VALUE})")
+    int frames;
+
+    @Option(names = "--method", paramLabel = "METHOD", defaultValue = "ode", completionCandidates = Choice.Methods.class,
+            description = "how images are inverted: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}; see ./ddim invert --help)")
+    Inverter.Method method;
+
+    @Option(names = "--encoder", paramLabel = "ENC.ddim", description = "a latent encoder, for the encoder and hybrid methods")
+    Path encoderFile;
 
     @Override
-    public String summary() {
-        return "interpolate between two latents or images (slerp, with lerp for comparison): frames, strip, GIF";
-    }
-
-    @Override
-    public String usage() {
-        return """
-                usage: ./ddim interpolate --weights RUN --from A --to B --out DIR [--frames N] [--steps S] [--skip SPACING]
-                                          [--method ode|hybrid|optimize|encoder] [--encoder ENC.ddim] [--iterations N]
-                                          [--config C.yml]
-                  --from, --to  a latent (.npz holding z [1,C,H,W], as ./ddim invert writes) or an image, inverted first
-                  --method      how images are inverted (default ode; see ./ddim invert --help)
-                  --frames      frames including both ends (default 9)
-                Writes DIR/frame-NN.png (spherical path), DIR/strip.png (top row slerp, bottom row lerp),
-                DIR/interpolation.gif, DIR/latents.npz (slerp and lerp paths), and prints the latent norm of each frame.""";
-    }
-
-    @Override
-    public void run(String[] argv, PrintStream out) throws Exception {
-        Args args = Args.parse("interpolate", argv, Set.of(), Set.of("weights", "config", "from", "to", "out", "frames",
-                "steps", "skip", "method", "encoder", "iterations"), Set.of());
-        Path outDir = args.path("out");
-        int frames = args.integer("frames", 9);
+    void run(PrintStream out) throws Exception {
         if (frames < 2) {
-            throw new UsageException("interpolate: --frames must be at least 2, got " + frames);
+            throw usageError("--frames must be at least 2, got " + frames);
         }
-        DdimModel model = Launch.model(args);
-        DdimSampler sampler = Launch.sampler(args, model);
-        LatentEncoder encoder = args.has("encoder") ? LatentEncoder.load(args.path("encoder")) : null;
+        DdimModel model = this.model.load();
+        DdimSampler sampler = steps.deterministic(model, this);
+        LatentEncoder encoder = encoderFile != null ? LatentEncoder.load(encoderFile) : null;
         Inverter inverter = new Inverter(model, sampler, encoder);
-        Inverter.Method method = Launch.parse("interpolate", () -> Inverter.Method.fromName(args.string("method", "ode")));
-        var settings = InvertCommand.settings(args);
+        var settings = inversion.settings(this);
         int size = model.network().architecture().size();
-        INDArray a = latent(args.path("from"), inverter, method, settings, size);
-        INDArray b = latent(args.path("to"), inverter, method, settings, size);
+        INDArray a = latent(from, inverter, method, settings, size);
+        INDArray b = latent(to, inverter, method, settings, size);
         INDArray slerp = LatentInterpolation.path(a, b, frames, true);
         INDArray lerp = LatentInterpolation.path(a, b, frames, false);
         INDArray both = Nd4j.concat(0, slerp, lerp);

@@ -12,7 +12,6 @@ import org.ddim4j.invert.ReconstructionLoss;
 import org.ddim4j.io.AtomicFiles;
 import org.ddim4j.model.DdimModel;
 import org.ddim4j.sampler.DdimSampler;
-import org.ddim4j.schedule.TimestepSpacing;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -24,77 +23,87 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ./ddim invert-compare}: every inversion method on the same held-out images, for several step counts,
  * as a table (the README's inversion table comes from here).
  */
-final class InvertCompareCommand implements Command {
-    @Override
-    public String name() {
-        return "invert-compare";
-    }
+@Command(name = "invert-compare",
+        description = "compare the inversion methods on held-out images: PSNR, SSIM and time per image, as a table",
+        footer = "Writes DIR/table.md, DIR/results.json and DIR/S<steps>-<method>.png (targets on top, reconstructions below).")
+final class InvertCompareCommand extends DdimCommand {
+    private static final List<String> ROWS = List.of("seed", "inward", "ode", "ode-fp", "encoder", "hybrid-encoder",
+            "hybrid-ode", "hybrid-ode-fp");
+
+    @Mixin
+    ModelOptions model;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "the output folder")
+    Path outDir;
+
+    @Option(names = "--encoder", paramLabel = "ENC.ddim", description = "a latent encoder: adds the encoder and hybrid-encoder rows")
+    Path encoderFile;
+
+    @Option(names = "--steps", paramLabel = "S,...", split = ",", defaultValue = "10,50",
+            description = "sampling step counts to compare (default ${DEFAULT-VALUE})")
+    List<Integer> stepCounts;
+
+    @Option(names = "--iterations", paramLabel = "S:N,...", split = ",", defaultValue = "10:100,50:20",
+            description = "optimisation budget per step count, S:N pairs (default ${DEFAULT-VALUE}; 50 for others)")
+    List<String> iterations;
+
+    @Option(names = "--fixed-point", paramLabel = "K", defaultValue = "3",
+            description = "fixed-point iterations per step of the ode-fp rows (default ${DEFAULT-VALUE})")
+    int fixedPoint;
+
+    @Option(names = "--rows", paramLabel = "KEY,...", split = ",",
+            description = "which rows, by key (default all): seed (optimize as the seed: random start, hard clamp), inward "
+                    + "(random start, inward clamp), ode, ode-fp (ODE with fixed-point iterations), encoder, "
+                    + "hybrid-encoder (with --encoder), hybrid-ode, hybrid-ode-fp")
+    List<String> rowKeys;
+
+    @Option(names = "--image", arity = "1..*", paramLabel = "IMG",
+            description = "images to invert (default: 16 held-out emoji: the validation split's 8 images of \"Smileys & "
+                    + "Emotion\" and its first 8 of \"People & Body\")")
+    List<Path> images;
+
+    @Option(names = "--data-root", paramLabel = "DIR", description = "where the emoji set is kept (default: its cache folder)")
+    Path dataRoot;
 
     @Override
-    public String summary() {
-        return "compare the inversion methods on held-out images: PSNR, SSIM and time per image, as a table";
-    }
-
-    @Override
-    public String usage() {
-        return """
-                usage: ./ddim invert-compare --weights RUN --out DIR [--encoder ENC.ddim] [--steps 10,50]
-                                             [--iterations 10:100,50:20] [--fixed-point 3] [--rows KEY,...]
-                                             [--image IMG ...] [--data-root DIR] [--config C.yml]
-                  --image       images to invert (default: 16 held-out emoji: the validation split's 8 images of
-                                "Smileys & Emotion" and its first 8 of "People & Body")
-                  --steps       sampling step counts to compare (default 10,50)
-                  --iterations  optimisation budget per step count, S:N pairs (default 10:100,50:20)
-                  --fixed-point fixed-point iterations per step of the ode-fp rows (default 3)
-                  --rows        which rows, by key (default all): seed (optimize as the seed: random start, hard clamp),
-                                inward (random start, inward clamp), ode, ode-fp (ODE with fixed-point iterations),
-                                encoder, hybrid-encoder (with --encoder), hybrid-ode, hybrid-ode-fp
-                Writes DIR/table.md, DIR/results.json and DIR/S<steps>-<method>.png (targets on top, reconstructions below).""";
-    }
-
-    @Override
-    public void run(String[] argv, PrintStream out) throws Exception {
-        Args args = Args.parse("invert-compare", argv, Set.of(), Set.of("weights", "config", "out", "encoder", "steps",
-                "iterations", "data-root", "fixed-point", "rows"), Set.of("image"));
-        Path outDir = args.path("out");
-        int fixedPoint = args.integer("fixed-point", 3);
+    void run(PrintStream out) throws Exception {
         if (fixedPoint < 1) {
-            throw new UsageException("invert-compare: --fixed-point must be at least 1, got " + fixedPoint);
+            throw usageError("--fixed-point must be at least 1, got " + fixedPoint);
         }
-        List<String> keys = List.of("seed", "inward", "ode", "ode-fp", "encoder", "hybrid-encoder", "hybrid-ode", "hybrid-ode-fp");
-        List<String> chosen = args.has("rows") ? List.of(args.string("rows", "").split(",")) : keys;
+        List<String> chosen = rowKeys == null ? ROWS : rowKeys;
         for (String k : chosen) {
-            if (!keys.contains(k)) {
-                throw new UsageException("invert-compare: unknown row '" + k + "' in --rows; rows are " + keys);
+            if (!ROWS.contains(k)) {
+                throw usageError("unknown row '" + k + "' in --rows; rows are " + ROWS);
             }
-        }
-        DdimModel model = Launch.model(args);
-        LatentEncoder encoder = args.has("encoder") ? LatentEncoder.load(args.path("encoder")) : null;
-        int size = model.network().architecture().size();
-        List<String> names = new ArrayList<>();
-        INDArray targets = args.has("image") ? ImageFiles.load(args.list("image").stream().map(Path::of).toList(), size)
-                : heldOutEmoji(args.has("data-root") ? args.path("data-root") : EmojiDataset.defaultRoot(), size, names);
-        if (args.has("image")) {
-            args.list("image").forEach(names::add);
-        }
-        List<Integer> stepCounts = new ArrayList<>();
-        for (String s : args.string("steps", "10,50").split(",")) {
-            stepCounts.add(Launch.parse("invert-compare", () -> Integer.parseInt(s.trim())));
         }
         Map<Integer, Integer> budget = new LinkedHashMap<>();
-        for (String pair : args.string("iterations", "10:100,50:20").split(",")) {
+        for (String pair : iterations) {
             String[] kv = pair.split(":");
-            if (kv.length != 2) {
-                throw new UsageException("invert-compare: --iterations takes S:N pairs, got '" + pair + "'");
+            try {
+                budget.put(Integer.parseInt(kv[0].trim()), Integer.parseInt(kv[1].trim()));
+            } catch (RuntimeException e) {
+                throw usageError("--iterations takes S:N pairs of whole numbers, got '" + pair + "'");
             }
-            budget.put(Launch.parse("invert-compare", () -> Integer.parseInt(kv[0].trim())),
-                    Launch.parse("invert-compare", () -> Integer.parseInt(kv[1].trim())));
+            if (kv.length != 2) {
+                throw usageError("--iterations takes S:N pairs of whole numbers, got '" + pair + "'");
+            }
+        }
+        DdimModel model = this.model.load();
+        LatentEncoder encoder = encoderFile != null ? LatentEncoder.load(encoderFile) : null;
+        int size = model.network().architecture().size();
+        List<String> names = new ArrayList<>();
+        INDArray targets = images != null ? ImageFiles.load(images, size)
+                : heldOutEmoji(dataRoot != null ? dataRoot : EmojiDataset.defaultRoot(), size, names);
+        if (images != null) {
+            images.forEach(p -> names.add(p.toString()));
         }
         Files.createDirectories(outDir);
         var d = model.config().diffusion();

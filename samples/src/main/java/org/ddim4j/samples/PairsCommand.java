@@ -8,42 +8,55 @@ import org.ddim4j.sampler.DdimSampler;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import org.ddim4j.schedule.TimestepSpacing;
 
 /** {@code ./ddim pairs}: noise-image pairs of a model, scored by the attribute classifier, streamed to disk. */
-final class PairsCommand implements Command {
-    @Override
-    public String name() {
-        return "pairs";
-    }
+@Command(name = "pairs",
+        description = "draw noise-image pairs from a model and score them with the attribute classifier (for boundaries)",
+        footer = {"Latents z ~ N(0, I) from --seed, images G(z) with the deterministic sampler (EMA weights), and the",
+                "classifier's probability of each attribute; written as PAIRS_DIR/latents.f32, scores.f32, meta.json."})
+final class PairsCommand extends DdimCommand {
+    @Mixin
+    ModelOptions model;
+
+    @Option(names = "--classifier", required = true, paramLabel = "CLS.zip", description = "the attribute classifier (./ddim classifier train)")
+    Path classifier;
+
+    @Option(names = "--count", required = true, paramLabel = "N", description = "how many pairs")
+    long count;
+
+    @Option(names = "--out", required = true, paramLabel = "PAIRS_DIR", description = "the pair store's folder")
+    Path outDir;
+
+    @Option(names = "--steps", paramLabel = "S", description = "sampling steps (default 50, the seed's)")
+    Integer steps;
+
+    @Option(names = "--skip", paramLabel = "SPACING", completionCandidates = Choice.Spacings.class,
+            description = "timestep spacing: ${COMPLETION-CANDIDATES} (default: the config's diffusion.skip_type)")
+    TimestepSpacing skip;
+
+    @Option(names = "--batch", paramLabel = "B", defaultValue = "64", description = "latents per batch (default ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "seed of the latents (default ${DEFAULT-VALUE})")
+    long seed;
 
     @Override
-    public String summary() {
-        return "draw noise-image pairs from a model and score them with the attribute classifier (for boundaries)";
-    }
-
-    @Override
-    public String usage() {
-        return """
-                usage: ./ddim pairs --weights RUN --classifier CLS.zip --count N --out PAIRS_DIR [--steps 50] [--skip S]
-                                    [--batch 64] [--seed 0] [--config C.yml]
-                  latents z ~ N(0, I) from --seed, images G(z) with the deterministic sampler (EMA weights), and the
-                  classifier's probability of each attribute; written as PAIRS_DIR/latents.f32, scores.f32, meta.json""";
-    }
-
-    @Override
-    public void run(String[] argv, PrintStream out) throws Exception {
-        Args args = Args.parse("pairs", argv, Set.of(), Set.of("weights", "config", "classifier", "count", "out", "steps",
-                "skip", "batch", "seed"), Set.of());
-        long count = args.longValue("count", 0);
-        int batch = args.integer("batch", 64);
+    void run(PrintStream out) throws Exception {
         if (count <= 0 || batch <= 0) {
-            throw new UsageException("pairs: --count and --batch must be positive");
+            throw usageError("--count and --batch must be positive");
         }
-        DdimModel model = Launch.model(args);
-        DdimSampler sampler = args.has("steps") ? Launch.sampler(args, model)
-                : model.sampler(50, model.config().diffusion().skipType(), 0.0);
-        ClassifierCommand.Loaded cls = ClassifierCommand.load(args.path("classifier"));
+        DdimModel model = this.model.load();
+        var d = model.config().diffusion();
+        int s = steps == null ? 50 : steps;
+        if (s <= 0 || s > d.numT()) {
+            throw usageError("--steps must be in [1, " + d.numT() + "], got " + s);
+        }
+        DdimSampler sampler = model.sampler(s, skip == null ? d.skipType() : skip, 0.0);
+        ClassifierCommand.Loaded cls = ClassifierCommand.load(classifier);
         if (cls.size() != model.config().data().height()) {
             throw new IllegalArgumentException("the classifier takes " + cls.size() + " pixel images, the model makes "
                     + model.config().data().height());
@@ -51,7 +64,7 @@ final class PairsCommand implements Command {
         long start = System.nanoTime();
         long[] last = {start};
         PairStore store = PairGeneration.generate(model, sampler, cls.net(), cls.attributes(), count, batch,
-                args.longValue("seed", 0), args.path("out"), done -> {
+                seed, outDir, done -> {
                     long now = System.nanoTime();
                     if (now - last[0] > 10_000_000_000L || done == count) {
                         last[0] = now;
@@ -59,6 +72,6 @@ final class PairsCommand implements Command {
                     }
                 });
         out.printf(Locale.ROOT, "wrote %,d pairs (%d steps, %d attributes) to %s%n", store.meta().count(), sampler.numSteps(),
-                cls.attributes().size(), args.path("out"));
+                cls.attributes().size(), outDir);
     }
 }

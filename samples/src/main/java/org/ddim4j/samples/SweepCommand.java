@@ -8,44 +8,38 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code ./ddim sweep}: an Arbiter hyperparameter sweep described by a YAML file. */
-final class SweepCommand implements Command {
-    @Override
-    public String name() {
-        return "sweep";
-    }
+@Command(name = "sweep",
+        description = "hyperparameter sweep with Arbiter (grid, random, genetic) over any config field; table, plots, resume")
+final class SweepCommand extends DdimCommand {
+    @Option(names = "--spec", required = true, paramLabel = "SWEEP.yml",
+            description = "the sweep (see the README): base config, swept keys and values, search, budget, score")
+    Path specFile;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR",
+            description = "one folder per candidate (run, result.json), results.csv, results.json, report.html, plots")
+    Path dir;
+
+    @Option(names = "--parallel", paramLabel = "K", defaultValue = "1", description = "candidates trained at once (default ${DEFAULT-VALUE})")
+    int parallel;
+
+    @Option(names = "--resume", description = "continue a sweep in --out, skipping candidates that finished")
+    boolean resume;
 
     @Override
-    public String summary() {
-        return "hyperparameter sweep with Arbiter (grid, random, genetic) over any config field; table, plots, resume";
-    }
-
-    @Override
-    public String usage() {
-        return """
-                usage: ./ddim sweep --spec SWEEP.yml --out DIR [--parallel K] [--resume]
-                  --spec      the sweep (see the README): base config, swept keys and values, search, budget, score
-                  --out       one folder per candidate (run, result.json), results.csv, results.json, report.html, plots
-                  --parallel  candidates trained at once (default 1)
-                  --resume    continue a sweep in --out, skipping candidates that finished""";
-    }
-
-    @Override
-    public void run(String[] argv, PrintStream out) throws Exception {
-        Args args = Args.parse("sweep", argv, Set.of("resume"), Set.of("spec", "out", "parallel"), Set.of());
-        SweepSpec spec = SweepSpec.load(args.path("spec"));
-        int parallel = args.integer("parallel", 1);
+    void run(PrintStream out) throws Exception {
         if (parallel <= 0) {
-            throw new UsageException("sweep: --parallel must be positive, got " + parallel);
+            throw usageError("--parallel must be positive, got " + parallel);
         }
-        Path dir = args.path("out");
+        SweepSpec spec = SweepSpec.load(specFile);
         out.printf(Locale.ROOT, "sweep: %s search, %d candidates, score %s; results in %s%n",
                 spec.search().name().toLowerCase(Locale.ROOT), spec.candidateCount(),
                 spec.score().name().toLowerCase(Locale.ROOT), dir);
         long start = System.nanoTime();
-        List<CandidateRecord> ranked = Sweep.run(spec, dir, parallel, args.has("resume"));
+        List<CandidateRecord> ranked = Sweep.run(spec, dir, parallel, resume);
         for (CandidateRecord r : ranked) {
             out.printf(Locale.ROOT, "#%d %-8s %s%s%n", r.index(), r.status(), r.key(), r.complete()
                     ? String.format(Locale.ROOT, "  score %.5g", r.scores().get(spec.score()))

@@ -2,6 +2,7 @@ package org.ddim4j.samples;
 
 import org.ddim4j.config.Dataset;
 import org.ddim4j.data.DatasetFeatures;
+import org.ddim4j.data.ImageDatasets;
 import org.ddim4j.data.Split;
 import org.ddim4j.evaluation.KidProbe;
 import org.ddim4j.metrics.FeatureCache;
@@ -18,65 +19,78 @@ import org.ddim4j.model.TrainingRun;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code ./ddim train}: trains (or resumes) a DDIM on a dataset. */
-final class TrainCommand implements Command {
-    @Override
-    public String name() {
-        return "train";
-    }
+@Command(name = "train", description = "train a DDIM (checkpoints, EMA, loss curve, sample grids); --resume continues")
+final class TrainCommand extends DdimCommand {
+    @Option(names = "--config", paramLabel = "C.yml",
+            description = "the seed's YAML layout, or a preset name (emoji_demo, celeba, ...); not needed with --resume")
+    String config;
 
-    @Override
-    public String summary() {
-        return "train a DDIM (checkpoints, EMA, loss curve, sample grids); --resume continues";
-    }
+    @Option(names = "--out", required = true, paramLabel = "RUN_DIR",
+            description = "the run folder: checkpoint.ckpt, model.ddim, loss.csv, loss.png, samples/")
+    Path runDir;
 
-    @Override
-    public String usage() {
-        return """
-                usage: ./ddim train --config C.yml --out RUN_DIR [--dataset NAME] [--data-root DIR] [--iterations N]
-                                    [--minutes M] [--resume] [--features emoji|emoji=F.zip|inception=PATH]
-                  --config     the seed's YAML layout, or a preset name (emoji_demo, celeba, ...)
-                  --out        the run folder: checkpoint.ckpt, model.ddim, loss.csv, loss.png, samples/
-                  --dataset    overrides data.dataset: celeba, ffhq, church, flowers102, imagenet64, miniplaces, anime,
-                               cifar10, emoji (see ./ddim dataset --help)
-                  --data-root  folder holding the dataset's files (default: the dataset's own cache folder)
-                  --iterations overrides training.num_i
-                  --minutes    stop after this much training time (a checkpoint is written)
-                  --resume     continue the run in --out from its checkpoint (--config is then not needed)
-                  --features   the feature network of the KID measured every evaluation.kid_every iterations (into
-                               kid.csv and kid.png; default emoji, the network in the jar); see ./ddim eval --help""";
-    }
+    @Option(names = "--dataset", paramLabel = "NAME", completionCandidates = DatasetNames.class,
+            description = "overrides data.dataset: ${COMPLETION-CANDIDATES} (see ./ddim dataset --help)")
+    String dataset;
 
-    @Override
-    public void run(String[] argv, PrintStream out) throws Exception {
-        Args args = Args.parse("train", argv, Set.of("resume"),
-                Set.of("config", "out", "dataset", "data-root", "iterations", "minutes", "features"), Set.of());
-        Path runDir = args.path("out");
-        int iterations = args.integer("iterations", 0);
-        if (args.has("iterations") && iterations <= 0) {
-            throw new UsageException("train: --iterations must be positive, got " + iterations);
+    @Option(names = "--data-root", paramLabel = "DIR",
+            description = "folder holding the dataset's files (default: the dataset's own cache folder)")
+    Path dataRoot;
+
+    @Option(names = "--iterations", paramLabel = "N", description = "overrides training.num_i")
+    Integer iterations;
+
+    @Option(names = "--minutes", paramLabel = "M", description = "stop after this much training time (a checkpoint is written)")
+    Double minutes;
+
+    @Option(names = "--resume", description = "continue the run in --out from its checkpoint (--config is then not needed)")
+    boolean resume;
+
+    @Mixin
+    FeatureOptions features;
+
+    /** The dataset names, for usage and completion. */
+    static final class DatasetNames extends Choice.Names {
+        DatasetNames() {
+            super(Dataset.class);
         }
-        double minutes = args.number("minutes", 0);
+    }
+
+    @Override
+    void run(PrintStream out) throws Exception {
+        if (iterations != null && iterations <= 0) {
+            throw usageError("--iterations must be positive, got " + iterations);
+        }
+        int iterations = this.iterations == null ? 0 : this.iterations;
+        double minutes = this.minutes == null ? 0 : this.minutes;
         if (minutes < 0) {
-            throw new UsageException("train: --minutes must be positive, got " + minutes);
+            throw usageError("--minutes must be positive, got " + minutes);
         }
         Duration limit = minutes > 0 ? Duration.ofMillis((long) (minutes * 60_000)) : null;
-        Path dataRoot = args.has("data-root") ? args.path("data-root") : null;
         long deadline = limit == null ? 0 : System.nanoTime() + limit.toNanos();
         ProgressPrinter progress = new ProgressPrinter(out, System.console() != null, deadline);
         Trainer trainer;
-        if (args.has("resume")) {
+        if (resume) {
             TrainingRun run = new TrainingRun(runDir);
             DdimConfig config = CheckpointFile.read(run.checkpoint()).config();
             BatchSource data = Datasets.trainingBatches(config.data(), dataRoot, config.training().seed());
             trainer = Trainer.resume(runDir, data, progress, iterations);
             out.printf("resuming %s at iteration %d%n", runDir, trainer.iteration());
         } else {
-            DdimConfig config = ConfigLoader.loadPathOrPreset(args.required("config"));
-            if (args.has("dataset")) {
-                config = config.withData(config.data().withDataset(Dataset.of("--dataset", args.required("dataset")), config.data().root()));
+            if (this.config == null) {
+                throw usageError("--config is required (or --resume)");
+            }
+            DdimConfig config = ConfigLoader.loadPathOrPreset(this.config);
+            if (dataset != null) {
+                if (!ImageDatasets.NAMES.contains(dataset)) {
+                    throw new IllegalArgumentException("unknown dataset '" + dataset + "'; datasets are " + ImageDatasets.NAMES);
+                }
+                config = config.withData(config.data().withDataset(Dataset.of("--dataset", dataset), config.data().root()));
             }
             if (iterations > 0) {
                 var t = config.training();
@@ -88,7 +102,7 @@ final class TrainCommand implements Command {
             trainer = Trainer.start(config, data, runDir, progress);
         }
         if (trainer.config().evaluation().kidEvery() > 0) {
-            trainer.withQualityProbe(kidProbe(FeatureChoice.open(args), trainer.config(), trainer.config().data().dataset().key(),
+            trainer.withQualityProbe(kidProbe(features.open(this), trainer.config(), trainer.config().data().dataset().key(),
                     dataRoot, out));
         }
         double loss = trainer.train(limit);

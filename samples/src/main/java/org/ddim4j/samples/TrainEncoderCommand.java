@@ -13,62 +13,85 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code ./ddim train-encoder}: trains the learning-based inversion's encoder on the model's own samples. */
-final class TrainEncoderCommand implements Command {
-    @Override
-    public String name() {
-        return "train-encoder";
-    }
+@Command(name = "train-encoder",
+        description = "train an image-to-latent encoder on noise-image pairs of a model (for invert --method encoder|hybrid)")
+final class TrainEncoderCommand extends DdimCommand {
+    @Mixin
+    ModelOptions model;
+    @Mixin
+    StepOptions steps;
+
+    @Option(names = "--out", required = true, paramLabel = "ENC.ddim", description = "the encoder file to write")
+    Path target;
+
+    @Option(names = "--pairs", paramLabel = "N", defaultValue = "1024", description = "noise-image pairs drawn from the model (default ${DEFAULT-VALUE})")
+    int pairs;
+
+    @Option(names = "--latent-steps", paramLabel = "N", defaultValue = "1500", description = "Adam steps on mean (E(x) - z)^2 (default ${DEFAULT-VALUE})")
+    int latentSteps;
+
+    @Option(names = "--image-steps", paramLabel = "N", defaultValue = "100",
+            description = "Adam steps on the loss of G(E(x)) against x, through the sampler (default ${DEFAULT-VALUE})")
+    int imageSteps;
+
+    @Option(names = "--batch", paramLabel = "B", defaultValue = "16", description = "pairs per step (default ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--lr", paramLabel = "LR", defaultValue = "0.001", description = "Adam's learning rate (default ${DEFAULT-VALUE})")
+    double lr;
+
+    @Option(names = "--loss", paramLabel = "LOSS", defaultValue = "l2", completionCandidates = Choice.Losses.class,
+            description = "the image objective's loss: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
+    ReconstructionLoss loss;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "seed of the pairs and the training (default ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--images", paramLabel = "DATASET",
+            description = "run the image objective on a dataset's training split (e.g. emoji) instead of the model's "
+                    + "samples: the encoder learns the images it will invert")
+    String imagesDataset;
+
+    @Option(names = "--data-root", paramLabel = "DIR", description = "the dataset's folder (default: its cache folder)")
+    Path dataRoot;
+
+    @Option(names = "--image-count", paramLabel = "N", defaultValue = "4096",
+            description = "how many --images are loaded (default ${DEFAULT-VALUE}, a random subset)")
+    int imageCount;
+
+    @Option(names = "--init", paramLabel = "ENC.ddim",
+            description = "continue from an encoder trained before (with --latent-steps 0 no pairs are drawn)")
+    Path init;
 
     @Override
-    public String summary() {
-        return "train an image-to-latent encoder on noise-image pairs of a model (for invert --method encoder|hybrid)";
-    }
-
-    @Override
-    public String usage() {
-        return """
-                usage: ./ddim train-encoder --weights RUN --out ENC.ddim [--steps S] [--skip SPACING] [--pairs N]
-                                            [--latent-steps N] [--image-steps N] [--batch B] [--lr LR] [--loss l2|l1|psnr|ssim]
-                                            [--images DATASET [--data-root DIR] [--image-count N]] [--init ENC.ddim]
-                                            [--seed N] [--config C.yml]
-                  --steps         the sampler the encoder inverts (default: the config's diffusion.num_t_steps)
-                  --pairs         noise-image pairs drawn from the model (default 1024)
-                  --latent-steps  Adam steps on mean (E(x) - z)^2 (default 1500)
-                  --image-steps   Adam steps on the loss of G(E(x)) against x, through the sampler (default 100)
-                  --batch         pairs per step (default 16); --lr (default 0.001); --loss of the image objective (l2)
-                  --images        run the image objective on a dataset's training split (e.g. emoji) instead of the
-                                  model's samples: the encoder learns the images it will invert; --image-count
-                                  caps how many are loaded (default 4096, a random subset)
-                  --init          continue from an encoder trained before (with --latent-steps 0 no pairs are drawn)""";
-    }
-
-    @Override
-    public void run(String[] argv, PrintStream out) throws Exception {
-        Args args = Args.parse("train-encoder", argv, Set.of(), Set.of("weights", "config", "out", "steps", "skip",
-                "pairs", "latent-steps", "image-steps", "batch", "lr", "loss", "seed", "images", "data-root", "image-count",
-                "init"), Set.of());
-        Path target = args.path("out");
-        DdimModel model = Launch.model(args);
-        DdimSampler sampler = Launch.sampler(args, model);
-        var loss = Launch.parse("train-encoder", () -> ReconstructionLoss.fromName(args.string("loss", "l2")));
-        var settings = Launch.parse("train-encoder", () -> new EncoderTraining.Settings(args.integer("pairs", 1024),
-                args.integer("latent-steps", 1500), args.integer("image-steps", 100), args.integer("batch", 16),
-                args.number("lr", 1e-3), loss, args.longValue("seed", 0L)));
+    void run(PrintStream out) throws Exception {
+        DdimModel model = this.model.load();
+        DdimSampler sampler = steps.deterministic(model, this);
+        EncoderTraining.Settings settings;
+        try {
+            settings = new EncoderTraining.Settings(pairs, latentSteps, imageSteps, batch, lr, loss, seed);
+        } catch (IllegalArgumentException e) {
+            throw usageError(e.getMessage());
+        }
         long start = System.nanoTime();
         long[] lastPrint = {0};
-        LatentEncoder initial = args.has("init") ? Launch.parse("train-encoder", () -> LatentEncoder.load(args.path("init"))) : null;
+        LatentEncoder initial = init != null ? LatentEncoder.load(init) : null;
         INDArray images = null;
-        if (args.has("images")) {
-            String dataset = args.string("images", null);
-            int count = args.integer("image-count", 4096);
+        if (imagesDataset != null) {
+            String dataset = imagesDataset;
+            int count = imageCount;
             if (count <= 0) {
-                throw new UsageException("train-encoder: --image-count must be positive, got " + count);
+                throw usageError("--image-count must be positive, got " + count);
             }
-            ImageSplit split = Launch.parse("train-encoder", () -> ImageDatasets.open(dataset,
-                    args.has("data-root") ? args.path("data-root") : null, Split.TRAIN));
+            if (!ImageDatasets.NAMES.contains(dataset)) {
+                throw usageError("unknown dataset '" + dataset + "' in --images; datasets are " + ImageDatasets.NAMES);
+            }
+            ImageSplit split = ImageDatasets.open(dataset, dataRoot, Split.TRAIN);
             // a random subset of `count` images: the first batch of a shuffled epoch, prepared as for training
             images = ImageDatasets.batches(split, model.config().data().shape().get(1), settings.seed())
                     .batch(0, Math.min(count, split.size())).addi(1).divi(2);
@@ -92,8 +115,8 @@ final class TrainEncoderCommand implements Command {
                 : EncoderTraining.pairs(model.config(), model.network(), sampler, settings.pairs(),
                 Math.max(settings.batchSize(), 16), settings.seed(), listener);
         INDArray imageSet = images;
-        LatentEncoder encoder = Launch.parse("train-encoder", () -> EncoderTraining.train(model.config(), model.network(),
-                sampler, pairs, imageSet, initial, settings, listener));
+        LatentEncoder encoder = EncoderTraining.train(model.config(), model.network(), sampler, pairs, imageSet, initial,
+                settings, listener);
         encoder.save(target);
         out.printf(Locale.ROOT, "wrote the encoder (%,d parameters, for %d-step sampling) to %s in %s%n",
                 encoder.network().parameters().trainableCount(), sampler.numSteps(), target,

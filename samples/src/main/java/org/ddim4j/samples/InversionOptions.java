@@ -1,0 +1,43 @@
+package org.ddim4j.samples;
+
+import org.ddim4j.invert.InversionSettings;
+import org.ddim4j.invert.ReconstructionLoss;
+import picocli.CommandLine.Option;
+
+/** How images are inverted by optimisation: the flags of {@link InversionSettings}, defaulting to its defaults. */
+final class InversionOptions {
+    @Option(names = "--iterations", paramLabel = "N", description = "optimisation iterations (default 300, the seed's)")
+    Integer iterations;
+
+    @Option(names = "--lr", paramLabel = "LR", description = "the latent's learning rate (default 0.01)")
+    Double lr;
+
+    @Option(names = "--optimizer", paramLabel = "NAME", completionCandidates = Choice.Optimizers.class,
+            description = "the latent's optimiser: ${COMPLETION-CANDIDATES} (default adam)")
+    InversionSettings.Optimizer optimizer;
+
+    @Option(names = "--momentum", paramLabel = "M", description = "Nesterov's momentum (default 0.9)")
+    Double momentum;
+
+    @Option(names = "--loss", paramLabel = "LOSS", completionCandidates = Choice.Losses.class,
+            description = "reconstruction loss: ${COMPLETION-CANDIDATES} (default psnr)")
+    ReconstructionLoss loss;
+
+    @Option(names = "--clamp", paramLabel = "HOW", completionCandidates = Choice.Clamps.class,
+            description = "inward (default): the loss's gradient passes the [0, 1] clamp where it leads back into range; "
+                    + "hard: the seed's clamp (no gradient outside)")
+    ReconstructionLoss.Clamp clamp;
+
+    /** The settings, a GIF frame every 1/30 of the iterations; a bad value is a usage error of {@code command}. */
+    InversionSettings settings(DdimCommand command) {
+        InversionSettings d = InversionSettings.defaults();
+        int n = iterations == null ? d.iterations() : iterations;
+        try {
+            return new InversionSettings(n, lr == null ? d.learningRate() : lr, optimizer == null ? d.optimizer() : optimizer,
+                    momentum == null ? d.momentum() : momentum, loss == null ? d.loss() : loss, Math.max(1, n / 30),
+                    clamp == null ? d.clamp() : clamp);
+        } catch (IllegalArgumentException e) {
+            throw command.usageError(e.getMessage());
+        }
+    }
+}
