@@ -37,8 +37,4 @@ public record DdimConfig(DataConfig data, NetworkConfig network, DiffusionConfig
     public DdimConfig withTraining(TrainingConfig t) {
         return new DdimConfig(data, network, diffusion, t, optimizer, evaluation);
     }
-
-    public DdimConfig withOptimizer(OptimizerConfig o) {
-        return new DdimConfig(data, network, diffusion, training, o, evaluation);
-    }
 }

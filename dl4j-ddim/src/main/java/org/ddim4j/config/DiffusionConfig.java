@@ -4,7 +4,6 @@ import org.ddim4j.schedule.BetaSchedule;
 import org.ddim4j.schedule.NoiseSchedule;
 import org.ddim4j.schedule.TimestepSpacing;
 
-
 /**
  * The {@code diffusion} section: the noise schedule and the default sampler settings.
  *

@@ -65,23 +65,8 @@ public record NetworkConfig(int hiddenChannels, int numBlocks, List<Integer> cha
         return numGroups == BATCH_NORM;
     }
 
-    public NetworkConfig withNumGroups(int groups) {
-        return new NetworkConfig(hiddenChannels, numBlocks, channelMults, attentionSizes, embedChannels, dropout,
-                groups, ema, doConvSample);
-    }
-
     public NetworkConfig withHiddenChannels(int channels) {
         return new NetworkConfig(channels, numBlocks, channelMults, attentionSizes, embedChannels, dropout,
-                numGroups, ema, doConvSample);
-    }
-
-    public NetworkConfig withEma(double decay) {
-        return new NetworkConfig(hiddenChannels, numBlocks, channelMults, attentionSizes, embedChannels, dropout,
-                numGroups, decay, doConvSample);
-    }
-
-    public NetworkConfig withDropout(double p) {
-        return new NetworkConfig(hiddenChannels, numBlocks, channelMults, attentionSizes, embedChannels, p,
                 numGroups, ema, doConvSample);
     }
 }

@@ -1,6 +1,5 @@
 package org.ddim4j.config;
 
-
 /**
  * The {@code optimizer} section: Adam as PyTorch's {@code torch.optim.Adam}, plus clipping by global norm.
  *

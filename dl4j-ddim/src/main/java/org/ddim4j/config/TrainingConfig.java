@@ -1,6 +1,5 @@
 package org.ddim4j.config;
 
-
 /**
  * The {@code training} section.
  *
@@ -24,16 +23,8 @@ public record TrainingConfig(int batchSize, int logBatchSize, Criterion criterio
         Check.positive("training.save_frequency", saveFrequency);
     }
 
-    public TrainingConfig withCriterion(Criterion c) {
-        return new TrainingConfig(batchSize, logBatchSize, c, numI, logFrequency, saveFrequency, tensorboard, seed);
-    }
-
     public TrainingConfig withIterations(int iterations, int log, int save) {
         return new TrainingConfig(batchSize, logBatchSize, criterion, iterations, log, save, tensorboard, seed);
-    }
-
-    public TrainingConfig withBatchSize(int batch, int logBatch) {
-        return new TrainingConfig(batch, logBatch, criterion, numI, logFrequency, saveFrequency, tensorboard, seed);
     }
 
     public TrainingConfig withSeed(long newSeed) {
