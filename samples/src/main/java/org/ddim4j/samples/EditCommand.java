@@ -88,8 +88,6 @@ final class EditCommand extends DdimCommand {
             description = "how --image is inverted: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
     Inverter.Method method;
 
-    @Option(names = "--encoder", paramLabel = "ENC.ddim", description = "a latent encoder, for the encoder and hybrid methods")
-    Path encoderFile;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "the output folder")
     Path dir;
@@ -125,7 +123,7 @@ final class EditCommand extends DdimCommand {
         } else if (source.seed != null) {
             z = Inverter.randomLatents(new long[]{count, shape[0], shape[1], shape[2]}, source.seed);
         } else {
-            LatentEncoder encoder = encoderFile != null ? LatentEncoder.load(encoderFile) : null;
+            LatentEncoder encoder = inversion.encoder(method, this);
             INDArray image = ImageFiles.load(List.of(source.image), (int) shape[1]);
             z = new Inverter(model, sampler, encoder).invert(method, image, inversion.settings(this).withFrameEvery(0), 0, null)
                     .latent();

@@ -57,8 +57,6 @@ final class InterpolateCommand extends DdimCommand {
             description = "how images are inverted: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}; see ./ddim invert --help)")
     Inverter.Method method;
 
-    @Option(names = "--encoder", paramLabel = "ENC.ddim", description = "a latent encoder, for the encoder and hybrid methods")
-    Path encoderFile;
 
     @Override
     void run(PrintStream out) throws Exception {
@@ -67,7 +65,7 @@ final class InterpolateCommand extends DdimCommand {
         }
         DdimModel model = this.model.load();
         DdimSampler sampler = steps.deterministic(model, this);
-        LatentEncoder encoder = encoderFile != null ? LatentEncoder.load(encoderFile) : null;
+        LatentEncoder encoder = inversion.encoder(method, this);
         Inverter inverter = new Inverter(model, sampler, encoder);
         var settings = inversion.settings(this);
         int size = model.network().architecture().size();

@@ -1,8 +1,13 @@
 package org.ddim4j.samples;
 
 import org.ddim4j.invert.InversionSettings;
+import org.ddim4j.invert.Inverter;
+import org.ddim4j.invert.LatentEncoder;
 import org.ddim4j.invert.ReconstructionLoss;
 import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Path;
 
 /** How images are inverted by optimisation: the flags of {@link InversionSettings}, defaulting to its defaults. */
 final class InversionOptions {
@@ -27,6 +32,18 @@ final class InversionOptions {
             description = "inward (default): the loss's gradient passes the [0, 1] clamp where it leads back into range; "
                     + "hard: the seed's clamp (no gradient outside)")
     ReconstructionLoss.Clamp clamp;
+
+    @Option(names = "--encoder", paramLabel = "ENC.ddim",
+            description = "a latent encoder (./ddim train-encoder writes one): the encoder method's latent, and hybrid's start")
+    Path encoderFile;
+
+    /** The --encoder, or null; a usage error of {@code command} when {@code method} needs one and none was given. */
+    LatentEncoder encoder(Inverter.Method method, DdimCommand command) throws IOException {
+        if (method == Inverter.Method.ENCODER && encoderFile == null) {
+            throw command.usageError("--method encoder needs --encoder ENC.ddim (./ddim train-encoder writes one)");
+        }
+        return encoderFile == null ? null : LatentEncoder.load(encoderFile);
+    }
 
     /** The settings, a GIF frame every 1/30 of the iterations; a bad value is a usage error of {@code command}. */
     InversionSettings settings(DdimCommand command) {

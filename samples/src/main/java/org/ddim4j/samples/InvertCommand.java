@@ -52,8 +52,6 @@ final class InvertCommand extends DdimCommand {
                     + "(or the ODE's without --encoder) refined by optimisation (default ${DEFAULT-VALUE})")
     Inverter.Method method;
 
-    @Option(names = "--encoder", paramLabel = "ENC.ddim", description = "a latent encoder (./ddim train-encoder writes one)")
-    Path encoderFile;
 
     @Option(names = "--fixed-point", paramLabel = "K", defaultValue = "0",
             description = "fixed-point iterations per step of the ODE (ode, and hybrid's ODE start; default 0, the plain "
@@ -68,10 +66,7 @@ final class InvertCommand extends DdimCommand {
         DdimModel model = this.model.load();
         DdimSampler sampler = steps.deterministic(model, this);
         InversionSettings settings = inversion.settings(this);
-        LatentEncoder encoder = encoderFile != null ? LatentEncoder.load(encoderFile) : null;
-        if (method == Inverter.Method.ENCODER && encoder == null) {
-            throw usageError("--method encoder needs --encoder ENC.ddim (./ddim train-encoder writes one)");
-        }
+        LatentEncoder encoder = inversion.encoder(method, this);
         if (fixedPoint < 0) {
             throw usageError("--fixed-point must be >= 0, got " + fixedPoint);
         }
