@@ -43,6 +43,16 @@ class ArchitectureTest {
     static final ArchRule ENGINE = noClasses().that().resideInAPackage("org.ddim4j.graph..")
             .should().dependOnClassesThat(resideInAPackage("org.ddim4j..").and(resideOutsideOfPackage("org.ddim4j.graph..")))
             .as("the engine (graph) depends on no other ddim4j package");
+    /** The metrics measure feature vectors: no sampler, training, inversion or network. */
+    static final ArchRule METRICS = noClasses().that().resideInAPackage("org.ddim4j.metrics..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.ddim4j.sampler..", "org.ddim4j.train..",
+                    "org.ddim4j.invert..", "org.ddim4j.unet..", "org.ddim4j.model..", "org.ddim4j.evaluation..")
+            .as("metrics never depends on sampler, train, invert, unet, model or evaluation");
+    /** Models are loaded and saved without the training loop. */
+    static final ArchRule MODEL = noClasses().that().resideInAPackage("org.ddim4j.model..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.ddim4j.train..", "org.ddim4j.invert..",
+                    "org.ddim4j.edit..", "org.ddim4j.evaluation..")
+            .as("model never depends on train, invert, edit or evaluation");
     /** The core module stands alone. */
     static final ArchRule CORE_MODULE = noClasses().that().resideInAPackage(DL4J_DDIM)
             .should().dependOnClassesThat().resideInAnyPackage("org.ddim4j.data..", "org.ddim4j.sweep..",
@@ -83,6 +93,8 @@ class ArchitectureTest {
         rules.put("network", NETWORK);
         rules.put("sampler", SAMPLER);
         rules.put("engine", ENGINE);
+        rules.put("metrics", METRICS);
+        rules.put("model", MODEL);
         rules.put("core module", CORE_MODULE);
         rules.put("readers", READERS);
         rules.put("launcher", LAUNCHER);
@@ -115,6 +127,16 @@ class ArchitectureTest {
     }
 
     @Test
+    void theMetricsNeverDependOnTheSamplerTrainingOrTheNetwork() {
+        METRICS.check(main);
+    }
+
+    @Test
+    void modelsNeverDependOnTraining() {
+        MODEL.check(main);
+    }
+
+    @Test
     void theCoreModuleNeverDependsOnTheOtherModules() {
         CORE_MODULE.check(main);
     }
@@ -136,12 +158,12 @@ class ArchitectureTest {
 
     @Test
     void everyRuleCatchesAForbiddenDependency() {
-        // the main classes and the five Forbidden* classes (ForbiddenLauncherUse closes a loop: the launcher
+        // the main classes and the seven Forbidden* classes (ForbiddenLauncherUse closes a loop: the launcher
         // depends on config, and it, in config, on the launcher)
         ImportOption mainAndForbidden = location -> new MainClassesOnly().includes(location)
                 || location.contains("/Forbidden") && location.contains("/test-classes/");
         JavaClasses withForbidden = new ClassFileImporter().withImportOption(mainAndForbidden).importPackages("org.ddim4j");
-        assertEquals(main.size() + 5, withForbidden.size(), "the five Forbidden* classes beside the main classes");
+        assertEquals(main.size() + 7, withForbidden.size(), "the seven Forbidden* classes beside the main classes");
         Map<String, Boolean> caught = new LinkedHashMap<>();
         rules().forEach((name, rule) -> caught.put(name, rule.evaluate(withForbidden).hasViolation()));
         Map<String, Boolean> all = new LinkedHashMap<>();
