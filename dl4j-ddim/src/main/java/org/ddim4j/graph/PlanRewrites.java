@@ -26,18 +26,24 @@ import java.util.Set;
 
 /**
  * The peephole rewrites a {@link PlanCompiler} applies to single ops; each gives the same values as the op it
- * replaces (to the last bit, except where a faster kernel is named), and {@code GraphPlanTest} checks every one
- * against SameDiff's session. Measured costs: docs/PERFORMANCE.md.
+ * replaces (to the last bit, except where a faster kernel is named), each checked against SameDiff's session by a
+ * test of {@code GraphPlanTest} (named beside it). Measured costs: docs/PERFORMANCE.md.
  * <ol>
- *   <li>{@link #sumWithZeros}: x + zeroslike(...) is x (SameDiff adds a stop-gradient's zero gradient).</li>
+ *   <li>{@link #sumWithZeros}: x + zeroslike(...) is x (SameDiff adds a stop-gradient's zero gradient);
+ *       {@code aSumWithZerosIsTheOtherTermAndABroadcastStaysASum}.</li>
  *   <li>{@link #aliasOutputs}: identities, stop-gradients and {@link GroupNormGradient} alias their input; the
- *       gradients of a same-shape sum are both the sum's gradient.</li>
- *   <li>{@link #reshapeAsView}: a reshape of a computed array is a view of it.</li>
+ *       gradients of a same-shape sum are both the sum's gradient; {@code identityOutputsAliasTheirInputAndStayCorrect},
+ *       {@code theGradientsOfASumOfOneShapeAreItsGradientAndABroadcastSumsGradientIsStillReduced}.</li>
+ *   <li>{@link #reshapeAsView}: a reshape of a computed array is a view of it;
+ *       {@code forwardPassOfTheUNetMatchesSameDiffsAndRepeatsBitForBit}.</li>
  *   <li>{@link #oneFactorGradient}: the gradient of a product of which one factor's gradient is unread is one
- *       product.</li>
- *   <li>{@link #declarableTanh}: SameDiff's legacy tanh runs as libnd4j's declarable tanh (oneDNN).</li>
- *   <li>{@link #pixelMeanAsPooling}: a mean over the pixels of [B, H, W, C] runs as an average pooling (oneDNN).</li>
- *   <li>{@link #LIBND4J_KERNEL_OPS}: products and concatenations run on libnd4j's own kernels, not oneDNN's.</li>
+ *       product; {@code aProductWhoseOtherFactorsGradientIsUnreadComputesOnlyTheReadOne}.</li>
+ *   <li>{@link #declarableTanh}: SameDiff's legacy tanh runs as libnd4j's declarable tanh (oneDNN);
+ *       {@code tanhRunsAsLibnd4jsDeclarableOpForwardAndBackward}.</li>
+ *   <li>{@link #pixelMeanAsPooling}: a mean over the pixels of [B, H, W, C] runs as an average pooling (oneDNN);
+ *       {@code aMeanOverThePixelsRunsAsAveragePoolingAndKeepsItsGradient}.</li>
+ *   <li>{@link #LIBND4J_KERNEL_OPS}: products and concatenations run on libnd4j's own kernels, not oneDNN's;
+ *       {@code gradientPlanOfTheUNetEqualsSameDiffsGradients}.</li>
  * </ol>
  */
 final class PlanRewrites {

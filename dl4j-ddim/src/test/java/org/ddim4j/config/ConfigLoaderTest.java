@@ -74,7 +74,10 @@ class ConfigLoaderTest {
             "network:\\n  num_groups: 7|network.num_groups = 7",
             "network:\\n  num_groups: 0|network.num_groups = 0",
             "training:\\n  criterion: huber|training.criterion = huber: expected one of [l1, l2]",
-            "diffusion:\\n  beta_schedule: sigmoid|diffusion.beta_schedule = sigmoid",
+            "diffusion:\\n  beta_schedule: sigmoid|diffusion.beta_schedule = sigmoid: expected one of [linear, quadratic, cosine]",
+            "diffusion:\\n  skip_type: cubic|diffusion.skip_type = cubic: expected one of [uniform, quadratic, linspace, trailing]",
+            "optimizer:\\n  name: sgd|optimizer.name = sgd: expected one of [adam]",
+            "data:\\n  dataset: mnist|data.dataset = mnist: expected one of [celeba, ffhq, church",
             "diffusion:\\n  num_t_steps: 2000|diffusion.num_t_steps = 2000",
             "network:\\n  dropout: 1.5|network.dropout = 1.5",
             "data:\\n  shape: [3, 60, 60]|data.shape = [3, 60, 60]",
@@ -86,6 +89,39 @@ class ConfigLoaderTest {
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml.replace("\\n", "\n"), "bad.yml"));
         assertTrue(e.getMessage().startsWith("bad.yml: "), e.getMessage());
         assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+
+    @Test
+    void choicesAreEnumsSpeltInYamlAsTheSeedSpellsThem() {
+        DdimConfig c = ConfigLoader.parse("""
+                data:
+                  dataset: emoji-smileys
+                diffusion:
+                  beta_schedule: cosine
+                  skip_type: TRAILING
+                training:
+                  criterion: l2
+                """, "choices.yml");
+        assertEquals(Dataset.EMOJI_SMILEYS, c.data().dataset());
+        assertEquals(org.ddim4j.schedule.BetaSchedule.COSINE, c.diffusion().betaSchedule());
+        assertEquals(org.ddim4j.schedule.TimestepSpacing.TRAILING, c.diffusion().skipType());
+        assertEquals(Criterion.L2, c.training().criterion());
+        String yaml = ConfigLoader.toYaml(c);
+        assertTrue(yaml.contains("dataset: emoji-smileys") && yaml.contains("beta_schedule: cosine")
+                && yaml.contains("skip_type: trailing") && yaml.contains("criterion: l2") && yaml.contains("name: adam"), yaml);
+        assertEquals(c, ConfigLoader.parse(yaml, "again.yml"));
+    }
+
+    @Test
+    void onePresetListServesTheLoaderAndTheZoo() {
+        assertEquals(Preset.configNames().size(), Preset.zooNames().size());
+        assertTrue(Preset.configNames().contains("emoji_demo") && Preset.zooNames().contains("emoji"));
+        assertEquals(ConfigLoader.preset("emoji_demo"), ConfigLoader.preset("emoji"));
+        assertEquals(Preset.EMOJI, Preset.of("emoji"));
+        assertEquals(org.ddim4j.zoo.DdimZooModel.PRESETS, Preset.zooNames());
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.preset("emoji_large"));
+        assertTrue(e.getMessage().contains("Unknown preset 'emoji_large'") && e.getMessage().contains("celeba_small"),
+                e.getMessage());
     }
 
     @Test
