@@ -1,7 +1,7 @@
 package org.ddim4j.data.flowers;
 
 import org.ddim4j.data.DatasetFiles;
-import org.ddim4j.data.FileImageSplit;
+import org.ddim4j.data.LabelledFileImageSplit;
 import org.ddim4j.data.Split;
 import us.hebi.matlab.mat.format.Mat5;
 import us.hebi.matlab.mat.types.MatFile;
@@ -18,14 +18,11 @@ import java.util.Locale;
  * {@code valid}, {@code tstid}: 1-based image numbers of the train, validation and test splits), MATLAB v5
  * files. Classes are 0..101.
  */
-public final class Flowers102Dataset extends FileImageSplit {
+public final class Flowers102Dataset extends LabelledFileImageSplit {
     public static final String URL = "https://www.robots.ox.ac.uk/~vgg/data/flowers/102/";
     public static final int CLASSES = 102;
-    private final int[] labels;
-
     private Flowers102Dataset(Split split, List<Path> files, int[] labels) {
-        super("flowers102", split, files);
-        this.labels = labels;
+        super("flowers102", split, files, CLASSES, labels);
     }
 
     public static Flowers102Dataset open(Path root, Split split) {
@@ -73,21 +70,5 @@ public final class Flowers102Dataset extends FileImageSplit {
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(file + ": has no numeric array '" + name + "' (" + e.getMessage() + ")", e);
         }
-    }
-
-
-
-
-
-
-
-    @Override
-    public int numClasses() {
-        return CLASSES;
-    }
-
-    @Override
-    public int label(int index) {
-        return labels[index];
     }
 }

@@ -1,7 +1,7 @@
 package org.ddim4j.data.miniplaces;
 
 import org.ddim4j.data.DatasetFiles;
-import org.ddim4j.data.FileImageSplit;
+import org.ddim4j.data.LabelledFileImageSplit;
 import org.ddim4j.data.Split;
 
 import java.io.IOException;
@@ -18,14 +18,11 @@ import java.util.List;
  * "train/a/abbey/00000001.jpg 0", class 0..99) in ROOT or {@code ROOT/data}, naming files under
  * {@code ROOT/images} (or {@code ROOT/data/images}). The test split has no public labels.
  */
-public final class MiniplacesDataset extends FileImageSplit {
+public final class MiniplacesDataset extends LabelledFileImageSplit {
     public static final String URL = "https://github.com/CSAILVision/miniplaces";
     public static final int CLASSES = 100;
-    private final int[] labels;
-
     private MiniplacesDataset(Split split, List<Path> files, int[] labels) {
-        super("miniplaces", split, files);
-        this.labels = labels;
+        super("miniplaces", split, files, CLASSES, labels);
     }
 
     public static MiniplacesDataset open(Path root, Split split) {
@@ -62,20 +59,5 @@ public final class MiniplacesDataset extends FileImageSplit {
             throw new UncheckedIOException("miniplaces: cannot read " + list + ": " + e.getMessage(), e);
         }
         return new MiniplacesDataset(split, List.copyOf(files), labels.stream().mapToInt(Integer::intValue).toArray());
-    }
-
-
-
-
-
-
-    @Override
-    public int numClasses() {
-        return CLASSES;
-    }
-
-    @Override
-    public int label(int index) {
-        return labels[index];
     }
 }
