@@ -1,0 +1,101 @@
+package org.ddim4j.sampler;
+
+import org.ddim4j.random.Seeds;
+import org.ddim4j.schedule.BetaSchedule;
+import org.ddim4j.schedule.NoiseSchedule;
+import org.ddim4j.schedule.TimestepSpacing;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Samplers against the exact solution of the probability-flow ODE, on data whose ideal noise predictor is known in
+ * closed form ({@link GaussianMixture}): the global error must fall with the step count at the sampler's order.
+ */
+class SamplerConvergenceTest {
+    private static final NoiseSchedule SCHEDULE = NoiseSchedule.of(BetaSchedule.LINEAR, 1e-4, 0.02, 1000);
+    private static final GaussianMixture DATA = new GaussianMixture(new double[]{0.3, 0.7},
+            new double[][]{{-1.5, 0.5, 0.8}, {1.0, -1.0, 0.2}}, new double[]{0.16, 0.25}, SCHEDULE);
+    private static final int BATCH = 32;
+    private static final int REFERENCE_STEPS = 20_000;
+
+    /** The exact end points of the flow from each row of z, from the start of the trailing grid (t = T - 1). */
+    private static double[][] reference(INDArray z, int steps) {
+        double a = SCHEDULE.alphaBar(SCHEDULE.numSteps() - 1);
+        double[][] rows = z.reshape(BATCH, DATA.dimension()).castTo(DataType.DOUBLE).toDoubleMatrix();
+        double[][] out = new double[BATCH][];
+        for (int b = 0; b < BATCH; b++) {
+            out[b] = DATA.solveFlow(rows[b], a, steps);
+        }
+        return out;
+    }
+
+    private static double meanDistance(INDArray x, double[][] ref) {
+        double[][] rows = x.reshape(BATCH, DATA.dimension()).castTo(DataType.DOUBLE).toDoubleMatrix();
+        double total = 0;
+        for (int b = 0; b < BATCH; b++) {
+            double sq = 0;
+            for (int j = 0; j < rows[b].length; j++) {
+                sq += (rows[b][j] - ref[b][j]) * (rows[b][j] - ref[b][j]);
+            }
+            total += Math.sqrt(sq);
+        }
+        return total / BATCH;
+    }
+
+    /** The least-squares slope of log(error) against log(steps), negated: the observed order. */
+    private static double order(int[] steps, double[] errors) {
+        int n = steps.length;
+        double mx = 0;
+        double my = 0;
+        for (int i = 0; i < n; i++) {
+            mx += Math.log(steps[i]) / n;
+            my += Math.log(errors[i]) / n;
+        }
+        double sxy = 0;
+        double sxx = 0;
+        for (int i = 0; i < n; i++) {
+            sxy += (Math.log(steps[i]) - mx) * (Math.log(errors[i]) - my);
+            sxx += (Math.log(steps[i]) - mx) * (Math.log(steps[i]) - mx);
+        }
+        return -sxy / sxx;
+    }
+
+    @Test
+    void theReferenceSolutionIsConvergedFarBelowTheSamplersErrors() {
+        INDArray z = Seeds.gaussian(11, BATCH, DATA.dimension(), 1, 1);
+        double[][] fine = reference(z, REFERENCE_STEPS);
+        double[][] finer = reference(z, 2 * REFERENCE_STEPS);
+        double gap = 0;
+        for (int b = 0; b < BATCH; b++) {
+            for (int j = 0; j < fine[b].length; j++) {
+                gap = Math.max(gap, Math.abs(fine[b][j] - finer[b][j]));
+            }
+        }
+        // RK4: halving the step divides the error by 16, so the gap bounds the reference's own error (x 16/15)
+        assertTrue(gap < 1e-6, "RK4 with 20,000 and 40,000 steps differ by " + gap);
+    }
+
+    @Test
+    void ddimConvergesToTheFlowAtFirstOrder() {
+        INDArray z = Seeds.gaussian(11, BATCH, DATA.dimension(), 1, 1);
+        double[][] ref = reference(z, REFERENCE_STEPS);
+        int[] steps = {25, 50, 100, 200, 400};
+        double[] errors = new double[steps.length];
+        StringBuilder table = new StringBuilder();
+        for (int i = 0; i < steps.length; i++) {
+            DdimSampler ddim = new DdimSampler(SCHEDULE, TimestepSpacing.TRAILING, steps[i], 0.0, false);
+            errors[i] = meanDistance(ddim.sample(DATA, z, null), ref);
+            table.append(String.format(java.util.Locale.ROOT, " S=%d %.3e", steps[i], errors[i]));
+        }
+        double p = order(steps, errors);
+        System.out.printf(java.util.Locale.ROOT, "DDIM against the probability-flow ODE, mean error:%s; order %.3f%n", table, p);
+        // Euler's global error is C/S + O(1/S^2): the fitted slope over S = 25..400 is 1 up to that second term
+        // and the rounding of the trailing grid to whole timesteps
+        assertTrue(p > 0.85 && p < 1.15, "order " + p + " from" + table);
+        assertTrue(errors[errors.length - 1] > 1e3 * 1e-6, "the smallest error " + errors[errors.length - 1]
+                + " must stay far above the reference's and float32's (1e-6)" + table);
+    }
+}
