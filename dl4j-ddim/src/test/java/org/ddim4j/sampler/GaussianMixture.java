@@ -86,13 +86,37 @@ final class GaussianMixture implements NoisePredictor {
      * u = ln(1 + sigma) (sigma = e^u - 1: d x_bar / du = e^u eps*), {@code steps} equal steps.
      */
     double[] solveFlow(double[] x, double aStart, int steps) {
+        return solveFlow(x, aStart, 1.0, steps);
+    }
+
+    /**
+     * The flow from x at alpha_bar {@code aStart} to alpha_bar {@code aEnd}, then the data prediction there:
+     * x_bar - sigma eps*(x) (the step every sampler takes last, from its last timestep to the clean image).
+     */
+    double[] solveFlowThenDenoise(double[] x, double aStart, double aEnd, int steps) {
+        double[] xb = solveFlow(x, aStart, aEnd, steps);
+        double[] xe = new double[xb.length];
+        for (int j = 0; j < xb.length; j++) {
+            xe[j] = Math.sqrt(aEnd) * xb[j];
+        }
+        double[] e = eps(xe, aEnd);
+        double sigma = Math.sqrt((1 - aEnd) / aEnd);
+        for (int j = 0; j < xb.length; j++) {
+            xb[j] -= sigma * e[j];
+        }
+        return xb;
+    }
+
+    /** x_bar at alpha_bar {@code aEnd} on the flow from x at {@code aStart}: RK4 in u, as above. */
+    double[] solveFlow(double[] x, double aStart, double aEnd, int steps) {
         int d = x.length;
         double[] xb = new double[d];
         for (int j = 0; j < d; j++) {
             xb[j] = x[j] / Math.sqrt(aStart);
         }
         double u0 = Math.log1p(Math.sqrt((1 - aStart) / aStart));
-        double h = -u0 / steps;
+        double uEnd = Math.log1p(Math.sqrt((1 - aEnd) / aEnd));
+        double h = (uEnd - u0) / steps;
         double u = u0;
         for (int s = 0; s < steps; s++) {
             double[] k1 = drift(xb, u);

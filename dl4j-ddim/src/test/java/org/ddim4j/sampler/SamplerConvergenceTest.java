@@ -78,6 +78,64 @@ class SamplerConvergenceTest {
         assertTrue(gap < 1e-6, "RK4 with 20,000 and 40,000 steps differ by " + gap);
     }
 
+    /**
+     * The end points on the linspace grid (t = T - 1 down to t = 0, for every S): the flow between those two
+     * timesteps, then the data prediction at t = 0, which every sampler takes as its last step.
+     */
+    private static double[][] referenceOnLinspace(INDArray z) {
+        double aStart = SCHEDULE.alphaBar(SCHEDULE.numSteps() - 1);
+        double aEnd = SCHEDULE.alphaBar(0);
+        double[][] rows = z.reshape(BATCH, DATA.dimension()).castTo(DataType.DOUBLE).toDoubleMatrix();
+        double[][] out = new double[BATCH][];
+        for (int b = 0; b < BATCH; b++) {
+            out[b] = DATA.solveFlowThenDenoise(rows[b], aStart, aEnd, REFERENCE_STEPS);
+        }
+        return out;
+    }
+
+    private interface Solver {
+        INDArray sample(int steps, INDArray z);
+    }
+
+    private static double[] errors(Solver solver, int[] steps, INDArray z, double[][] ref, String name, StringBuilder log) {
+        double[] errors = new double[steps.length];
+        log.append(name).append(':');
+        for (int i = 0; i < steps.length; i++) {
+            errors[i] = meanDistance(solver.sample(steps[i], z), ref);
+            log.append(String.format(java.util.Locale.ROOT, " S=%d %.3e", steps[i], errors[i]));
+        }
+        log.append(String.format(java.util.Locale.ROOT, ", order %.2f; ", order(steps, errors)));
+        return errors;
+    }
+
+    @Test
+    void dpmSolverPlusPlusConvergesAtItsOrder() {
+        INDArray z = Seeds.gaussian(11, BATCH, DATA.dimension(), 1, 1);
+        double[][] ref = referenceOnLinspace(z);
+        int[] steps = {10, 20, 40, 80, 160, 320};
+        StringBuilder log = new StringBuilder();
+        double[] ddim = errors((s, x) -> new DdimSampler(SCHEDULE, TimestepSpacing.LINSPACE, s, 0.0, false).sample(DATA, x, null),
+                steps, z, ref, "DDIM", log);
+        double[] second = errors((s, x) -> new DpmSolverPlusPlus(SCHEDULE, TimestepSpacing.LINSPACE, s, 2).sample(DATA, x),
+                steps, z, ref, "DPM-Solver++ 2M", log);
+        double[] third = errors((s, x) -> new DpmSolverPlusPlus(SCHEDULE, TimestepSpacing.LINSPACE, s, 3).sample(DATA, x),
+                steps, z, ref, "DPM-Solver++ 3M", log);
+        System.out.println("against the probability-flow ODE on the linspace grid, mean error: " + log);
+        // Orders where the error has reached its asymptotic regime (S = 80, 160, 320; below, this mixture's sharp
+        // choice between its modes at small sigma dominates, and at S = 10 DDIM is the most accurate of the three):
+        // DDIM first, 2M second (Lu et al. 2022), 3M third once its first two lower-order steps (local errors O(h^2)
+        // and O(h^3)) are outweighed; each up to its next term
+        int[] tail = {80, 160, 320};
+        assertTrue(Math.abs(order(tail, tail(ddim)) - 1) < 0.15, "DDIM's order: " + log);
+        assertTrue(Math.abs(order(tail, tail(second)) - 2) < 0.3, "2M's order: " + log);
+        assertTrue(Math.abs(order(tail, tail(third)) - 3) < 0.45, "3M's order: " + log);
+        assertTrue(third[5] < second[5] && second[5] < ddim[5], "at 320 evaluations, higher order is more accurate: " + log);
+    }
+
+    private static double[] tail(double[] errors) {
+        return java.util.Arrays.copyOfRange(errors, errors.length - 3, errors.length);
+    }
+
     @Test
     void ddimConvergesToTheFlowAtFirstOrder() {
         INDArray z = Seeds.gaussian(11, BATCH, DATA.dimension(), 1, 1);
