@@ -1,5 +1,6 @@
 package org.ddim4j.config;
 
+import org.ddim4j.sampler.SamplerKind;
 import org.ddim4j.schedule.BetaSchedule;
 import org.ddim4j.schedule.TimestepSpacing;
 
@@ -144,7 +145,8 @@ public final class ConfigLoader {
         return new DiffusionConfig(s.choice("beta_schedule", d.betaSchedule(), BetaSchedule.class),
                 s.number("beta_start", d.betaStart()), s.number("beta_end", d.betaEnd()),
                 s.integer("num_t", d.numT()), s.integer("num_t_steps", d.numTSteps()), s.number("eta", d.eta()),
-                s.choice("skip_type", d.skipType(), TimestepSpacing.class), s.bool("clip_x0", d.clipX0()));
+                s.choice("skip_type", d.skipType(), TimestepSpacing.class), s.bool("clip_x0", d.clipX0()),
+                s.sampler("sampler", d.sampler()));
     }
 
     private static TrainingConfig training(Section s) {
@@ -200,6 +202,18 @@ public final class ConfigLoader {
                 throw new InvalidValueException(path(key), v, "expected a string");
             }
             return String.valueOf(v);
+        }
+
+        SamplerKind sampler(String key, SamplerKind fallback) {
+            String v = string(key, null);
+            if (v == null) {
+                return fallback;
+            }
+            try {
+                return SamplerKind.of(v);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidValueException(path(key), v, "expected one of " + SamplerKind.keys());
+            }
         }
 
         <E extends Enum<E>> E choice(String key, E fallback, Class<E> type) {
@@ -333,6 +347,7 @@ public final class ConfigLoader {
         diff.put("eta", f.eta());
         diff.put("skip_type", Choices.name(f.skipType()));
         diff.put("clip_x0", f.clipX0());
+        diff.put("sampler", f.sampler().key());
         root.put("diffusion", diff);
         TrainingConfig t = c.training();
         Map<String, Object> tr = new LinkedHashMap<>();

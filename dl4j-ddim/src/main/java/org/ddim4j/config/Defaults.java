@@ -1,5 +1,6 @@
 package org.ddim4j.config;
 
+import org.ddim4j.sampler.SamplerKind;
 import org.ddim4j.schedule.BetaSchedule;
 import org.ddim4j.schedule.TimestepSpacing;
 
@@ -23,7 +24,7 @@ public final class Defaults {
     }
 
     public static DiffusionConfig diffusion() {
-        return new DiffusionConfig(BetaSchedule.LINEAR, 0.0001, 0.02, 1000, 50, 0.0, TimestepSpacing.UNIFORM, false);
+        return new DiffusionConfig(BetaSchedule.LINEAR, 0.0001, 0.02, 1000, 50, 0.0, TimestepSpacing.UNIFORM, false, SamplerKind.DDIM);
     }
 
     public static TrainingConfig training() {

@@ -1,5 +1,6 @@
 package org.ddim4j.config;
 
+import org.ddim4j.sampler.SamplerKind;
 import org.ddim4j.schedule.BetaSchedule;
 import org.ddim4j.schedule.NoiseSchedule;
 import org.ddim4j.schedule.TimestepSpacing;
@@ -16,9 +17,10 @@ import org.ddim4j.schedule.TimestepSpacing;
  * @param skipType     timestep spacing: {@code uniform}, {@code quadratic}, {@code linspace}, {@code trailing}
  *                     (an addition to the seed's keys; default {@code uniform})
  * @param clipX0       clamp the predicted x0 to [-1, 1] at each step (an addition; default false, as the seed)
+ * @param sampler      the sampler of {@code ./ddim sample} and {@code eval} (an addition; default ddim, the seed's)
  */
 public record DiffusionConfig(BetaSchedule betaSchedule, double betaStart, double betaEnd, int numT, int numTSteps,
-                              double eta, TimestepSpacing skipType, boolean clipX0) {
+                              double eta, TimestepSpacing skipType, boolean clipX0, SamplerKind sampler) {
 
     public DiffusionConfig {
         Check.notNull("diffusion.beta_schedule", betaSchedule);
@@ -39,10 +41,11 @@ public record DiffusionConfig(BetaSchedule betaSchedule, double betaStart, doubl
         }
         Check.nonNegative("diffusion.eta", eta);
         Check.notNull("diffusion.skip_type", skipType);
+        Check.notNull("diffusion.sampler", sampler);
     }
 
     public DiffusionConfig withSampling(int steps, TimestepSpacing skip, double newEta) {
-        return new DiffusionConfig(betaSchedule, betaStart, betaEnd, numT, steps, newEta, skip, clipX0);
+        return new DiffusionConfig(betaSchedule, betaStart, betaEnd, numT, steps, newEta, skip, clipX0, sampler);
     }
 
     /** The forward process these settings define. */

@@ -1,7 +1,7 @@
 package org.ddim4j.evaluation;
 
 import org.ddim4j.model.DdimModel;
-import org.ddim4j.sampler.DdimSampler;
+import org.ddim4j.sampler.Sampler;
 import org.ddim4j.random.Seeds;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -22,7 +22,7 @@ public final class SampleDraws {
      * @param progress called with the number of samples drawn so far after each batch
      * @return [count, C, H, W] float
      */
-    public static INDArray draw(DdimModel model, DdimSampler sampler, int count, int batch, long seed, IntConsumer progress) {
+    public static INDArray draw(DdimModel model, Sampler sampler, int count, int batch, long seed, IntConsumer progress) {
         if (count < 1 || batch < 1) {
             throw new IllegalArgumentException("sample count and batch size must be positive, got " + count + " and " + batch);
         }

@@ -2,6 +2,8 @@ package org.ddim4j.model;
 
 import org.ddim4j.config.DdimConfig;
 import org.ddim4j.sampler.DdimSampler;
+import org.ddim4j.sampler.Sampler;
+import org.ddim4j.sampler.SamplerKind;
 import org.ddim4j.schedule.TimestepSpacing;
 import org.ddim4j.schedule.NoiseSchedule;
 import org.ddim4j.unet.UNet;
@@ -25,6 +27,11 @@ public record DdimModel(DdimConfig config, UNet network) {
     public DdimSampler sampler() {
         var d = config.diffusion();
         return new DdimSampler(schedule(), d.skipType(), d.numTSteps(), d.eta(), d.clipX0());
+    }
+
+    /** A sampler of {@code kind} on this model's schedule (eta: DDIM's; the config's clip_x0). */
+    public Sampler sampler(SamplerKind kind, int steps, TimestepSpacing spacing, double eta) {
+        return kind.create(schedule(), spacing, steps, eta, config.diffusion().clipX0());
     }
 
     public DdimSampler sampler(int steps, TimestepSpacing spacing, double eta) {

@@ -28,7 +28,7 @@ import java.util.List;
  * </ol>
  * With eta = 0 the result is a deterministic function of x_T, bit-for-bit repeatable.
  */
-public final class DdimSampler {
+public final class DdimSampler implements Sampler {
     private final NoiseSchedule schedule;
     private final int[] ascending;
     private final double eta;
@@ -92,11 +92,17 @@ public final class DdimSampler {
         return out;
     }
 
+    @Override
+    public int evaluations() {
+        return numSteps();
+    }
+
     public int numSteps() {
         return ascending.length;
     }
 
     /** Samples from x_T; {@code rng} may be null when eta = 0. The input is not modified. */
+    @Override
     public INDArray sample(NoisePredictor model, INDArray xT, Random rng) {
         return run(model, xT, rng, false).sample();
     }

@@ -5,6 +5,7 @@ import org.ddim4j.schedule.NoiseSchedule;
 import org.ddim4j.schedule.TimestepSpacing;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
@@ -29,7 +30,7 @@ import java.util.List;
  * timestep (at most second order, as diffusers does); the last step, to the clean image (sigma = 0, h infinite),
  * is the data prediction itself.
  */
-public final class DpmSolverPlusPlus {
+public final class DpmSolverPlusPlus implements Sampler {
     private final NoiseSchedule schedule;
     private final int[] descending;
     private final int order;
@@ -55,11 +56,18 @@ public final class DpmSolverPlusPlus {
         return descending.clone();
     }
 
+    @Override
     public int evaluations() {
         return descending.length;
     }
 
-    /** The clean images from x_T [B, C, H, W] (deterministic). */
+    /** The clean images from x_T [B, C, H, W] (deterministic: {@code rng} is not used). */
+    @Override
+    public INDArray sample(NoisePredictor model, INDArray xT, Random rng) {
+        return sample(model, xT);
+    }
+
+    /** The clean images from x_T [B, C, H, W]. */
     public INDArray sample(NoisePredictor model, INDArray xT) {
         if (xT == null || xT.rank() != 4) {
             throw new IllegalArgumentException("x_T must be [B, C, H, W], got " + (xT == null ? "null" : Arrays.toString(xT.shape())));

@@ -77,6 +77,7 @@ class ConfigLoaderTest {
             "diffusion:\\n  beta_schedule: sigmoid|diffusion.beta_schedule = sigmoid: expected one of [linear, quadratic, cosine]",
             "diffusion:\\n  skip_type: cubic|diffusion.skip_type = cubic: expected one of [uniform, quadratic, linspace, trailing]",
             "optimizer:\\n  name: sgd|optimizer.name = sgd: expected one of [adam]",
+            "diffusion:\\n  sampler: heun2|diffusion.sampler = heun2: expected one of [ddim, dpm++2m, dpm++3m",
             "data:\\n  dataset: mnist|data.dataset = mnist: expected one of [celeba, ffhq, church",
             "diffusion:\\n  num_t_steps: 2000|diffusion.num_t_steps = 2000",
             "network:\\n  dropout: 1.5|network.dropout = 1.5",
@@ -99,6 +100,7 @@ class ConfigLoaderTest {
                 diffusion:
                   beta_schedule: cosine
                   skip_type: TRAILING
+                  sampler: dpm++3m
                 training:
                   criterion: l2
                 """, "choices.yml");
@@ -106,9 +108,11 @@ class ConfigLoaderTest {
         assertEquals(org.ddim4j.schedule.BetaSchedule.COSINE, c.diffusion().betaSchedule());
         assertEquals(org.ddim4j.schedule.TimestepSpacing.TRAILING, c.diffusion().skipType());
         assertEquals(Criterion.L2, c.training().criterion());
+        assertEquals(org.ddim4j.sampler.SamplerKind.DPMPP_3M, c.diffusion().sampler());
+        assertEquals(org.ddim4j.sampler.SamplerKind.DDIM, Defaults.diffusion().sampler());
         String yaml = ConfigLoader.toYaml(c);
         assertTrue(yaml.contains("dataset: emoji-smileys") && yaml.contains("beta_schedule: cosine")
-                && yaml.contains("skip_type: trailing") && yaml.contains("criterion: l2") && yaml.contains("name: adam"), yaml);
+                && yaml.contains("skip_type: trailing") && yaml.contains("criterion: l2") && yaml.contains("name: adam") && yaml.contains("sampler: dpm++3m"), yaml);
         assertEquals(c, ConfigLoader.parse(yaml, "again.yml"));
     }
 

@@ -24,7 +24,7 @@ final class TinyData {
     static DdimConfig config(int numGroups, double dropout, int iterations, int saveFrequency) {
         DataConfig data = Defaults.data().withDataset(org.ddim4j.config.Dataset.CIFAR10, "/nonexistent").withShape(List.of(3, 8, 8));
         NetworkConfig net = new NetworkConfig(8, 1, List.of(1, 2), List.of(4), 16, dropout, numGroups, 0.9, true);
-        DiffusionConfig diff = new DiffusionConfig(BetaSchedule.LINEAR, 1e-4, 0.02, 100, 5, 0.0, TimestepSpacing.UNIFORM, false);
+        DiffusionConfig diff = new DiffusionConfig(BetaSchedule.LINEAR, 1e-4, 0.02, 100, 5, 0.0, TimestepSpacing.UNIFORM, false, org.ddim4j.sampler.SamplerKind.DDIM);
         TrainingConfig tr = new TrainingConfig(8, 4, Criterion.L1, iterations, 1000, saveFrequency, false, 7);
         OptimizerConfig opt = new OptimizerConfig(OptimizerName.ADAM, 2e-3, 0.0, 0.9, 0.999, false, 1e-8, 1.0);
         return new DdimConfig(data, net, diff, tr, opt, Defaults.evaluation());

@@ -5,6 +5,7 @@ import org.ddim4j.data.Split;
 import org.ddim4j.invert.InversionSettings;
 import org.ddim4j.invert.Inverter;
 import org.ddim4j.invert.ReconstructionLoss;
+import org.ddim4j.sampler.SamplerKind;
 import org.ddim4j.schedule.TimestepSpacing;
 import picocli.CommandLine;
 import picocli.CommandLine.ITypeConverter;
@@ -29,6 +30,7 @@ final class Choice {
         cl.registerConverter(Split.class, parsedBy(Split::fromName));
         cl.registerConverter(Inverter.Method.class, parsedBy(Inverter.Method::fromName));
         cl.registerConverter(ReconstructionLoss.class, parsedBy(ReconstructionLoss::fromName));
+        cl.registerConverter(SamplerKind.class, parsedBy(SamplerKind::of));
         register(cl, ReconstructionLoss.Clamp.class);
         register(cl, InversionSettings.Optimizer.class);
     }
@@ -70,6 +72,13 @@ final class Choice {
     static final class Spacings extends Names {
         Spacings() {
             super(TimestepSpacing.class);
+        }
+    }
+
+    /** The samplers' spellings ({@code dpm++2m} is not an enum constant's name). */
+    static final class Samplers extends ArrayList<String> {
+        Samplers() {
+            super(SamplerKind.keys());
         }
     }
 

@@ -18,7 +18,8 @@ import org.ddim4j.metrics.Memorisation;
 import org.ddim4j.metrics.QualityMetrics;
 import org.ddim4j.metrics.QualityReport;
 import org.ddim4j.model.DdimModel;
-import org.ddim4j.sampler.DdimSampler;
+import org.ddim4j.sampler.Sampler;
+import org.ddim4j.sampler.SamplerKind;
 import org.ddim4j.schedule.TimestepSpacing;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -84,6 +85,10 @@ final class EvalCommand extends DdimCommand {
     @Option(names = "--count", paramLabel = "N", description = "samples to draw (at least 2; required unless a subcommand is given)")
     Integer count;
 
+    @Option(names = "--sampler", paramLabel = "NAME", completionCandidates = Choice.Samplers.class,
+            description = "${COMPLETION-CANDIDATES} (default: the config's diffusion.sampler, ddim)")
+    SamplerKind samplerKind;
+
     @Option(names = "--eta", paramLabel = "E", description = "DDIM's eta (default: the config's diffusion.eta)")
     Double eta;
 
@@ -109,8 +114,12 @@ final class EvalCommand extends DdimCommand {
         var diffusion = model.config().diffusion();
         int steps = stepOptions.steps(diffusion, this);
         TimestepSpacing spacing = stepOptions.spacing(diffusion);
-        double eta = this.eta == null || this.eta < 0 ? diffusion.eta() : this.eta;
-        DdimSampler sampler = model.sampler(steps, spacing, eta);
+        SamplerKind kind = samplerKind == null ? diffusion.sampler() : samplerKind;
+        double eta = kind != SamplerKind.DDIM ? 0.0 : this.eta == null || this.eta < 0 ? diffusion.eta() : this.eta;
+        if (kind != SamplerKind.DDIM && this.eta != null && this.eta != 0) {
+            throw usageError("--eta goes with --sampler ddim; " + kind + " is deterministic");
+        }
+        Sampler sampler = model.sampler(kind, steps, spacing, eta);
         String dataset = datasetName != null ? datasetName : model.config().data().dataset().key();
         int size = model.config().data().height();
 
@@ -142,7 +151,8 @@ final class EvalCommand extends DdimCommand {
         json.put("dataset", dataset);
         json.put("split", split.name().toLowerCase());
         json.put("count", count);
-        json.put("steps", sampler.numSteps());
+        json.put("sampler", kind.key());
+        json.put("steps", sampler.evaluations());
         json.put("skip", spacing.name().toLowerCase());
         json.put("eta", eta);
         json.put("seed", seed);

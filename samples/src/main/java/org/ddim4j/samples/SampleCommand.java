@@ -7,6 +7,8 @@ import org.ddim4j.model.DdimModel;
 import org.ddim4j.random.Seeds;
 import org.ddim4j.sampler.DdimSampler;
 import org.ddim4j.sampler.SampleResult;
+import org.ddim4j.sampler.Sampler;
+import org.ddim4j.sampler.SamplerKind;
 import org.ddim4j.schedule.TimestepSpacing;
 import org.ddim4j.unet.UNetArchitecture;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -31,6 +33,11 @@ final class SampleCommand extends DdimCommand {
     ModelOptions model;
     @Mixin
     StepOptions steps;
+
+    @Option(names = "--sampler", paramLabel = "NAME", completionCandidates = Choice.Samplers.class,
+            description = "${COMPLETION-CANDIDATES} (default: the config's diffusion.sampler, ddim); one network "
+                    + "evaluation per step each")
+    SamplerKind samplerKind;
 
     @Option(names = "--eta", paramLabel = "E",
             description = "0 is deterministic DDIM; 1 follows the DDPM posterior (default: the config's diffusion.eta)")
@@ -70,9 +77,13 @@ final class SampleCommand extends DdimCommand {
         var diffusion = m.config().diffusion();
         int s = steps.steps(diffusion, this);
         TimestepSpacing spacing = steps.spacing(diffusion);
-        double e = eta == null ? diffusion.eta() : eta;
+        SamplerKind kind = samplerKind == null ? diffusion.sampler() : samplerKind;
+        double e = eta == null ? (kind == SamplerKind.DDIM ? diffusion.eta() : 0.0) : eta;
         if (!(e >= 0)) {
             throw usageError("--eta must be >= 0, got " + e);
+        }
+        if (kind != SamplerKind.DDIM && (e != 0 || gif != null)) {
+            throw usageError("--eta and --gif go with --sampler ddim; " + kind + " is deterministic and keeps no trajectory");
         }
         UNetArchitecture arch = m.network().architecture();
         long[] shape = {start.count == null ? 16 : start.count, arch.inChannels(), arch.size(), arch.size()};
@@ -89,13 +100,16 @@ final class SampleCommand extends DdimCommand {
             }
             z = Seeds.gaussian(seed, shape);
         }
-        DdimSampler sampler = m.sampler(s, spacing, e);
+        Sampler sampler = m.sampler(kind, s, spacing, e);
         Random noiseRng = Nd4j.getRandomFactory().getNewRandomInstance(seed + 1);
         long t0 = System.nanoTime();
-        SampleResult result = sampler.run(m.network(), z.castTo(DataType.FLOAT), noiseRng, gif != null);
-        INDArray x = result.sample();
+        INDArray x;
         if (gif != null) {
+            SampleResult result = ((DdimSampler) sampler).run(m.network(), z.castTo(DataType.FLOAT), noiseRng, true);
             TrajectoryGif.write(result.xs(), result.x0Predictions(), result.sample(), Integer.MAX_VALUE, gif);
+            x = result.sample();
+        } else {
+            x = sampler.sample(m.network(), z.castTo(DataType.FLOAT), noiseRng);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         if (name.endsWith(".npz")) {
@@ -103,7 +117,7 @@ final class SampleCommand extends DdimCommand {
         } else {
             Images.writePng(Images.grid(x), output);
         }
-        out.printf("wrote %d samples (%d steps, %s, eta %s) to %s in %.1f s%n", x.size(0), sampler.numSteps(),
-                spacing.name().toLowerCase(Locale.ROOT), e, output, seconds);
+        out.printf("wrote %d samples (%d steps, %s, eta %s%s) to %s in %.1f s%n", x.size(0), sampler.evaluations(),
+                spacing.name().toLowerCase(Locale.ROOT), e, kind == SamplerKind.DDIM ? "" : ", " + kind, output, seconds);
     }
 }

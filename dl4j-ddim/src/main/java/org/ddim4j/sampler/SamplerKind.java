@@ -1,0 +1,63 @@
+package org.ddim4j.sampler;
+
+import org.ddim4j.schedule.NoiseSchedule;
+import org.ddim4j.schedule.TimestepSpacing;
+
+import java.util.Arrays;
+import java.util.List;
+
+/** The samplers by name, as the command line ({@code --sampler}) and the config ({@code diffusion.sampler}) spell them. */
+public enum SamplerKind {
+    /** DDIM (Song et al. 2021): first order; eta > 0 adds noise. */
+    DDIM("ddim"),
+    /** DPM-Solver++ multistep, second order (Lu et al. 2022). */
+    DPMPP_2M("dpm++2m"),
+    /** DPM-Solver++ multistep, third order. */
+    DPMPP_3M("dpm++3m");
+
+    private final String key;
+
+    SamplerKind(String key) {
+        this.key = key;
+    }
+
+    /** The spelling: {@code ddim}, {@code dpm++2m}, ... */
+    public String key() {
+        return key;
+    }
+
+    /** Every spelling, in declaration order. */
+    public static List<String> keys() {
+        return Arrays.stream(values()).map(SamplerKind::key).toList();
+    }
+
+    /** The sampler spelt {@code name} (case-insensitive); the error lists them all. */
+    public static SamplerKind of(String name) {
+        for (SamplerKind k : values()) {
+            if (k.key.equalsIgnoreCase(name == null ? "" : name.trim())) {
+                return k;
+            }
+        }
+        throw new IllegalArgumentException("unknown sampler '" + name + "'; samplers are " + keys());
+    }
+
+    /**
+     * This sampler on {@code steps} timesteps of {@code schedule} chosen by {@code spacing}: one network evaluation
+     * per timestep. {@code eta} and {@code clipX0} are DDIM's; the deterministic solvers refuse eta > 0.
+     */
+    public Sampler create(NoiseSchedule schedule, TimestepSpacing spacing, int steps, double eta, boolean clipX0) {
+        if (this != DDIM && eta != 0) {
+            throw new IllegalArgumentException(key + " is deterministic; eta must be 0, got " + eta);
+        }
+        return switch (this) {
+            case DDIM -> new DdimSampler(schedule, spacing, steps, eta, clipX0);
+            case DPMPP_2M -> new DpmSolverPlusPlus(schedule, spacing, steps, 2);
+            case DPMPP_3M -> new DpmSolverPlusPlus(schedule, spacing, steps, 3);
+        };
+    }
+
+    @Override
+    public String toString() {
+        return key;
+    }
+}
