@@ -35,7 +35,7 @@ public final class DdimSampler implements Sampler {
     private final boolean clipX0;
 
     public DdimSampler(NoiseSchedule schedule, TimestepSpacing spacing, int steps, double eta, boolean clipX0) {
-        this(schedule, spacing.timesteps(schedule.numSteps(), steps), eta, clipX0);
+        this(schedule, spacing.timesteps(schedule, steps), eta, clipX0);
     }
 
     /** A sampler visiting the given timesteps (ascending, each in [0, T)) from the last to the first. */

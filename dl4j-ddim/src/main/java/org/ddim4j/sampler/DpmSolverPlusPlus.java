@@ -44,7 +44,7 @@ public final class DpmSolverPlusPlus implements Sampler {
         }
         this.schedule = schedule;
         this.order = order;
-        int[] ascending = spacing.timesteps(schedule.numSteps(), steps);
+        int[] ascending = spacing.timesteps(schedule, steps);
         this.descending = new int[ascending.length];
         for (int i = 0; i < ascending.length; i++) {
             descending[i] = ascending[ascending.length - 1 - i];

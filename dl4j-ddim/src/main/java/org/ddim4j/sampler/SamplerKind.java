@@ -13,7 +13,11 @@ public enum SamplerKind {
     /** DPM-Solver++ multistep, second order (Lu et al. 2022). */
     DPMPP_2M("dpm++2m"),
     /** DPM-Solver++ multistep, third order. */
-    DPMPP_3M("dpm++3m");
+    DPMPP_3M("dpm++3m"),
+    /** Euler on the probability-flow ODE in sigma (Karras et al. 2022): DDIM's step, S evaluations. */
+    EULER("euler"),
+    /** Heun on the same ODE: second order, 2 S - 1 evaluations for S timesteps. */
+    HEUN("heun");
 
     private final String key;
 
@@ -43,7 +47,7 @@ public enum SamplerKind {
 
     /**
      * This sampler on {@code steps} timesteps of {@code schedule} chosen by {@code spacing}: one network evaluation
-     * per timestep. {@code eta} and {@code clipX0} are DDIM's; the deterministic solvers refuse eta > 0.
+     * per timestep (Heun: two, less one). {@code eta} and {@code clipX0} are DDIM's; the deterministic solvers refuse eta > 0.
      */
     public Sampler create(NoiseSchedule schedule, TimestepSpacing spacing, int steps, double eta, boolean clipX0) {
         if (this != DDIM && eta != 0) {
@@ -53,6 +57,8 @@ public enum SamplerKind {
             case DDIM -> new DdimSampler(schedule, spacing, steps, eta, clipX0);
             case DPMPP_2M -> new DpmSolverPlusPlus(schedule, spacing, steps, 2);
             case DPMPP_3M -> new DpmSolverPlusPlus(schedule, spacing, steps, 3);
+            case EULER -> new KarrasSampler(schedule, spacing, steps, false);
+            case HEUN -> new KarrasSampler(schedule, spacing, steps, true);
         };
     }
 

@@ -88,6 +88,43 @@ public final class NoiseSchedule {
         return addNoise(x0, eps, ts);
     }
 
+    /** sigma_t = sqrt((1 - alpha_bar_t) / alpha_bar_t), the noise level of x_t / sqrt(alpha_bar_t), for t in [0, T). */
+    public double sigma(int t) {
+        double a = alphaBar(t);
+        return Math.sqrt((1 - a) / a);
+    }
+
+    /**
+     * The (fractional) timestep of a noise level: log sigma interpolated linearly between whole timesteps (as
+     * k-diffusion's sigma_to_t), clamped to [0, T - 1]. Inverse of {@link #sigma} at whole timesteps.
+     */
+    public double timestepOf(double sigma) {
+        if (!(sigma > 0)) {
+            throw new IllegalArgumentException("sigma must be positive, got " + sigma);
+        }
+        double target = Math.log(sigma);
+        int last = betas.length - 1;
+        if (target <= Math.log(sigma(0))) {
+            return 0;
+        }
+        if (target >= Math.log(sigma(last))) {
+            return last;
+        }
+        int lo = 0;
+        int hi = last;
+        while (hi - lo > 1) {
+            int mid = (lo + hi) >>> 1;
+            if (Math.log(sigma(mid)) <= target) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        double a = Math.log(sigma(lo));
+        double b = Math.log(sigma(hi));
+        return lo + (target - a) / (b - a);
+    }
+
     public float[] betas() {
         return betas.clone();
     }

@@ -109,7 +109,7 @@ class SamplerConvergenceTest {
     }
 
     @Test
-    void dpmSolverPlusPlusConvergesAtItsOrder() {
+    void dpmSolverPlusPlusAndHeunConvergeAtTheirOrders() {
         INDArray z = Seeds.gaussian(11, BATCH, DATA.dimension(), 1, 1);
         double[][] ref = referenceOnLinspace(z);
         int[] steps = {10, 20, 40, 80, 160, 320};
@@ -120,6 +120,8 @@ class SamplerConvergenceTest {
                 steps, z, ref, "DPM-Solver++ 2M", log);
         double[] third = errors((s, x) -> new DpmSolverPlusPlus(SCHEDULE, TimestepSpacing.LINSPACE, s, 3).sample(DATA, x),
                 steps, z, ref, "DPM-Solver++ 3M", log);
+        double[] heun = errors((s, x) -> new KarrasSampler(SCHEDULE, TimestepSpacing.LINSPACE, s, true).sample(DATA, x, null),
+                steps, z, ref, "Heun", log);
         System.out.println("against the probability-flow ODE on the linspace grid, mean error: " + log);
         // Orders where the error has reached its asymptotic regime (S = 80, 160, 320; below, this mixture's sharp
         // choice between its modes at small sigma dominates, and at S = 10 DDIM is the most accurate of the three):
@@ -129,11 +131,24 @@ class SamplerConvergenceTest {
         assertTrue(Math.abs(order(tail, tail(ddim)) - 1) < 0.15, "DDIM's order: " + log);
         assertTrue(Math.abs(order(tail, tail(second)) - 2) < 0.3, "2M's order: " + log);
         assertTrue(Math.abs(order(tail, tail(third)) - 3) < 0.45, "3M's order: " + log);
+        assertTrue(Math.abs(order(tail, tail(heun)) - 2) < 0.3, "Heun's order: " + log);
         assertTrue(third[5] < second[5] && second[5] < ddim[5], "at 320 evaluations, higher order is more accurate: " + log);
     }
 
     private static double[] tail(double[] errors) {
         return java.util.Arrays.copyOfRange(errors, errors.length - 3, errors.length);
+    }
+
+    @Test
+    void eulerInSigmaIsDdimsStep() {
+        INDArray z = Seeds.gaussian(3, BATCH, DATA.dimension(), 1, 1);
+        for (TimestepSpacing spacing : new TimestepSpacing[]{TimestepSpacing.TRAILING, TimestepSpacing.KARRAS}) {
+            INDArray ddim = new DdimSampler(SCHEDULE, spacing, 12, 0.0, false).sample(DATA, z, null);
+            INDArray euler = new KarrasSampler(SCHEDULE, spacing, 12, false).sample(DATA, z, null);
+            double diff = ddim.sub(euler).amaxNumber().doubleValue();
+            // the same step in two float32 forms (x_bar against x): equal to float32 rounding of x_bar (|x_bar| < 200)
+            assertTrue(diff < 1e-3, spacing + ": DDIM and Euler differ by " + diff);
+        }
     }
 
     @Test

@@ -64,4 +64,50 @@ class NoiseScheduleTest {
         assertThrows(IllegalArgumentException.class, () -> s.alphaBar(-2));
         assertThrows(IllegalArgumentException.class, () -> BetaSchedule.fromName("sigmoid"));
     }
+
+    @Test
+    void timestepOfInvertsSigmaAndInterpolatesInLogSigma() {
+        NoiseSchedule s = NoiseSchedule.of(BetaSchedule.LINEAR, 1e-4, 0.02, 1000);
+        for (int t : new int[]{0, 1, 17, 500, 998, 999}) {
+            assertEquals(t, s.timestepOf(s.sigma(t)), 1e-9, "t = " + t);
+        }
+        double mid = Math.sqrt(s.sigma(40) * s.sigma(41));          // halfway in log sigma
+        assertEquals(40.5, s.timestepOf(mid), 1e-9);
+        assertEquals(0, s.timestepOf(1e-9));
+        assertEquals(999, s.timestepOf(1e9));
+        assertThrows(IllegalArgumentException.class, () -> s.timestepOf(0));
+    }
+
+    @Test
+    void addNoiseIsTheForwardProcessPerImage() {
+        NoiseSchedule s = NoiseSchedule.of(BetaSchedule.LINEAR, 1e-4, 0.02, 1000);
+        INDArray x0 = org.nd4j.linalg.factory.Nd4j.linspace(-1, 1, 2 * 3 * 2 * 2, org.nd4j.linalg.api.buffer.DataType.FLOAT)
+                .reshape(2, 3, 2, 2);
+        INDArray eps = org.nd4j.linalg.factory.Nd4j.ones(org.nd4j.linalg.api.buffer.DataType.FLOAT, 2, 3, 2, 2);
+        INDArray xt = s.addNoise(x0, eps, new int[]{0, 999});
+        for (int b = 0; b < 2; b++) {
+            double a = s.alphaBar(b == 0 ? 0 : 999);
+            INDArray expected = x0.slice(b).mul((float) Math.sqrt(a)).addi(eps.slice(b).mul((float) Math.sqrt(1 - a)));
+            assertEquals(expected, xt.slice(b));
+        }
+        assertThrows(IllegalArgumentException.class, () -> s.addNoise(x0, eps, new int[]{0}));
+    }
+
+    @Test
+    void karrasSpacingRunsFromTheLastTimestepToTheFirstDenseAtLowNoise() {
+        NoiseSchedule s = NoiseSchedule.of(BetaSchedule.LINEAR, 1e-4, 0.02, 1000);
+        int[] t = TimestepSpacing.KARRAS.timesteps(s, 10);
+        assertEquals(10, t.length);
+        assertEquals(0, t[0]);
+        assertEquals(999, t[9]);
+        for (int i = 1; i < t.length; i++) {
+            assertTrue(t[i] > t[i - 1], java.util.Arrays.toString(t));
+        }
+        int[] lin = TimestepSpacing.LINSPACE.timesteps(s, 10);
+        // Karras's grid is uniform in sigma^(1/7): its first step, from t = 0, is several times shorter than linspace's
+        assertTrue(t[1] - t[0] < (lin[1] - lin[0]) / 4 && t[2] < lin[2], "karras " + java.util.Arrays.toString(t) + " against linspace " + java.util.Arrays.toString(lin));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TimestepSpacing.KARRAS.timesteps(s, 900));
+        assertTrue(e.getMessage().contains("give fewer steps"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> TimestepSpacing.KARRAS.timesteps(1000, 10));
+    }
 }

@@ -117,7 +117,9 @@ final class SampleCommand extends DdimCommand {
         } else {
             Images.writePng(Images.grid(x), output);
         }
-        out.printf("wrote %d samples (%d steps, %s, eta %s%s) to %s in %.1f s%n", x.size(0), sampler.evaluations(),
-                spacing.name().toLowerCase(Locale.ROOT), e, kind == SamplerKind.DDIM ? "" : ", " + kind, output, seconds);
+        out.printf("wrote %d samples (%d steps, %s, eta %s%s) to %s in %.1f s%n", x.size(0),
+                kind == SamplerKind.DDIM ? sampler.evaluations() : s,
+                spacing.name().toLowerCase(Locale.ROOT), e, kind == SamplerKind.DDIM ? ""
+                        : ", " + kind + ", " + sampler.evaluations() + " network evaluations", output, seconds);
     }
 }

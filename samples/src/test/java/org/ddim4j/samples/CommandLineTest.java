@@ -58,7 +58,7 @@ class CommandLineTest {
         for (String command : List.of("demo", "sample", "invert", "eval", "features", "train-features", "dataset", "stats")) {
             assertTrue(r.out().contains(command), "completion lacks " + command);
         }
-        assertTrue(r.out().contains("--fixed-point") && r.out().contains("(\"uniform\" \"quadratic\" \"linspace\" \"trailing\")"),
+        assertTrue(r.out().contains("--fixed-point") && r.out().contains("(\"uniform\" \"quadratic\" \"linspace\" \"trailing\" \"karras\")"),
                 "completion lacks invert's options or the spacings");
     }
 
