@@ -14,6 +14,8 @@ public enum SamplerKind {
     DPMPP_2M("dpm++2m"),
     /** DPM-Solver++ multistep, third order. */
     DPMPP_3M("dpm++3m"),
+    /** UniPC-2 (Zhao et al. 2023), B(h) = e^-h - 1, corrector on: third order, one evaluation per step. */
+    UNIPC("unipc"),
     /** Euler on the probability-flow ODE in sigma (Karras et al. 2022): DDIM's step, S evaluations. */
     EULER("euler"),
     /** Heun on the same ODE: second order, 2 S - 1 evaluations for S timesteps. */
@@ -57,6 +59,7 @@ public enum SamplerKind {
             case DDIM -> new DdimSampler(schedule, spacing, steps, eta, clipX0);
             case DPMPP_2M -> new DpmSolverPlusPlus(schedule, spacing, steps, 2);
             case DPMPP_3M -> new DpmSolverPlusPlus(schedule, spacing, steps, 3);
+            case UNIPC -> new UniPcSampler(schedule, spacing, steps, 2);
             case EULER -> new KarrasSampler(schedule, spacing, steps, false);
             case HEUN -> new KarrasSampler(schedule, spacing, steps, true);
         };
