@@ -9,7 +9,6 @@ import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -31,8 +30,7 @@ import java.util.List;
  * is the data prediction itself.
  */
 public final class DpmSolverPlusPlus implements Sampler {
-    private final NoiseSchedule schedule;
-    private final int[] descending;
+    private final VisitedTimesteps grid;
     private final int order;
 
     /**
@@ -42,23 +40,18 @@ public final class DpmSolverPlusPlus implements Sampler {
         if (order != 2 && order != 3) {
             throw new IllegalArgumentException("DPM-Solver++ order must be 2 or 3, got " + order);
         }
-        this.schedule = schedule;
         this.order = order;
-        int[] ascending = spacing.timesteps(schedule, steps);
-        this.descending = new int[ascending.length];
-        for (int i = 0; i < ascending.length; i++) {
-            descending[i] = ascending[ascending.length - 1 - i];
-        }
+        this.grid = new VisitedTimesteps(schedule, spacing, steps);
     }
 
     /** The visited timesteps, in visiting (descending) order: one network evaluation each. */
     public int[] timesteps() {
-        return descending.clone();
+        return grid.all();
     }
 
     @Override
     public int evaluations() {
-        return descending.length;
+        return grid.count();
     }
 
     /** The clean images from x_T [B, C, H, W] (deterministic: {@code rng} is not used). */
@@ -69,18 +62,16 @@ public final class DpmSolverPlusPlus implements Sampler {
 
     /** The clean images from x_T [B, C, H, W]. */
     public INDArray sample(NoisePredictor model, INDArray xT) {
-        if (xT == null || xT.rank() != 4) {
-            throw new IllegalArgumentException("x_T must be [B, C, H, W], got " + (xT == null ? "null" : Arrays.toString(xT.shape())));
-        }
+        VisitedTimesteps.checkInput(xT);
         INDArray x = xT.castTo(DataType.FLOAT).dup();
         int b = (int) x.size(0);
         List<INDArray> m = new ArrayList<>();       // data predictions, newest last
         List<Double> lambdas = new ArrayList<>();   // their lambda
-        int n = descending.length;
+        int n = grid.count();
         for (int i = 0; i < n; i++) {
-            int s = descending[i];
-            double as = alpha(s);
-            double ss = sigma(s);
+            int s = grid.get(i);
+            double as = grid.alpha(s);
+            double ss = grid.sigma(s);
             // 1. the data prediction at s
             INDArray eps = model.predictNoise(x, Nd4j.valueArrayOf(new long[]{b}, (float) s, DataType.FLOAT));
             m.add(x.sub(eps.mul(ss)).divi(as));
@@ -88,9 +79,9 @@ public final class DpmSolverPlusPlus implements Sampler {
             if (i == n - 1) {
                 return m.get(m.size() - 1);         // sigma_t = 0: the data prediction is the step's end
             }
-            int t = descending[i + 1];
-            double at = alpha(t);
-            double st = sigma(t);
+            int t = grid.get(i + 1);
+            double at = grid.alpha(t);
+            double st = grid.sigma(t);
             double h = Math.log(at / st) - lambdas.get(lambdas.size() - 1);
             double phi1 = Math.expm1(-h);
             int k = Math.min(order, m.size());
@@ -123,13 +114,5 @@ public final class DpmSolverPlusPlus implements Sampler {
             }
         }
         throw new IllegalStateException("no timesteps");
-    }
-
-    private double alpha(int t) {
-        return Math.sqrt(schedule.alphaBar(t));
-    }
-
-    private double sigma(int t) {
-        return Math.sqrt(1 - (double) schedule.alphaBar(t));
     }
 }

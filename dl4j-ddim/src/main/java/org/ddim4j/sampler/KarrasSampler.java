@@ -8,7 +8,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.util.Arrays;
 
 /**
  * Euler and Heun on the probability-flow ODE in sigma (Karras et al. 2022, Algorithm 1 without churn): with
@@ -23,51 +22,43 @@ import java.util.Arrays;
  * Heun evaluates the network 2 S - 1 times for S timesteps, Euler S times.
  */
 public final class KarrasSampler implements Sampler {
-    private final NoiseSchedule schedule;
-    private final int[] descending;
+    private final VisitedTimesteps grid;
     private final boolean heun;
 
     /** @param heun Heun's second-order step; false: Euler's */
     public KarrasSampler(NoiseSchedule schedule, TimestepSpacing spacing, int steps, boolean heun) {
-        this.schedule = schedule;
         this.heun = heun;
-        int[] ascending = spacing.timesteps(schedule, steps);
-        this.descending = new int[ascending.length];
-        for (int i = 0; i < ascending.length; i++) {
-            descending[i] = ascending[ascending.length - 1 - i];
-        }
+        this.grid = new VisitedTimesteps(schedule, spacing, steps);
     }
 
     @Override
     public int evaluations() {
-        return heun ? 2 * descending.length - 1 : descending.length;
+        return heun ? 2 * grid.count() - 1 : grid.count();
     }
 
     /** The visited timesteps, in visiting (descending) order. */
     public int[] timesteps() {
-        return descending.clone();
+        return grid.all();
     }
 
     @Override
     public INDArray sample(NoisePredictor model, INDArray xT, Random rng) {
-        if (xT == null || xT.rank() != 4) {
-            throw new IllegalArgumentException("x_T must be [B, C, H, W], got " + (xT == null ? "null" : Arrays.toString(xT.shape())));
-        }
-        int n = descending.length;
-        double sigma0 = schedule.sigma(descending[0]);
+        VisitedTimesteps.checkInput(xT);
+        int n = grid.count();
+        double sigma0 = grid.odeSigma(grid.get(0));
         INDArray xBar = xT.castTo(DataType.FLOAT).mul(Math.sqrt(1 + sigma0 * sigma0));
         for (int i = 0; i < n; i++) {
-            double sigma = schedule.sigma(descending[i]);
-            double next = i + 1 < n ? schedule.sigma(descending[i + 1]) : 0.0;
+            double sigma = grid.odeSigma(grid.get(i));
+            double next = i + 1 < n ? grid.odeSigma(grid.get(i + 1)) : 0.0;
             // 1. d = eps(x_i, t_i), the Euler step
-            INDArray d = eps(model, xBar, sigma, descending[i]);
+            INDArray d = eps(model, xBar, sigma, grid.get(i));
             INDArray euler = xBar.add(d.mul(next - sigma));
             if (!heun || i + 1 == n) {
                 xBar = euler;
                 continue;
             }
             // 2. Heun's correction with the slope at the Euler step's end
-            INDArray dNext = eps(model, euler, next, descending[i + 1]);
+            INDArray dNext = eps(model, euler, next, grid.get(i + 1));
             xBar = xBar.add(d.addi(dNext).muli(0.5 * (next - sigma)));
         }
         return xBar;

@@ -9,7 +9,6 @@ import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -33,8 +32,7 @@ import java.util.List;
  * visited timestep does not change the result.
  */
 public final class UniPcSampler implements Sampler {
-    private final NoiseSchedule schedule;
-    private final int[] descending;
+    private final VisitedTimesteps grid;
     private final int order;
 
     /** @param order the predictor's order p, 1 to 3 (UniPC-p is of order p + 1) */
@@ -42,26 +40,19 @@ public final class UniPcSampler implements Sampler {
         if (order < 1 || order > 3) {
             throw new IllegalArgumentException("UniPC order must be 1, 2 or 3, got " + order);
         }
-        this.schedule = schedule;
         this.order = order;
-        int[] ascending = spacing.timesteps(schedule, steps);
-        this.descending = new int[ascending.length];
-        for (int i = 0; i < ascending.length; i++) {
-            descending[i] = ascending[ascending.length - 1 - i];
-        }
+        this.grid = new VisitedTimesteps(schedule, spacing, steps);
     }
 
     @Override
     public int evaluations() {
-        return descending.length;
+        return grid.count();
     }
 
     @Override
     public INDArray sample(NoisePredictor model, INDArray xT, Random rng) {
-        if (xT == null || xT.rank() != 4) {
-            throw new IllegalArgumentException("x_T must be [B, C, H, W], got " + (xT == null ? "null" : Arrays.toString(xT.shape())));
-        }
-        int n = descending.length;
+        VisitedTimesteps.checkInput(xT);
+        int n = grid.count();
         int b = (int) xT.size(0);
         INDArray x = xT.castTo(DataType.FLOAT).dup();
         List<INDArray> m = new ArrayList<>();
@@ -69,9 +60,9 @@ public final class UniPcSampler implements Sampler {
         INDArray last = null;
         int lastOrder = 0;
         for (int i = 0; i < n; i++) {
-            int t = descending[i];
+            int t = grid.get(i);
             INDArray eps = model.predictNoise(x, Nd4j.valueArrayOf(new long[]{b}, (float) t, DataType.FLOAT));
-            INDArray mt = x.sub(eps.mul(sigma(t))).divi(alpha(t));
+            INDArray mt = x.sub(eps.mul(grid.sigma(t))).divi(grid.alpha(t));
             if (last != null) {
                 // 3. the corrector of the previous step, with this step's evaluation
                 x = update(last, m, ts, t, lastOrder, mt);
@@ -89,7 +80,7 @@ public final class UniPcSampler implements Sampler {
             last = x;
             lastOrder = p;
             // 2. the predictor to the next timestep
-            x = update(x, m, ts, descending[i + 1], p, null);
+            x = update(x, m, ts, grid.get(i + 1), p, null);
         }
         throw new IllegalStateException("no timesteps");
     }
@@ -101,8 +92,8 @@ public final class UniPcSampler implements Sampler {
     private INDArray update(INDArray x, List<INDArray> m, List<Integer> ts, int t, int p, INDArray mt) {
         int s0 = ts.get(ts.size() - 1);
         INDArray m0 = m.get(m.size() - 1);
-        double at = alpha(t);
-        double h = lambda(t) - lambda(s0);
+        double at = grid.alpha(t);
+        double h = grid.lambda(t) - grid.lambda(s0);
         double hh = -h;
         double hPhi1 = Math.expm1(hh);
         double bh = Math.expm1(hh);
@@ -111,7 +102,7 @@ public final class UniPcSampler implements Sampler {
         double[] r = new double[p];
         List<INDArray> d = new ArrayList<>();
         for (int j = 1; j <= k; j++) {
-            r[j - 1] = (lambda(ts.get(ts.size() - 1 - j)) - lambda(s0)) / h;
+            r[j - 1] = (grid.lambda(ts.get(ts.size() - 1 - j)) - grid.lambda(s0)) / h;
             d.add(m.get(m.size() - 1 - j).sub(m0).divi(r[j - 1]));
         }
         r[p - 1] = 1.0;
@@ -127,7 +118,7 @@ public final class UniPcSampler implements Sampler {
             factorial *= i + 1;
             hPhiK = hPhiK / hh - 1 / factorial;
         }
-        INDArray next = x.mul(sigma(t) / sigma(s0)).subi(m0.mul(at * hPhi1));
+        INDArray next = x.mul(grid.sigma(t) / grid.sigma(s0)).subi(m0.mul(at * hPhi1));
         INDArray residual = null;
         if (mt == null) {
             // 2. predictor
@@ -190,17 +181,5 @@ public final class UniPcSampler implements Sampler {
             x[i] = s / a[i][i];
         }
         return x;
-    }
-
-    private double alpha(int t) {
-        return Math.sqrt(schedule.alphaBar(t));
-    }
-
-    private double sigma(int t) {
-        return Math.sqrt(1 - (double) schedule.alphaBar(t));
-    }
-
-    private double lambda(int t) {
-        return Math.log(alpha(t) / sigma(t));
     }
 }
