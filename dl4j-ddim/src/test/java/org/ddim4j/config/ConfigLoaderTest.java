@@ -75,7 +75,7 @@ class ConfigLoaderTest {
             "network:\\n  num_groups: 0|network.num_groups = 0",
             "training:\\n  criterion: huber|training.criterion = huber: expected one of [l1, l2]",
             "diffusion:\\n  beta_schedule: sigmoid|diffusion.beta_schedule = sigmoid: expected one of [linear, quadratic, cosine]",
-            "diffusion:\\n  skip_type: cubic|diffusion.skip_type = cubic: expected one of [uniform, quadratic, linspace, trailing]",
+            "diffusion:\\n  skip_type: cubic|diffusion.skip_type = cubic: expected one of [uniform, quadratic, linspace, trailing, karras]",
             "optimizer:\\n  name: sgd|optimizer.name = sgd: expected one of [adam]",
             "diffusion:\\n  sampler: heun2|diffusion.sampler = heun2: expected one of [ddim, dpm++2m, dpm++3m",
             "data:\\n  dataset: mnist|data.dataset = mnist: expected one of [celeba, ffhq, church",
