@@ -109,7 +109,7 @@ public final class DdimSampler implements Sampler {
 
     /** Samples from x_T, optionally keeping every x_t and predicted x0. */
     public SampleResult run(NoisePredictor model, INDArray xT, Random rng, boolean keepTrajectory) {
-        checkInput(xT);
+        VisitedTimesteps.checkInput(xT);
         if (eta > 0 && rng == null) {
             throw new IllegalArgumentException("eta > 0 needs a random generator for the noise");
         }
@@ -189,7 +189,7 @@ public final class DdimSampler implements Sampler {
      * @return the run: {@code sample()} is x_T; with {@code keepTrajectory}, {@code xs()} from x_0 to x_T
      */
     public SampleResult encode(NoisePredictor model, INDArray x0, boolean keepTrajectory, int fixedPointIterations) {
-        checkInput(x0);
+        VisitedTimesteps.checkInput(x0);
         if (fixedPointIterations < 0) {
             throw new IllegalArgumentException("fixed-point iterations must be >= 0, got " + fixedPointIterations);
         }
@@ -266,12 +266,5 @@ public final class DdimSampler implements Sampler {
         float sigma = (float) (eta * Math.sqrt((1.0f - an) / (1.0f - at)) * Math.sqrt(1.0f - at / an));
         float dir = (float) Math.sqrt(Math.max(0.0f, (1.0f - an) - sigma * sigma));
         return new Coefficients((float) Math.sqrt(at), (float) Math.sqrt(1.0f - at), (float) Math.sqrt(an), sigma, dir);
-    }
-
-    private static void checkInput(INDArray xT) {
-        if (xT == null || xT.rank() != 4) {
-            throw new IllegalArgumentException("x_T must be [B, C, H, W], got "
-                    + (xT == null ? "null" : Arrays.toString(xT.shape())));
-        }
     }
 }

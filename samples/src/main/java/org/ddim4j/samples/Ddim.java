@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
@@ -27,13 +28,14 @@ import java.util.concurrent.Callable;
 @Command(name = "ddim", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "ddim4j 0.1.0",
         synopsisSubcommandLabel = "COMMAND",
         description = "DDIM training, sampling, inversion and editing on Deeplearning4j. "
-                + "./ddim COMMAND --help shows a command's options.",
-        subcommands = {DemoCommand.class, TrainCommand.class, SampleCommand.class, ForwardCommand.class,
-                InvertCommand.class, TrainEncoderCommand.class, InterpolateCommand.class, InvertCompareCommand.class,
-                ClassifierCommand.class, PairsCommand.class, BoundaryCommand.class, EditCommand.class, EvalCommand.class,
-                DatasetCommand.class, SweepCommand.class, BenchCommand.class, ImportCommand.class, ExportCommand.class,
-                EnvCommand.class, CommandLine.HelpCommand.class, AutoComplete.GenerateCompletion.class})
+                + "./ddim COMMAND --help shows a command's options.")
 public final class Ddim implements Callable<Integer> {
+    /** The commands, in the order the usage lists them (then help and generate-completion). */
+    private static final List<Class<? extends DdimCommand>> COMMANDS = List.of(DemoCommand.class, TrainCommand.class,
+            SampleCommand.class, ForwardCommand.class, InvertCommand.class, TrainEncoderCommand.class,
+            InterpolateCommand.class, InvertCompareCommand.class, ClassifierCommand.class, PairsCommand.class,
+            BoundaryCommand.class, EditCommand.class, EvalCommand.class, DatasetCommand.class, SweepCommand.class,
+            BenchCommand.class, ImportCommand.class, ExportCommand.class, EnvCommand.class);
     private final PrintStream out;
     private final PrintStream err;
 
@@ -53,20 +55,37 @@ public final class Ddim implements Callable<Integer> {
 
     /** Runs a command line; returns the exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        return commandLine(out, err).execute(args);
+        return commandLine(out, err, args.length > 0 ? args[0] : null).execute(args);
     }
 
-    /** The launcher's command tree, printing to {@code out} and {@code err}. */
+    /** The launcher's whole command tree, printing to {@code out} and {@code err}. */
     static CommandLine commandLine(PrintStream out, PrintStream err) {
+        return commandLine(out, err, null);
+    }
+
+    /**
+     * The command tree for a command line starting with {@code first}: the launcher with only that command when it
+     * names one (picocli builds every command's model by reflection, about a third of a second at start-up for all of
+     * them, which a one-shot command need not pay), else the whole tree (usage, help, completion, unknown commands).
+     */
+    private static CommandLine commandLine(PrintStream out, PrintStream err, String first) {
         CommandLine cl = new CommandLine(new Ddim(out, err));
+        Class<? extends DdimCommand> only = COMMANDS.stream()
+                .filter(c -> c.getAnnotation(Command.class).name().equals(first)).findFirst().orElse(null);
+        for (Class<? extends DdimCommand> c : only != null ? List.of(only) : COMMANDS) {
+            cl.addSubcommand(c);
+        }
+        if (only == null) {
+            cl.addSubcommand(CommandLine.HelpCommand.class);
+            cl.addSubcommand(AutoComplete.GenerateCompletion.class);
+            cl.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
+        }
         Choice.registerConverters(cl);
         cl.setUsageHelpWidth(110);
         cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         cl.setParameterExceptionHandler(Ddim::badFlags);
         cl.setExecutionExceptionHandler((e, command, parsed) -> failed(e, command));
-        CommandLine generate = cl.getSubcommands().get("generate-completion");
-        generate.getCommandSpec().usageMessage().hidden(false);
         return cl;
     }
 
