@@ -5,8 +5,6 @@ import org.ddim4j.schedule.NoiseSchedule;
 import org.ddim4j.schedule.TimestepSpacing;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.rng.Random;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * EDICT (Wallace et al. 2023, "EDICT: Exact Diffusion Inversion via Coupled Transformations"): DDIM's deterministic
@@ -27,17 +25,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * exact to double rounding, not float32's amplified by the network (kept in float32, the pair came back within
  * 40 dB on the parity network at 10 steps). Latents are therefore double [B, C, H, W] arrays.
  */
-public final class EdictSampler implements Sampler {
+public final class EdictSampler implements InvertibleSampler {
     /** The paper's mixing weight. */
     public static final double DEFAULT_MIXING = 0.93;
 
     private final VisitedTimesteps grid;
     private final NoiseSchedule schedule;
     private final double p;
-
-    /** An EDICT latent: the two coupled sequences at the noisiest visited timestep, each [B, C, H, W]. */
-    public record Latent(INDArray x, INDArray y) {
-    }
 
     /** @param mixing p in (0, 1]; 0.93 in the paper (1 decouples nothing: y only follows x) */
     public EdictSampler(NoiseSchedule schedule, TimestepSpacing spacing, int steps, double mixing) {
@@ -54,24 +48,25 @@ public final class EdictSampler implements Sampler {
         return 2 * grid.count();
     }
 
-    /** The clean images from x_T = y_T = {@code xT}: the x sequence's end. */
+    /** Generation starts both sequences at the noise: x_T = y_T = {@code xT}. */
     @Override
-    public INDArray sample(NoisePredictor model, INDArray xT, Random rng) {
+    public LatentPair fromNoise(NoisePredictor model, INDArray xT) {
         VisitedTimesteps.checkInput(xT);
         INDArray x = xT.castTo(DataType.DOUBLE);
-        return decode(model, new Latent(x.dup(), x.dup()));
+        return new LatentPair(x.dup(), x.dup());
     }
 
     /** The x sequence's end (float32) from a latent pair (1. of the class comment). */
-    public INDArray decode(NoisePredictor model, Latent latent) {
+    @Override
+    public INDArray decode(NoisePredictor model, LatentPair latent) {
         VisitedTimesteps.checkInput(latent.x());
         INDArray x = latent.x().castTo(DataType.DOUBLE).dup();
         INDArray y = latent.y().castTo(DataType.DOUBLE).dup();
         for (int i = 0; i < grid.count(); i++) {
             int t = grid.get(i);
             double[] ab = coefficients(i);
-            INDArray xs = x.mul(ab[0]).addi(eps(model, y, t).mul(ab[1]));
-            INDArray ys = y.mul(ab[0]).addi(eps(model, xs, t).mul(ab[1]));
+            INDArray xs = x.mul(ab[0]).addi(DoubleStates.eps(model, y, t).mul(ab[1]));
+            INDArray ys = y.mul(ab[0]).addi(DoubleStates.eps(model, xs, t).mul(ab[1]));
             x = xs.mul(p).addi(ys.mul(1 - p));
             y = ys.mul(p).addi(x.mul(1 - p));
         }
@@ -79,7 +74,8 @@ public final class EdictSampler implements Sampler {
     }
 
     /** The latent pair (double) whose {@link #decode} is {@code images} [B, C, H, W], from x_0 = y_0 = images (2.). */
-    public Latent encode(NoisePredictor model, INDArray images) {
+    @Override
+    public LatentPair encode(NoisePredictor model, INDArray images) {
         VisitedTimesteps.checkInput(images);
         INDArray x = images.castTo(DataType.DOUBLE).dup();
         INDArray y = x.dup();
@@ -88,10 +84,10 @@ public final class EdictSampler implements Sampler {
             double[] ab = coefficients(i);
             INDArray ys = y.sub(x.mul(1 - p)).divi(p);
             INDArray xs = x.sub(ys.mul(1 - p)).divi(p);
-            y = ys.sub(eps(model, xs, t).mul(ab[1])).divi(ab[0]);
-            x = xs.sub(eps(model, y, t).mul(ab[1])).divi(ab[0]);
+            y = ys.sub(DoubleStates.eps(model, xs, t).mul(ab[1])).divi(ab[0]);
+            x = xs.sub(DoubleStates.eps(model, y, t).mul(ab[1])).divi(ab[0]);
         }
-        return new Latent(x, y);
+        return new LatentPair(x, y);
     }
 
     /** a and b of the step from the i-th visited timestep to the next (or to the clean image). */
@@ -102,11 +98,5 @@ public final class EdictSampler implements Sampler {
         double a = Math.sqrt(aPrev / at);
         double b = Math.sqrt(1 - aPrev) - a * Math.sqrt(1 - at);
         return new double[]{a, b};
-    }
-
-    /** The network's float32 prediction at the float32 rounding of x, in double. */
-    private static INDArray eps(NoisePredictor model, INDArray x, int t) {
-        return model.predictNoise(x.castTo(DataType.FLOAT), Nd4j.valueArrayOf(new long[]{x.size(0)}, (float) t, DataType.FLOAT))
-                .castTo(DataType.DOUBLE);
     }
 }

@@ -19,7 +19,11 @@ public enum SamplerKind {
     /** Euler on the probability-flow ODE in sigma (Karras et al. 2022): DDIM's step, S evaluations. */
     EULER("euler"),
     /** Heun on the same ODE: second order, 2 S - 1 evaluations for S timesteps. */
-    HEUN("heun");
+    HEUN("heun"),
+    /** EDICT (Wallace et al. 2023): two coupled DDIM sequences, exactly invertible; 2 S evaluations. */
+    EDICT("edict"),
+    /** BDIA-DDIM (Zhang et al. 2023): DDIM made exactly invertible by bidirectional integration; S evaluations. */
+    BDIA("bdia");
 
     private final String key;
 
@@ -47,11 +51,25 @@ public enum SamplerKind {
         throw new IllegalArgumentException("unknown sampler '" + name + "'; samplers are " + keys());
     }
 
+    /** Whether this sampler has an exact inverse ({@link InvertibleSampler}): EDICT and BDIA. */
+    public boolean invertible() {
+        return this == EDICT || this == BDIA;
+    }
+
     /**
      * This sampler on {@code steps} timesteps of {@code schedule} chosen by {@code spacing}: one network evaluation
      * per timestep (Heun: two, less one). {@code eta} and {@code clipX0} are DDIM's; the deterministic solvers refuse eta > 0.
      */
     public Sampler create(NoiseSchedule schedule, TimestepSpacing spacing, int steps, double eta, boolean clipX0) {
+        return create(schedule, spacing, steps, eta, clipX0, Double.NaN);
+    }
+
+    /**
+     * As {@link #create(NoiseSchedule, TimestepSpacing, int, double, boolean)}, with the exact samplers' coupling:
+     * EDICT's mixing p, BDIA's gamma (NaN: {@link EdictSampler#DEFAULT_MIXING}, {@link BdiaSampler#DEFAULT_GAMMA});
+     * the other samplers ignore it.
+     */
+    public Sampler create(NoiseSchedule schedule, TimestepSpacing spacing, int steps, double eta, boolean clipX0, double coupling) {
         if (this != DDIM && eta != 0) {
             throw new IllegalArgumentException(key + " is deterministic; eta must be 0, got " + eta);
         }
@@ -62,6 +80,8 @@ public enum SamplerKind {
             case UNIPC -> new UniPcSampler(schedule, spacing, steps, 2);
             case EULER -> new KarrasSampler(schedule, spacing, steps, false);
             case HEUN -> new KarrasSampler(schedule, spacing, steps, true);
+            case EDICT -> new EdictSampler(schedule, spacing, steps, Double.isNaN(coupling) ? EdictSampler.DEFAULT_MIXING : coupling);
+            case BDIA -> new BdiaSampler(schedule, spacing, steps, Double.isNaN(coupling) ? BdiaSampler.DEFAULT_GAMMA : coupling);
         };
     }
 
