@@ -3,6 +3,7 @@ package org.ddim4j.edit;
 import org.ddim4j.random.Seeds;
 import org.ddim4j.model.DdimModel;
 import org.ddim4j.sampler.DdimSampler;
+import org.ddim4j.sampler.Sampler;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -19,15 +20,19 @@ public final class PairGeneration {
     private PairGeneration() {
     }
 
-    public static PairStore generate(DdimModel model, DdimSampler sampler, ComputationGraph classifier,
+    /**
+     * @param sampler any deterministic sampler (DDIM with eta 0, the ODE solvers, EDICT or BDIA): the images are G(z)
+     * @param steps   its step count, kept in the store's metadata
+     */
+    public static PairStore generate(DdimModel model, Sampler sampler, int steps, ComputationGraph classifier,
                                      List<String> attributes, long count, int batchSize, long seed, Path dir,
                                      LongConsumer progress) throws IOException {
-        if (sampler.eta() != 0) {
-            throw new IllegalArgumentException("pairs use the deterministic sampler (eta 0), got eta " + sampler.eta());
+        if (sampler instanceof DdimSampler ddim && ddim.eta() != 0) {
+            throw new IllegalArgumentException("pairs use the deterministic sampler (eta 0), got eta " + ddim.eta());
         }
         var data = model.config().data();
         long[] shape = {data.channels(), data.height(), data.width()};
-        try (PairStore.Writer w = new PairStore.Writer(dir, shape, attributes, sampler.numSteps(), seed)) {
+        try (PairStore.Writer w = new PairStore.Writer(dir, shape, attributes, steps, seed)) {
             while (w.count() < count) {
                 int b = (int) Math.min(batchSize, count - w.count());
                 INDArray z = Seeds.gaussian(Seeds.mix(seed, w.count()), b, shape[0], shape[1], shape[2]);

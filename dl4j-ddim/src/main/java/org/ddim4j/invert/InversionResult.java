@@ -1,5 +1,6 @@
 package org.ddim4j.invert;
 
+import org.ddim4j.sampler.FixedPointInversion;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.List;
@@ -14,12 +15,28 @@ import java.util.List;
  * @param seconds        wall-clock time of the whole batch
  * @param psnrHistory    per iteration, each image's PSNR (empty for methods that do not iterate)
  * @param frames         reconstructions kept along the way, for a GIF (may be empty)
+ * @param partner        the exact samplers' (EDICT, BDIA) second latent of each pair [B, C, H, W] (double); null for
+ *                       the other methods, whose latent is x_T alone
+ * @param fixedPoint     the fixed-point ODE's report per image (evaluations, residual, convergence); null where no
+ *                       fixed point was iterated
  */
 public record InversionResult(INDArray latent, INDArray reconstruction, INDArray psnr, INDArray ssim, double seconds,
-                              List<double[]> psnrHistory, List<INDArray> frames) {
+                              List<double[]> psnrHistory, List<INDArray> frames, INDArray partner,
+                              FixedPointInversion.Result fixedPoint) {
     public InversionResult {
         psnrHistory = List.copyOf(psnrHistory);
         frames = List.copyOf(frames);
+    }
+
+    /** A result of a method whose latent is x_T alone, without a fixed-point report. */
+    public InversionResult(INDArray latent, INDArray reconstruction, INDArray psnr, INDArray ssim, double seconds,
+                           List<double[]> psnrHistory, List<INDArray> frames) {
+        this(latent, reconstruction, psnr, ssim, seconds, psnrHistory, frames, null, null);
+    }
+
+    /** This result with the exact samplers' partner latents and the fixed-point report. */
+    InversionResult with(INDArray partnerLatents, FixedPointInversion.Result report) {
+        return new InversionResult(latent, reconstruction, psnr, ssim, seconds, psnrHistory, frames, partnerLatents, report);
     }
 
     /** A result measured now: PSNR and SSIM of the reconstruction against the targets. */

@@ -5,6 +5,12 @@ import org.ddim4j.model.DdimModel;
 import org.ddim4j.sampler.DdimSampler;
 import org.ddim4j.schedule.DifferentiableNoisePredictor;
 import org.ddim4j.sampler.SampleResult;
+import org.ddim4j.sampler.FixedPointInversion;
+import org.ddim4j.sampler.FixedPointSettings;
+import org.ddim4j.sampler.InvertibleSampler;
+import org.ddim4j.sampler.LatentPair;
+import org.ddim4j.sampler.Sampler;
+import org.ddim4j.sampler.SamplerKind;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -13,34 +19,57 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The four ways from real images to DDIM latents, for one model and one deterministic sampler (the latent
- * is the x_T that this sampler maps to the image):
+ * The ways from real images to latents, for one model and one deterministic sampler (the latent is the x_T that
+ * the sampler maps to the image):
  * <ul>
- *   <li>{@link Method#OPTIMIZE}: {@link OptimizationInversion} from a random start (the seed's method);</li>
- *   <li>{@link Method#ODE}: the sampler run backwards ({@link DdimSampler#encode});</li>
+ *   <li>{@link Method#OPTIMIZE}: {@link OptimizationInversion} from a random start (the seed's method), through DDIM's
+ *       steps;</li>
+ *   <li>{@link Method#ODE}: DDIM's steps run backwards ({@link DdimSampler#encode}), each optionally solved for its
+ *       exact point ({@link FixedPointInversion}: plain or Anderson-accelerated, with a stopping rule);</li>
  *   <li>{@link Method#ENCODER}: one pass of a trained {@link LatentEncoder};</li>
  *   <li>{@link Method#HYBRID}: the encoder's latent (or the ODE's, without an encoder) refined by
- *       optimisation.</li>
+ *       optimisation;</li>
+ *   <li>{@link Method#EDICT}, {@link Method#BDIA}: an {@link InvertibleSampler}'s exact inverse; the latent is a pair
+ *       (x_T and {@link InversionResult#partner()}).</li>
  * </ul>
- * Targets are images in [0, 1], [B, C, H, W].
+ * The reconstruction (and the sampler the latents are for) is DDIM's unless {@link #withSampler} names another:
+ * ODE's and the encoder's latents can be decoded by any deterministic sampler of the same probability-flow ODE;
+ * optimisation differentiates DDIM's steps only. Targets are images in [0, 1], [B, C, H, W].
  */
 public final class Inverter {
     public enum Method {
-        OPTIMIZE, ODE, ENCODER, HYBRID;
+        OPTIMIZE, ODE, ENCODER, HYBRID, EDICT, BDIA;
 
+        /** The method spelt {@code name} (case-insensitive); the error lists them all. */
         public static Method fromName(String name) {
             try {
-                return valueOf(name.toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("unknown inversion method '" + name + "'; expected optimize, ode, encoder or hybrid");
+                return valueOf(name.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw new IllegalArgumentException("unknown inversion method '" + name + "'; expected optimize, ode, encoder, "
+                        + "hybrid, edict or bdia");
             }
+        }
+
+        /** EDICT and BDIA: exact by construction, latents are pairs. */
+        public boolean exact() {
+            return this == EDICT || this == BDIA;
+        }
+
+        /** The sampler an exact method inverts. */
+        public SamplerKind samplerKind() {
+            return switch (this) {
+                case EDICT -> SamplerKind.EDICT;
+                case BDIA -> SamplerKind.BDIA;
+                default -> throw new IllegalStateException(this + " is not one sampler's exact inverse");
+            };
         }
     }
 
     private final DifferentiableNoisePredictor network;
     private final DdimSampler sampler;
     private final LatentEncoder encoder;
-    private final int odeFixedPoint;
+    private final FixedPointSettings fixedPoint;
+    private final Sampler decoder;
 
     /** @param encoder a trained encoder, or null (then ENCODER is unavailable and HYBRID starts from the ODE) */
     public Inverter(DdimModel model, DdimSampler sampler, LatentEncoder encoder) {
@@ -49,36 +78,53 @@ public final class Inverter {
 
     /** For any differentiable network (the model's, usually its EMA weights). */
     public Inverter(DifferentiableNoisePredictor network, DdimSampler sampler, LatentEncoder encoder) {
-        this(network, sampler, encoder, 0);
+        this(network, sampler, encoder, FixedPointSettings.plain(0), sampler);
     }
 
-    private Inverter(DifferentiableNoisePredictor network, DdimSampler sampler, LatentEncoder encoder, int odeFixedPoint) {
-        if (odeFixedPoint < 0) {
-            throw new IllegalArgumentException("ODE fixed-point iterations must be >= 0, got " + odeFixedPoint);
-        }
+    private Inverter(DifferentiableNoisePredictor network, DdimSampler sampler, LatentEncoder encoder,
+                     FixedPointSettings fixedPoint, Sampler decoder) {
         if (sampler.eta() != 0) {
             throw new IllegalArgumentException("inversion needs the deterministic sampler (eta 0), got eta " + sampler.eta());
         }
         this.network = network;
         this.sampler = sampler;
         this.encoder = encoder;
-        this.odeFixedPoint = odeFixedPoint;
+        this.fixedPoint = fixedPoint;
+        this.decoder = decoder;
     }
 
     /**
-     * This inverter with {@code iterations} fixed-point iterations per step of the DDIM-ODE inversion (ODE and
+     * This inverter with {@code iterations} plain fixed-point iterations per step of the DDIM-ODE inversion (ODE and
      * the hybrid's ODE start; see {@link DdimSampler#encode(org.ddim4j.schedule.NoisePredictor, INDArray, boolean, int)}).
      */
     public Inverter withOdeFixedPoint(int iterations) {
-        return new Inverter(network, sampler, encoder, iterations);
+        return withOdeFixedPoint(FixedPointSettings.plain(iterations));
+    }
+
+    /** This inverter solving each DDIM-ODE step by {@link FixedPointInversion} with these settings. */
+    public Inverter withOdeFixedPoint(FixedPointSettings settings) {
+        return new Inverter(network, sampler, encoder, settings, decoder);
+    }
+
+    /**
+     * This inverter's latents for {@code s}: the reconstruction of ODE and encoder latents, the exact inverse of EDICT
+     * and BDIA (then {@code s} must be the {@link InvertibleSampler} of that method).
+     */
+    public Inverter withSampler(Sampler s) {
+        return new Inverter(network, sampler, encoder, fixedPoint, s);
     }
 
     public int odeFixedPoint() {
-        return odeFixedPoint;
+        return fixedPoint.maxIterations();
     }
 
     public DdimSampler sampler() {
         return sampler;
+    }
+
+    /** The sampler the latents are for (DDIM's unless {@link #withSampler} named another). */
+    public Sampler decoder() {
+        return decoder;
     }
 
     /** Random starting latents, N(0, I), from a seed. */
@@ -88,22 +134,40 @@ public final class Inverter {
 
     public InversionResult invert(Method method, INDArray targets, InversionSettings settings, long seed,
                                   OptimizationInversion.Listener listener) {
+        if ((method == Method.OPTIMIZE || method == Method.HYBRID) && decoder != sampler) {
+            throw new IllegalArgumentException("--method " + method.name().toLowerCase(Locale.ROOT) + " optimises through "
+                    + "DDIM's steps; with another sampler invert by ode, encoder, edict or bdia");
+        }
         return switch (method) {
             case OPTIMIZE -> OptimizationInversion.invert(network, sampler, targets,
                     randomLatents(targets.shape(), seed), settings, listener);
             case ODE -> ode(targets, settings.frameEvery() > 0);
             case ENCODER -> encoder(targets);
             case HYBRID -> hybrid(targets, settings, listener);
+            case EDICT, BDIA -> exact(method, targets);
         };
     }
 
     /** DDIM-ODE inversion; with {@code frames}, the frames are x_t from the image to the latent. */
     public InversionResult ode(INDArray targets, boolean frames) {
         long t0 = System.nanoTime();
-        SampleResult enc = sampler.encode(network, targets.castTo(DataType.FLOAT).mul(2).subi(1), frames, odeFixedPoint);
-        INDArray x = sampler.sample(network, enc.sample(), null);
-        List<INDArray> f = frames ? new ArrayList<>(enc.xs()) : List.of();
-        return InversionResult.measured(enc.sample(), x, targets, (System.nanoTime() - t0) / 1e9, List.of(), f);
+        OdeLatent enc = odeLatent(targets.castTo(DataType.FLOAT).mul(2).subi(1), frames);
+        INDArray x = decoder.sample(network, enc.run().sample(), null);
+        List<INDArray> f = frames ? new ArrayList<>(enc.run().xs()) : List.of();
+        return InversionResult.measured(enc.run().sample(), x, targets, (System.nanoTime() - t0) / 1e9, List.of(), f)
+                .with(null, enc.report());
+    }
+
+    /** The DDIM-ODE latent of images in model range, with the fixed point's report where one was iterated. */
+    private OdeLatent odeLatent(INDArray images, boolean frames) {
+        if (fixedPoint.tolerance() == 0 && fixedPoint.depth() == 0) {
+            return new OdeLatent(sampler.encode(network, images, frames, fixedPoint.maxIterations()), null);
+        }
+        FixedPointInversion.Result r = new FixedPointInversion(sampler, fixedPoint).invert(network, images, frames);
+        return new OdeLatent(r.run(), r);
+    }
+
+    private record OdeLatent(SampleResult run, FixedPointInversion.Result report) {
     }
 
     public InversionResult encoder(INDArray targets) {
@@ -112,7 +176,7 @@ public final class Inverter {
         }
         long t0 = System.nanoTime();
         INDArray z = encoder.encode(targets);
-        INDArray x = sampler.sample(network, z, null);
+        INDArray x = decoder.sample(network, z, null);
         return InversionResult.measured(z, x, targets, (System.nanoTime() - t0) / 1e9, List.of(), List.of());
     }
 
@@ -120,9 +184,22 @@ public final class Inverter {
     public InversionResult hybrid(INDArray targets, InversionSettings settings, OptimizationInversion.Listener listener) {
         long t0 = System.nanoTime();
         INDArray start = encoder != null ? encoder.encode(targets)
-                : sampler.encode(network, targets.castTo(DataType.FLOAT).mul(2).subi(1), false, odeFixedPoint).sample();
+                : odeLatent(targets.castTo(DataType.FLOAT).mul(2).subi(1), false).run().sample();
         InversionResult r = OptimizationInversion.invert(network, sampler, targets, start, settings, listener);
         return new InversionResult(r.latent(), r.reconstruction(), r.psnr(), r.ssim(), (System.nanoTime() - t0) / 1e9,
                 r.psnrHistory(), r.frames());
+    }
+
+    /** EDICT's or BDIA's exact inverse: the pair, and its decoding as the reconstruction. */
+    public InversionResult exact(Method method, INDArray targets) {
+        if (!(decoder instanceof InvertibleSampler exact) || exact.kind() != method.samplerKind()) {
+            throw new IllegalArgumentException("--method " + method.name().toLowerCase(Locale.ROOT)
+                    + " needs the " + method.samplerKind() + " sampler (Inverter.withSampler)");
+        }
+        long t0 = System.nanoTime();
+        LatentPair pair = exact.encode(network, targets.castTo(DataType.FLOAT).mul(2).subi(1));
+        INDArray x = exact.decode(network, pair);
+        return InversionResult.measured(pair.x(), x, targets, (System.nanoTime() - t0) / 1e9, List.of(), List.of())
+                .with(pair.y(), null);
     }
 }

@@ -34,6 +34,11 @@ public record DdimModel(DdimConfig config, UNet network) {
         return kind.create(schedule(), spacing, steps, eta, config.diffusion().clipX0());
     }
 
+    /** As {@link #sampler(SamplerKind, int, TimestepSpacing, double)}, with EDICT's mixing or BDIA's gamma (NaN: the default). */
+    public Sampler sampler(SamplerKind kind, int steps, TimestepSpacing spacing, double eta, double coupling) {
+        return kind.create(schedule(), spacing, steps, eta, config.diffusion().clipX0(), coupling);
+    }
+
     public DdimSampler sampler(int steps, TimestepSpacing spacing, double eta) {
         return new DdimSampler(schedule(), spacing, steps, eta, config.diffusion().clipX0());
     }

@@ -44,6 +44,11 @@ public final class BdiaSampler implements InvertibleSampler {
     }
 
     @Override
+    public SamplerKind kind() {
+        return SamplerKind.BDIA;
+    }
+
+    @Override
     public int evaluations() {
         return grid.count();
     }

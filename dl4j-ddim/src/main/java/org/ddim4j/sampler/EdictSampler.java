@@ -44,6 +44,11 @@ public final class EdictSampler implements InvertibleSampler {
     }
 
     @Override
+    public SamplerKind kind() {
+        return SamplerKind.EDICT;
+    }
+
+    @Override
     public int evaluations() {
         return 2 * grid.count();
     }

@@ -10,6 +10,9 @@ import org.nd4j.linalg.api.rng.Random;
  * generation from noise starts from {@link #fromNoise}.
  */
 public interface InvertibleSampler extends Sampler {
+    /** Which of the exact samplers this is. */
+    SamplerKind kind();
+
     /** The latent pair whose {@link #decode} is {@code images} [B, C, H, W] (model range). */
     LatentPair encode(NoisePredictor model, INDArray images);
 

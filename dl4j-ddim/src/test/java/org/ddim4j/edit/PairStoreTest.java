@@ -25,7 +25,7 @@ class PairStoreTest {
     void pairsAreWrittenInBatchesAndReadBackByRange(@TempDir Path dir) throws IOException {
         DdimModel model = new DdimModel(Fixtures.parityConfig(), Fixtures.parityNetwork());
         var classifier = AttributeClassifier.build(32, 2, 1, 10, 0.1);
-        PairStore store = PairGeneration.generate(model, model.sampler(2, TimestepSpacing.UNIFORM, 0.0), classifier,
+        PairStore store = PairGeneration.generate(model, model.sampler(2, TimestepSpacing.UNIFORM, 0.0), 2, classifier,
                 List.of("a", "b"), 5, 2, 9, dir.resolve("pairs"), null);
         assertEquals(5, store.meta().count());
         assertEquals(5 * 3072 * 4, Files.size(dir.resolve("pairs").resolve("latents.f32")));

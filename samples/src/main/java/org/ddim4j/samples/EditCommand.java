@@ -12,6 +12,7 @@ import org.ddim4j.io.AtomicFiles;
 import org.ddim4j.io.Npz;
 import org.ddim4j.model.DdimModel;
 import org.ddim4j.sampler.DdimSampler;
+import org.ddim4j.sampler.Sampler;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -39,6 +40,8 @@ final class EditCommand extends DdimCommand {
     StepOptions steps;
     @Mixin
     InversionOptions inversion;
+    @Mixin
+    SamplerOptions samplers;
 
     @Option(names = "--boundary", required = true, paramLabel = "B.npz", description = "the attribute's boundary (./ddim boundary)")
     Path boundaryFile;
@@ -51,7 +54,8 @@ final class EditCommand extends DdimCommand {
         @Option(names = "--image", required = true, paramLabel = "IMG", description = "inverted first (--method, default ode) at --steps")
         Path image;
 
-        @Option(names = "--latent", required = true, paramLabel = "Z.npz", description = "a latent z [1,C,H,W] (as ./ddim invert writes)")
+        @Option(names = "--latent", required = true, paramLabel = "Z.npz",
+                description = "a latent z [1,C,H,W] (as ./ddim invert writes; an edict or bdia pair is edited as a pair)")
         Path latent;
 
         @Option(names = "--seed", required = true, paramLabel = "N", description = "draw the latents from this seed")
@@ -85,7 +89,8 @@ final class EditCommand extends DdimCommand {
     Path classifier;
 
     @Option(names = "--method", paramLabel = "METHOD", defaultValue = "ode", completionCandidates = Choice.Methods.class,
-            description = "how --image is inverted: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
+            description = "how --image is inverted: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}); edict and bdia "
+                    + "edit the latent pair (both moved by the same offset) and decode with that sampler, also for --seed")
     Inverter.Method method;
 
 
@@ -117,31 +122,46 @@ final class EditCommand extends DdimCommand {
             throw new IllegalArgumentException(boundaryFile + " is for latents " + java.util.Arrays.toString(shape)
                     + ", the model's are [" + data.channels() + ", " + data.height() + ", " + data.width() + "]");
         }
-        INDArray z;
+        LatentFile z;
+        var d = model.config().diffusion();
+        int stepCount = steps.steps(d, this);
         if (source.latent != null) {
-            z = Npz.readArray(source.latent, "z").reshape(1, shape[0], shape[1], shape[2]);
+            z = LatentFile.read(source.latent, shape);
+            if (z.z().size(0) != 1) {
+                throw new IllegalArgumentException(source.latent + ": --latent edits one latent, the file holds " + z.z().size(0));
+            }
         } else if (source.seed != null) {
-            z = Inverter.randomLatents(new long[]{count, shape[0], shape[1], shape[2]}, source.seed);
+            INDArray noise = Inverter.randomLatents(new long[]{count, shape[0], shape[1], shape[2]}, source.seed);
+            z = new LatentFile(noise, null, null);
+            if (method.exact()) {
+                var exact = (org.ddim4j.sampler.InvertibleSampler) samplers.forInversion(method, model, stepCount, steps.spacing(d), this);
+                var pair = exact.fromNoise(model.network(), noise);
+                z = new LatentFile(pair.x(), pair.y(), exact.kind());
+            }
         } else {
             LatentEncoder encoder = inversion.encoder(method, this);
             INDArray image = ImageFiles.load(List.of(source.image), (int) shape[1]);
-            z = new Inverter(model, sampler, encoder).invert(method, image, inversion.settings(this).withFrameEvery(0), 0, null)
-                    .latent();
+            var r = new Inverter(model, sampler, encoder).withOdeFixedPoint(inversion.fixedPoint(this))
+                    .withSampler(samplers.forInversion(method, model, stepCount, steps.spacing(d), this))
+                    .invert(method, image, inversion.settings(this).withFrameEvery(0), 0, null);
+            z = new LatentFile(r.latent(), r.partner(), method.exact() ? method.samplerKind() : null);
         }
+        Sampler decoder = samplers.forInversion(z.exact() != null ? LatentFile.methodOf(z.exact()) : Inverter.Method.ODE,
+                model, stepCount, steps.spacing(d), this);
         List<INDArray> rows = new ArrayList<>();
+        List<INDArray> decoded = new ArrayList<>();
         for (int k = 0; k < count; k++) {
-            INDArray zk = z.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(k, k + 1));
+            LatentFile zk = z.slice(k);
             if (amount.distance != null) {
-                double now = boundary.distance(zk).getDouble(0);
+                double now = boundary.distance(zk.z()).getDouble(0);
                 alphas = new double[]{0, amount.distance - now};
             }
-            rows.add(LatentEditor.along(zk, boundary, alphas));
+            INDArray row = LatentEditor.along(zk.z().castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT), boundary, alphas);
+            LatentFile moved = zk.partner() == null ? zk.movedTo(row) : repeated(zk, alphas.length).movedTo(row);
+            rows.add(row);
+            decoded.add(moved.decode(model.network(), decoder));
         }
         INDArray latents = Nd4j.concat(0, rows.toArray(new INDArray[0]));
-        List<INDArray> decoded = new ArrayList<>();
-        for (INDArray row : rows) {
-            decoded.add(sampler.sample(model.network(), row, null));
-        }
         INDArray images = Nd4j.concat(0, decoded.toArray(new INDArray[0]));
         Files.createDirectories(dir);
         Images.writePng(Images.grid(images, alphas.length), dir.resolve("strip.png"));
@@ -197,5 +217,10 @@ final class EditCommand extends DdimCommand {
         } catch (RuntimeException e) {
             throw usageError("--alphas must be FROM:TO:COUNT with COUNT >= 2 (e.g. -3:3:7), got " + spec);
         }
+    }
+
+    /** The pair's arrays repeated n times along the batch, so that each edited row moves its own copy. */
+    private static LatentFile repeated(LatentFile one, int n) {
+        return new LatentFile(one.z().repeat(0, n), one.partner().repeat(0, n), one.exact());
     }
 }

@@ -85,9 +85,8 @@ final class EvalCommand extends DdimCommand {
     @Option(names = "--count", paramLabel = "N", description = "samples to draw (at least 2; required unless a subcommand is given)")
     Integer count;
 
-    @Option(names = "--sampler", paramLabel = "NAME", completionCandidates = Choice.Samplers.class,
-            description = "${COMPLETION-CANDIDATES} (default: the config's diffusion.sampler, ddim)")
-    SamplerKind samplerKind;
+    @Mixin
+    SamplerOptions samplers;
 
     @Option(names = "--eta", paramLabel = "E", description = "DDIM's eta (default: the config's diffusion.eta)")
     Double eta;
@@ -114,12 +113,12 @@ final class EvalCommand extends DdimCommand {
         var diffusion = model.config().diffusion();
         int steps = stepOptions.steps(diffusion, this);
         TimestepSpacing spacing = stepOptions.spacing(diffusion);
-        SamplerKind kind = samplerKind == null ? diffusion.sampler() : samplerKind;
+        SamplerKind kind = samplers.kind(diffusion);
         double eta = kind != SamplerKind.DDIM ? 0.0 : this.eta == null || this.eta < 0 ? diffusion.eta() : this.eta;
         if (kind != SamplerKind.DDIM && this.eta != null && this.eta != 0) {
             throw usageError("--eta goes with --sampler ddim; " + kind + " is deterministic");
         }
-        Sampler sampler = model.sampler(kind, steps, spacing, eta);
+        Sampler sampler = samplers.create(model, kind, steps, spacing, eta, this);
         String dataset = datasetName != null ? datasetName : model.config().data().dataset().key();
         int size = model.config().data().height();
 

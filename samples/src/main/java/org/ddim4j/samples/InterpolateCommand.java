@@ -5,11 +5,13 @@ import com.google.gson.Gson;
 import org.ddim4j.image.Gif;
 import org.ddim4j.image.Images;
 import org.ddim4j.invert.Inverter;
-import org.ddim4j.invert.LatentEncoder;
 import org.ddim4j.invert.LatentInterpolation;
 import org.ddim4j.io.Npz;
 import org.ddim4j.model.DdimModel;
 import org.ddim4j.sampler.DdimSampler;
+import org.ddim4j.sampler.Sampler;
+import org.ddim4j.invert.InversionResult;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -18,7 +20,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -39,9 +40,12 @@ final class InterpolateCommand extends DdimCommand {
     StepOptions steps;
     @Mixin
     InversionOptions inversion;
+    @Mixin
+    SamplerOptions samplers;
 
     @Option(names = "--from", required = true, paramLabel = "A",
-            description = "a latent (.npz holding z [1,C,H,W], as ./ddim invert writes) or an image, inverted first")
+            description = "a latent (.npz holding z [1,C,H,W], as ./ddim invert writes; an edict or bdia pair is interpolated "
+                    + "as a pair) or an image, inverted first")
     Path from;
 
     @Option(names = "--to", required = true, paramLabel = "B", description = "the other end, as --from")
@@ -54,7 +58,8 @@ final class InterpolateCommand extends DdimCommand {
     int frames;
 
     @Option(names = "--method", paramLabel = "METHOD", defaultValue = "ode", completionCandidates = Choice.Methods.class,
-            description = "how images are inverted: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}; see ./ddim invert --help)")
+            description = "how images are inverted: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}; see ./ddim invert "
+                    + "--help); with a pair at either end, that pair's method")
     Inverter.Method method;
 
 
@@ -65,16 +70,35 @@ final class InterpolateCommand extends DdimCommand {
         }
         DdimModel model = this.model.load();
         DdimSampler sampler = steps.deterministic(model, this);
-        LatentEncoder encoder = inversion.encoder(method, this);
-        Inverter inverter = new Inverter(model, sampler, encoder);
-        var settings = inversion.settings(this);
+        var d = model.config().diffusion();
         int size = model.network().architecture().size();
-        INDArray a = latent(from, inverter, method, settings, size);
-        INDArray b = latent(to, inverter, method, settings, size);
-        INDArray slerp = LatentInterpolation.path(a, b, frames, true);
-        INDArray lerp = LatentInterpolation.path(a, b, frames, false);
-        INDArray both = Nd4j.concat(0, slerp, lerp);
-        INDArray decoded = sampler.sample(model.network(), both, null);
+        long[] chw = {model.network().architecture().inChannels(), size, size};
+        LatentFile fileA = isLatent(from) ? LatentFile.read(from, chw) : null;
+        LatentFile fileB = isLatent(to) ? LatentFile.read(to, chw) : null;
+        Inverter.Method how = fileA != null && fileA.exact() != null ? LatentFile.methodOf(fileA.exact())
+                : fileB != null && fileB.exact() != null ? LatentFile.methodOf(fileB.exact()) : method;
+        Sampler decoder = samplers.forInversion(how, model, steps.steps(d, this), steps.spacing(d), this);
+        Inverter inverter = new Inverter(model, sampler, inversion.encoder(how, this))
+                .withOdeFixedPoint(inversion.fixedPoint(this)).withSampler(decoder);
+        var settings = inversion.settings(this);
+        LatentFile a = fileA != null ? first(fileA, from) : invert(from, inverter, how, settings, size);
+        LatentFile b = fileB != null ? first(fileB, to) : invert(to, inverter, how, settings, size);
+        if (a.exact() != b.exact()) {
+            throw new IllegalArgumentException("--from and --to must be latents of one kind, got " + describe(a) + " and " + describe(b));
+        }
+        INDArray slerp = LatentInterpolation.path(a.z().castTo(DataType.FLOAT), b.z().castTo(DataType.FLOAT), frames, true);
+        INDArray lerp = LatentInterpolation.path(a.z().castTo(DataType.FLOAT), b.z().castTo(DataType.FLOAT), frames, false);
+        INDArray decoded;
+        if (a.partner() == null) {
+            decoded = decoder.sample(model.network(), Nd4j.concat(0, slerp, lerp), null);
+        } else {
+            // a pair: both of its arrays follow the same kind of path, at the same fractions, in double
+            INDArray xs = LatentInterpolation.path(a.z().castTo(DataType.DOUBLE), b.z().castTo(DataType.DOUBLE), frames, true);
+            INDArray xl = LatentInterpolation.path(a.z().castTo(DataType.DOUBLE), b.z().castTo(DataType.DOUBLE), frames, false);
+            INDArray ys = LatentInterpolation.path(a.partner().castTo(DataType.DOUBLE), b.partner().castTo(DataType.DOUBLE), frames, true);
+            INDArray yl = LatentInterpolation.path(a.partner().castTo(DataType.DOUBLE), b.partner().castTo(DataType.DOUBLE), frames, false);
+            decoded = new LatentFile(Nd4j.concat(0, xs, xl), Nd4j.concat(0, ys, yl), a.exact()).decode(model.network(), decoder);
+        }
         Files.createDirectories(outDir);
         List<BufferedImage> gif = new ArrayList<>();
         for (int i = 0; i < frames; i++) {
@@ -95,21 +119,27 @@ final class InterpolateCommand extends DdimCommand {
         out.println(new Gson().toJson(summary));
     }
 
-    private static INDArray latent(Path p, Inverter inverter, Inverter.Method method,
-                                   InversionSettings settings, int size) throws Exception {
-        if (p.getFileName().toString().endsWith(".npz")) {
-            INDArray z = Npz.readArray(p, "z");
-            if (z.rank() == 4 && z.size(0) == 1) {
-                z = z.reshape(z.size(1), z.size(2), z.size(3));
-            }
-            if (z.rank() != 3 || z.size(1) != size || z.size(2) != size) {
-                throw new IllegalArgumentException(p + ": z has shape " + Arrays.toString(z.shape()) + ", expected [1, 3, "
-                        + size + ", " + size + "]");
-            }
-            return z;
+    private static boolean isLatent(Path p) {
+        return p.getFileName().toString().endsWith(".npz");
+    }
+
+    /** The file's one latent (a file of several is refused). */
+    private static LatentFile first(LatentFile f, Path p) {
+        if (f.z().size(0) != 1) {
+            throw new IllegalArgumentException(p + ": an end of the path is one latent, the file holds " + f.z().size(0));
         }
+        return f;
+    }
+
+    private static LatentFile invert(Path p, Inverter inverter, Inverter.Method method, InversionSettings settings, int size)
+            throws Exception {
         INDArray image = ImageFiles.load(List.of(p), size);
-        return inverter.invert(method, image, settings.withFrameEvery(0), 0, null).latent().slice(0);
+        InversionResult r = inverter.invert(method, image, settings.withFrameEvery(0), 0, null);
+        return new LatentFile(r.latent(), r.partner(), method.exact() ? method.samplerKind() : null);
+    }
+
+    private static String describe(LatentFile f) {
+        return f.exact() == null ? "a latent" : "a " + f.exact() + " pair";
     }
 
     private static double[] norms(INDArray path) {

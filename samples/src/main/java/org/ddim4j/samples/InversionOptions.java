@@ -4,6 +4,7 @@ import org.ddim4j.invert.InversionSettings;
 import org.ddim4j.invert.Inverter;
 import org.ddim4j.invert.LatentEncoder;
 import org.ddim4j.invert.ReconstructionLoss;
+import org.ddim4j.sampler.FixedPointSettings;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -33,6 +34,21 @@ final class InversionOptions {
                     + "hard: the seed's clamp (no gradient outside)")
     ReconstructionLoss.Clamp clamp;
 
+    @Option(names = "--fixed-point", paramLabel = "K", defaultValue = "0",
+            description = "fixed-point iterations per step of the ODE (ode, and hybrid's ODE start; default 0, the plain "
+                    + "DDIM-ODE): each makes the round trip closer to exact for one more network evaluation per step")
+    int fixedPoint;
+
+    @Option(names = "--anderson", paramLabel = "M", defaultValue = "0",
+            description = "Anderson acceleration of the fixed point, mixing the last M iterates (3 is a good choice; "
+                    + "default 0, plain iteration); stops each image's step at --tolerance and reports convergence")
+    int anderson;
+
+    @Option(names = "--tolerance", paramLabel = "TOL",
+            description = "stop an image's fixed point when the RMS of its residual is at most TOL (model range; default "
+                    + "1e-4 with --anderson, else none: every iteration runs)")
+    Double tolerance;
+
     @Option(names = "--encoder", paramLabel = "ENC.ddim",
             description = "a latent encoder (./ddim train-encoder writes one): the encoder method's latent, and hybrid's start")
     Path encoderFile;
@@ -43,6 +59,19 @@ final class InversionOptions {
             throw command.usageError("--method encoder needs --encoder ENC.ddim (./ddim train-encoder writes one)");
         }
         return encoderFile == null ? null : LatentEncoder.load(encoderFile);
+    }
+
+    /** The fixed point of the ODE's steps; a bad value is a usage error of {@code command}. */
+    FixedPointSettings fixedPoint(DdimCommand command) {
+        double tol = tolerance != null ? tolerance : anderson > 0 ? FixedPointSettings.DEFAULT_TOLERANCE : 0;
+        if ((anderson > 0 || tolerance != null) && fixedPoint < 1) {
+            throw command.usageError("--anderson and --tolerance need --fixed-point K (the most iterations per step)");
+        }
+        try {
+            return new FixedPointSettings(fixedPoint, tol, anderson);
+        } catch (IllegalArgumentException e) {
+            throw command.usageError(e.getMessage());
+        }
     }
 
     /** The settings, a GIF frame every 1/30 of the iterations; a bad value is a usage error of {@code command}. */

@@ -8,9 +8,9 @@ import org.ddim4j.invert.InversionSettings;
 import org.ddim4j.invert.Inverter;
 import org.ddim4j.invert.LatentEncoder;
 import org.ddim4j.io.AtomicFiles;
-import org.ddim4j.io.Npz;
 import org.ddim4j.model.DdimModel;
 import org.ddim4j.sampler.DdimSampler;
+import org.ddim4j.sampler.Sampler;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.awt.image.BufferedImage;
@@ -28,10 +28,12 @@ import picocli.CommandLine.Option;
 
 /** {@code ./ddim invert}: real images to DDIM latents, with their reconstructions. */
 @Command(name = "invert",
-        description = "invert images to DDIM latents (optimize, ode, encoder, hybrid): latents, reconstructions, GIFs, PSNR/SSIM",
-        footer = {"Writes per image DIR/NAME.latent.npz (z [1,C,H,W]), DIR/NAME.png (target | reconstruction) and DIR/NAME.gif",
-                "(the reconstruction's evolution; for ode, x_t from image to latent), and prints one JSON line per image",
-                "(also in DIR/results.jsonl): image, method, steps, iterations, psnr, ssim, seconds."})
+        description = "invert images to latents (optimize, ode, encoder, hybrid; edict, bdia exactly): latents, "
+                + "reconstructions, GIFs, PSNR/SSIM",
+        footer = {"Writes per image DIR/NAME.latent.npz (z [1,C,H,W]; edict and bdia add the pair's y_edict or y_bdia),",
+                "DIR/NAME.png (target | reconstruction) and DIR/NAME.gif (the reconstruction's evolution; for ode, x_t from",
+                "image to latent), and prints one JSON line per image (also in DIR/results.jsonl): image, method, sampler, steps,",
+                "iterations, psnr, ssim, seconds; with a fixed point also evaluations, residual and converged."})
 final class InvertCommand extends DdimCommand {
     @Mixin
     ModelOptions model;
@@ -39,6 +41,8 @@ final class InvertCommand extends DdimCommand {
     StepOptions steps;
     @Mixin
     InversionOptions inversion;
+    @Mixin
+    SamplerOptions samplers;
 
     @Option(names = "--image", required = true, arity = "1..*", paramLabel = "IMG", description = "the images to invert")
     List<Path> images;
@@ -49,14 +53,9 @@ final class InvertCommand extends DdimCommand {
     @Option(names = "--method", paramLabel = "METHOD", defaultValue = "hybrid", completionCandidates = Choice.Methods.class,
             description = "optimize: Adam through the unrolled sampler from a random start (the seed's method); ode: the "
                     + "deterministic sampler run backwards; encoder: one pass of --encoder; hybrid: the encoder's latent "
-                    + "(or the ODE's without --encoder) refined by optimisation (default ${DEFAULT-VALUE})")
+                    + "(or the ODE's without --encoder) refined by optimisation; edict, bdia: those samplers' exact "
+                    + "inverses (latent pairs) (default ${DEFAULT-VALUE})")
     Inverter.Method method;
-
-
-    @Option(names = "--fixed-point", paramLabel = "K", defaultValue = "0",
-            description = "fixed-point iterations per step of the ODE (ode, and hybrid's ODE start; default 0, the plain "
-                    + "DDIM-ODE): each makes the round trip closer to exact for one more network evaluation per step")
-    int fixedPoint;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "seed of the random start (default 0)")
     long seed;
@@ -67,13 +66,12 @@ final class InvertCommand extends DdimCommand {
         DdimSampler sampler = steps.deterministic(model, this);
         InversionSettings settings = inversion.settings(this);
         LatentEncoder encoder = inversion.encoder(method, this);
-        if (fixedPoint < 0) {
-            throw usageError("--fixed-point must be >= 0, got " + fixedPoint);
-        }
+        var d = model.config().diffusion();
+        Sampler decoder = samplers.forInversion(method, model, steps.steps(d, this), steps.spacing(d), this);
         int size = model.network().architecture().size();
         INDArray targets = ImageFiles.load(images, size);
         Files.createDirectories(outDir);
-        Inverter inverter = new Inverter(model, sampler, encoder).withOdeFixedPoint(fixedPoint);
+        Inverter inverter = new Inverter(model, sampler, encoder).withOdeFixedPoint(inversion.fixedPoint(this)).withSampler(decoder);
         InversionResult r = inverter.invert(method, targets, settings, seed, (i, psnr, loss) -> {
             if (i == 1 || i % 10 == 0 || i == settings.iterations()) {
                 out.printf(Locale.ROOT, "iteration %d/%d  mean PSNR %.2f dB%n", i, settings.iterations(),
@@ -84,7 +82,8 @@ final class InvertCommand extends DdimCommand {
         StringBuilder jsonl = new StringBuilder();
         for (int b = 0; b < images.size(); b++) {
             String stem = ImageFiles.stem(images.get(b));
-            Npz.write(outDir.resolve(stem + ".latent.npz"), Map.of("z", r.latent().slice(b).reshape(1, 3, size, size).dup()));
+            new LatentFile(r.latent(), r.partner(), method.exact() ? method.samplerKind() : null).slice(b)
+                    .write(outDir.resolve(stem + ".latent.npz"));
             BufferedImage target = Images.toImage(targets.slice(b).mul(2).subi(1));
             BufferedImage recon = Images.toImage(r.reconstruction().slice(b));
             Images.writePng(Images.sideBySide(List.of(target, recon)), outDir.resolve(stem + ".png"));
@@ -99,10 +98,17 @@ final class InvertCommand extends DdimCommand {
             Map<String, Object> line = new LinkedHashMap<>();
             line.put("image", images.get(b).toString());
             line.put("method", method.name().toLowerCase(Locale.ROOT));
+            line.put("sampler", decoder instanceof org.ddim4j.sampler.InvertibleSampler e ? e.kind().key()
+                    : samplers.kind == null ? "ddim" : samplers.kind.key());
             line.put("steps", sampler.numSteps());
-            line.put("iterations", method == Inverter.Method.ODE || method == Inverter.Method.ENCODER ? 0 : settings.iterations());
+            line.put("iterations", method == Inverter.Method.OPTIMIZE || method == Inverter.Method.HYBRID ? settings.iterations() : 0);
             line.put("psnr", round(r.psnr().getDouble(b)));
             line.put("ssim", round(r.ssim().getDouble(b)));
+            if (r.fixedPoint() != null) {
+                line.put("evaluations", r.fixedPoint().evaluations()[b]);
+                line.put("residual", r.fixedPoint().residual()[b]);
+                line.put("converged", r.fixedPoint().converged()[b]);
+            }
             line.put("seconds", round(r.seconds() / images.size()));
             String json = gson.toJson(line);
             out.println(json);

@@ -12,6 +12,8 @@ import org.ddim4j.invert.ReconstructionLoss;
 import org.ddim4j.io.AtomicFiles;
 import org.ddim4j.model.DdimModel;
 import org.ddim4j.sampler.DdimSampler;
+import org.ddim4j.sampler.FixedPointSettings;
+import org.ddim4j.sampler.SamplerKind;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -35,8 +37,8 @@ import picocli.CommandLine.Option;
         description = "compare the inversion methods on held-out images: PSNR, SSIM and time per image, as a table",
         footer = "Writes DIR/table.md, DIR/results.json and DIR/S<steps>-<method>.png (targets on top, reconstructions below).")
 final class InvertCompareCommand extends DdimCommand {
-    private static final List<String> ROWS = List.of("seed", "inward", "ode", "ode-fp", "encoder", "hybrid-encoder",
-            "hybrid-ode", "hybrid-ode-fp");
+    private static final List<String> ROWS = List.of("seed", "inward", "ode", "ode-fp", "ode-anderson", "encoder",
+            "hybrid-encoder", "hybrid-ode", "hybrid-ode-fp", "edict", "bdia");
 
     @Mixin
     ModelOptions model;
@@ -59,10 +61,19 @@ final class InvertCompareCommand extends DdimCommand {
             description = "fixed-point iterations per step of the ode-fp rows (default ${DEFAULT-VALUE})")
     int fixedPoint;
 
+    @Option(names = "--anderson-iterations", paramLabel = "K", defaultValue = "20",
+            description = "the most iterations per step of the ode-anderson row (depth 3, tolerance 1e-4; default ${DEFAULT-VALUE})")
+    int andersonIterations;
+
+    @Mixin
+    SamplerOptions samplers;
+
     @Option(names = "--rows", paramLabel = "KEY,...", split = ",",
             description = "which rows, by key (default all): seed (optimize as the seed: random start, hard clamp), inward "
-                    + "(random start, inward clamp), ode, ode-fp (ODE with fixed-point iterations), encoder, "
-                    + "hybrid-encoder (with --encoder), hybrid-ode, hybrid-ode-fp")
+                    + "(random start, inward clamp), ode, ode-fp (ODE with fixed-point iterations), ode-anderson (the fixed "
+                    + "point accelerated, with a stopping rule), encoder, hybrid-encoder (with --encoder), hybrid-ode, "
+                    + "hybrid-ode-fp, edict, bdia (the exact samplers; --mixing, --gamma). With --sampler other than ddim, "
+                    + "the ode and encoder rows decode with it and the optimising rows are left out")
     List<String> rowKeys;
 
     @Option(names = "--image", arity = "1..*", paramLabel = "IMG",
@@ -75,8 +86,8 @@ final class InvertCompareCommand extends DdimCommand {
 
     @Override
     void run(PrintStream out) throws Exception {
-        if (fixedPoint < 1) {
-            throw usageError("--fixed-point must be at least 1, got " + fixedPoint);
+        if (fixedPoint < 1 || andersonIterations < 1) {
+            throw usageError("--fixed-point and --anderson-iterations must be at least 1, got " + fixedPoint + " and " + andersonIterations);
         }
         List<String> chosen = rowKeys == null ? ROWS : rowKeys;
         for (String k : chosen) {
@@ -107,7 +118,8 @@ final class InvertCompareCommand extends DdimCommand {
         }
         Files.createDirectories(outDir);
         var d = model.config().diffusion();
-        StringBuilder table = new StringBuilder("| S | method | iterations | PSNR (dB) | SSIM | seconds / image |\n|---|---|---|---|---|---|\n");
+        StringBuilder table = new StringBuilder("| S | method | iterations | PSNR mean (dB) | PSNR min | SSIM mean | SSIM min "
+                + "| converged | seconds / image |\n|---|---|---|---:|---:|---:|---:|---:|---:|\n");
         List<Map<String, Object>> results = new ArrayList<>();
         int n = (int) targets.size(0);
         for (int steps : stepCounts) {
@@ -117,29 +129,45 @@ final class InvertCompareCommand extends DdimCommand {
             String fp = " (fixed point, " + fixedPoint + ")";
             List<Row> rows = new ArrayList<>();
             rows.add(new Row("seed", "optimize, seed (random start, hard clamp)", Inverter.Method.OPTIMIZE,
-                    inward.withClamp(ReconstructionLoss.Clamp.HARD), null, 0));
-            rows.add(new Row("inward", "optimize (random start, inward clamp)", Inverter.Method.OPTIMIZE, inward, null, 0));
-            rows.add(new Row("ode", "ode", Inverter.Method.ODE, inward, null, 0));
-            rows.add(new Row("ode-fp", "ode" + fp, Inverter.Method.ODE, inward, null, fixedPoint));
+                    inward.withClamp(ReconstructionLoss.Clamp.HARD), null, FixedPointSettings.plain(0)));
+            rows.add(new Row("inward", "optimize (random start, inward clamp)", Inverter.Method.OPTIMIZE, inward, null, FixedPointSettings.plain(0)));
+            rows.add(new Row("ode", "ode", Inverter.Method.ODE, inward, null, FixedPointSettings.plain(0)));
+            rows.add(new Row("ode-fp", "ode" + fp, Inverter.Method.ODE, inward, null, FixedPointSettings.plain(fixedPoint)));
+            rows.add(new Row("ode-anderson", "ode (Anderson, at most " + andersonIterations + ")", Inverter.Method.ODE, inward,
+                    null, FixedPointSettings.anderson(andersonIterations)));
             if (encoder != null) {
-                rows.add(new Row("encoder", "encoder", Inverter.Method.ENCODER, inward, encoder, 0));
-                rows.add(new Row("hybrid-encoder", "hybrid (encoder start)", Inverter.Method.HYBRID, inward, encoder, 0));
+                rows.add(new Row("encoder", "encoder", Inverter.Method.ENCODER, inward, encoder, FixedPointSettings.plain(0)));
+                rows.add(new Row("hybrid-encoder", "hybrid (encoder start)", Inverter.Method.HYBRID, inward, encoder, FixedPointSettings.plain(0)));
             }
-            rows.add(new Row("hybrid-ode", "hybrid (ode start)", Inverter.Method.HYBRID, inward, null, 0));
-            rows.add(new Row("hybrid-ode-fp", "hybrid (ode" + fp + " start)", Inverter.Method.HYBRID, inward, null, fixedPoint));
+            rows.add(new Row("hybrid-ode", "hybrid (ode start)", Inverter.Method.HYBRID, inward, null, FixedPointSettings.plain(0)));
+            rows.add(new Row("hybrid-ode-fp", "hybrid (ode" + fp + " start)", Inverter.Method.HYBRID, inward, null,
+                    FixedPointSettings.plain(fixedPoint)));
+            rows.add(new Row("edict", "edict", Inverter.Method.EDICT, inward, null, FixedPointSettings.plain(0)));
+            rows.add(new Row("bdia", "bdia", Inverter.Method.BDIA, inward, null, FixedPointSettings.plain(0)));
             for (Row row : rows) {
-                if (!chosen.contains(row.key())) {
+                boolean optimises = row.method() == Inverter.Method.OPTIMIZE || row.method() == Inverter.Method.HYBRID;
+                if (!chosen.contains(row.key()) || (optimises && samplers.kind != null && samplers.kind != SamplerKind.DDIM)) {
                     continue;
                 }
                 String label = row.label();
                 Inverter.Method method = row.method();
                 InversionSettings settings = row.settings();
-                Inverter inverter = new Inverter(model, sampler, row.encoder()).withOdeFixedPoint(row.fixedPoint());
+                Inverter inverter = new Inverter(model, sampler, row.encoder()).withOdeFixedPoint(row.fixedPoint())
+                        .withSampler(samplers.forInversion(method, model, steps, d.skipType(), this));
                 InversionResult r = inverter.invert(method, targets, settings, 0, null);
                 boolean iterates = method == Inverter.Method.OPTIMIZE || method == Inverter.Method.HYBRID;
-                String line = String.format(Locale.ROOT, "| %d | %s | %s | %.2f | %.3f | %.2f |", steps, label,
+                String converged = "-";
+                if (r.fixedPoint() != null) {
+                    int c = 0;
+                    for (boolean v : r.fixedPoint().converged()) {
+                        c += v ? 1 : 0;
+                    }
+                    converged = c + " / " + n;
+                }
+                String line = String.format(Locale.ROOT, "| %d | %s | %s | %.2f | %.2f | %.3f | %.3f | %s | %.2f |", steps, label,
                         iterates ? Integer.toString(settings.iterations()) : "-", r.psnr().meanNumber().doubleValue(),
-                        r.ssim().meanNumber().doubleValue(), r.seconds() / n);
+                        r.psnr().minNumber().doubleValue(), r.ssim().meanNumber().doubleValue(),
+                        r.ssim().minNumber().doubleValue(), converged, r.seconds() / n);
                 out.println(line);
                 table.append(line).append('\n');
                 Map<String, Object> res = new LinkedHashMap<>();
@@ -149,6 +177,10 @@ final class InvertCompareCommand extends DdimCommand {
                 res.put("psnr", r.psnr().toDoubleVector());
                 res.put("ssim", r.ssim().toDoubleVector());
                 res.put("seconds_per_image", r.seconds() / n);
+                if (r.fixedPoint() != null) {
+                    res.put("converged", r.fixedPoint().converged());
+                    res.put("evaluations", r.fixedPoint().evaluations());
+                }
                 res.put("images", names);
                 results.add(res);
                 String file = String.format(Locale.ROOT, "S%d-%s.png", steps, label.replaceAll("[^a-z]+", "-").replaceAll("-+$", ""));
@@ -162,7 +194,7 @@ final class InvertCompareCommand extends DdimCommand {
 
     /** One row of the table: a method with its settings, selected by key. */
     private record Row(String key, String label, Inverter.Method method, InversionSettings settings, LatentEncoder encoder,
-                       int fixedPoint) {
+                       FixedPointSettings fixedPoint) {
     }
 
     /** The validation split's images of "Smileys & Emotion" (8) and the first 8 of "People & Body": [16, 3, s, s]. */

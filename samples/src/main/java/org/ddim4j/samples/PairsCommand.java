@@ -3,7 +3,7 @@ package org.ddim4j.samples;
 import org.ddim4j.edit.PairGeneration;
 import org.ddim4j.edit.PairStore;
 import org.ddim4j.model.DdimModel;
-import org.ddim4j.sampler.DdimSampler;
+import org.ddim4j.sampler.Sampler;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -21,6 +21,8 @@ import org.ddim4j.schedule.TimestepSpacing;
 final class PairsCommand extends DdimCommand {
     @Mixin
     ModelOptions model;
+    @Mixin
+    SamplerOptions samplers;
 
     @Option(names = "--classifier", required = true, paramLabel = "CLS.zip", description = "the attribute classifier (./ddim classifier train)")
     Path classifier;
@@ -55,7 +57,7 @@ final class PairsCommand extends DdimCommand {
         if (s <= 0 || s > d.numT()) {
             throw usageError("--steps must be in [1, " + d.numT() + "], got " + s);
         }
-        DdimSampler sampler = model.sampler(s, skip == null ? d.skipType() : skip, 0.0);
+        Sampler sampler = samplers.create(model, samplers.kind(d), s, skip == null ? d.skipType() : skip, 0.0, this);
         ClassifierCommand.Loaded cls = ClassifierCommand.load(classifier);
         if (cls.size() != model.config().data().height()) {
             throw new IllegalArgumentException("the classifier takes " + cls.size() + " pixel images, the model makes "
@@ -63,7 +65,7 @@ final class PairsCommand extends DdimCommand {
         }
         long start = System.nanoTime();
         long[] last = {start};
-        PairStore store = PairGeneration.generate(model, sampler, cls.net(), cls.attributes(), count, batch,
+        PairStore store = PairGeneration.generate(model, sampler, s, cls.net(), cls.attributes(), count, batch,
                 seed, outDir, done -> {
                     long now = System.nanoTime();
                     if (now - last[0] > 10_000_000_000L || done == count) {
@@ -71,7 +73,7 @@ final class PairsCommand extends DdimCommand {
                         out.printf(Locale.ROOT, "%,d of %,d pairs (%s)%n", done, count, ProgressPrinter.clock((now - start) / 1e9));
                     }
                 });
-        out.printf(Locale.ROOT, "wrote %,d pairs (%d steps, %d attributes) to %s%n", store.meta().count(), sampler.numSteps(),
+        out.printf(Locale.ROOT, "wrote %,d pairs (%d steps, %d attributes) to %s%n", store.meta().count(), s,
                 cls.attributes().size(), outDir);
     }
 }

@@ -34,10 +34,8 @@ final class SampleCommand extends DdimCommand {
     @Mixin
     StepOptions steps;
 
-    @Option(names = "--sampler", paramLabel = "NAME", completionCandidates = Choice.Samplers.class,
-            description = "${COMPLETION-CANDIDATES} (default: the config's diffusion.sampler, ddim); one network "
-                    + "evaluation per step each")
-    SamplerKind samplerKind;
+    @Mixin
+    SamplerOptions samplers;
 
     @Option(names = "--eta", paramLabel = "E",
             description = "0 is deterministic DDIM; 1 follows the DDPM posterior (default: the config's diffusion.eta)")
@@ -77,7 +75,7 @@ final class SampleCommand extends DdimCommand {
         var diffusion = m.config().diffusion();
         int s = steps.steps(diffusion, this);
         TimestepSpacing spacing = steps.spacing(diffusion);
-        SamplerKind kind = samplerKind == null ? diffusion.sampler() : samplerKind;
+        SamplerKind kind = samplers.kind(diffusion);
         double e = eta == null ? (kind == SamplerKind.DDIM ? diffusion.eta() : 0.0) : eta;
         if (!(e >= 0)) {
             throw usageError("--eta must be >= 0, got " + e);
@@ -100,7 +98,7 @@ final class SampleCommand extends DdimCommand {
             }
             z = Seeds.gaussian(seed, shape);
         }
-        Sampler sampler = m.sampler(kind, s, spacing, e);
+        Sampler sampler = samplers.create(m, kind, s, spacing, e, this);
         Random noiseRng = Nd4j.getRandomFactory().getNewRandomInstance(seed + 1);
         long t0 = System.nanoTime();
         INDArray x;
