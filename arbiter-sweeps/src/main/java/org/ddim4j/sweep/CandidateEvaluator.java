@@ -5,6 +5,7 @@ import org.ddim4j.invert.Inverter;
 import org.ddim4j.invert.OptimizationInversion;
 import org.ddim4j.model.DdimModel;
 import org.ddim4j.sampler.DdimSampler;
+import org.ddim4j.sampler.Sampler;
 import org.ddim4j.random.Seeds;
 import org.ddim4j.schedule.NoiseSchedule;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -18,7 +19,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *       eps with noise eps drawn once from the sweep's seed; the mean of (model(x_t, t) - eps)^2;</li>
  *   <li>inversion PSNR: optimisation-based inversion (Adam, lr 0.01, PSNR, random start from the seed) of the
  *       held-out images through the candidate's own sampler (its step count and spacing);</li>
- *   <li>sampling time: 16 samples with that sampler, after one warm-up.</li>
+ *   <li>sampling time: 16 samples with the candidate's diffusion.sampler (eta 0), after one warm-up.</li>
  * </ol>
  */
 public final class CandidateEvaluator {
@@ -55,7 +56,7 @@ public final class CandidateEvaluator {
     }
 
     public static double samplingSeconds(DdimModel model, INDArray like, long seed) {
-        DdimSampler sampler = deterministic(model);
+        Sampler sampler = generating(model);
         INDArray z = Seeds.gaussian(seed, 16, like.size(1), like.size(2), like.size(3));
         sampler.sample(model.network(), z, null);
         long t0 = System.nanoTime();
@@ -63,7 +64,13 @@ public final class CandidateEvaluator {
         return (System.nanoTime() - t0) / 1e9;
     }
 
-    /** The candidate's sampler with eta 0 (inversion and timing use the deterministic sampler). */
+    /** The candidate's generating sampler (diffusion.sampler, its steps and spacing), deterministic: eta 0. */
+    static Sampler generating(DdimModel model) {
+        var d = model.config().diffusion();
+        return model.sampler(d.sampler(), d.numTSteps(), d.skipType(), 0.0);
+    }
+
+    /** The candidate's DDIM sampler with eta 0 (inversion optimises through DDIM's steps). */
     static DdimSampler deterministic(DdimModel model) {
         var d = model.config().diffusion();
         return model.sampler(d.numTSteps(), d.skipType(), 0.0);

@@ -142,9 +142,17 @@ public record SweepSpec(DdimConfig base, Path dataRoot, Map<String, List<Object>
                 throw new ConfigException(src + ": sweep." + key + " must be a non-empty list or {min: A, max: B} with A < B,"
                         + " got " + e.getValue());
             }
-            // each key must name a config field: checked on the first value
-            Object probe = values.containsKey(key) ? values.get(key).get(0) : ranges.get(key)[0];
-            ConfigOverrides.apply(base, Map.of(key, probe));
+            // each key must name a config field (checked on the first value), and each listed name must be one of its
+            // choices (a misspelt sampler or spacing is named here, not when its candidate runs); numbers are checked
+            // per candidate, which records a failure and goes on
+            List<Object> probes = new ArrayList<>();
+            probes.add(values.containsKey(key) ? values.get(key).get(0) : ranges.get(key)[0]);
+            if (values.containsKey(key)) {
+                values.get(key).stream().filter(v -> v instanceof String).forEach(probes::add);
+            }
+            for (Object probe : probes) {
+                ConfigOverrides.apply(base, Map.of(key, probe));
+            }
         }
         Search search = enumValue(Search.class, map.getOrDefault("search", "grid"), src, "search");
         if (search == Search.GRID && !ranges.isEmpty()) {

@@ -10,7 +10,8 @@ import org.ddim4j.evaluation.SampleDraws;
 import org.ddim4j.evaluation.SampleQuality;
 import org.ddim4j.metrics.QualityReport;
 import org.ddim4j.model.DdimModel;
-import org.ddim4j.sampler.DdimSampler;
+import org.ddim4j.sampler.Sampler;
+import org.ddim4j.sampler.SamplerKind;
 import org.ddim4j.batches.BatchSource;
 import org.ddim4j.train.Trainer;
 import org.ddim4j.train.TrainingListener;
@@ -72,7 +73,7 @@ final class SweepTask implements TaskCreator {
      * The feature network is one object for the whole sweep: parallel candidates take turns on it.
      */
     private QualityReport sampleQuality(DdimModel model) {
-        DdimSampler sampler = CandidateEvaluator.deterministic(model);
+        Sampler sampler = CandidateEvaluator.generating(model);
         INDArray samples = SampleDraws.draw(model, sampler, spec.kidSamples(), Math.min(64, spec.kidSamples()), spec.seed(), n -> {
         });
         synchronized (kidReference) {
@@ -89,14 +90,14 @@ final class SweepTask implements TaskCreator {
             new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
-     * The config with its sampling-only settings (diffusion.num_t_steps, skip_type, eta) at fixed values:
+     * The config with its sampling-only settings (diffusion.num_t_steps, skip_type, eta, sampler) at fixed values:
      * candidates with the same key train identically (the trainer draws everything from the seed), so the
      * sweep trains their network once and scores it with each candidate's sampler. Within one run of the
      * sweep only: a resumed sweep trains again for a candidate whose twin finished before.
      */
     static String trainingKey(DdimConfig config) {
         var d = config.diffusion();
-        return ConfigLoader.toYaml(config.withDiffusion(d.withSampling(1, TimestepSpacing.UNIFORM, 0.0)));
+        return ConfigLoader.toYaml(config.withDiffusion(d.withSampling(1, TimestepSpacing.UNIFORM, 0.0).withSampler(SamplerKind.DDIM)));
     }
 
     private Trained trainFresh(int index, String key, DdimConfig config, Path folder) throws java.io.IOException {

@@ -86,6 +86,29 @@ class SweepTest {
     }
 
     @Test
+    void theSamplerIsASweepKeyThatSharesTheTrainedNetwork(@TempDir Path out) throws IOException {
+        SweepSpec s = spec("""
+                sweep: {diffusion.sampler: [ddim, dpm++2m, bdia]}
+                score: sampling_seconds
+                """);
+        assertEquals(3, s.candidateCount());
+        List<CandidateRecord> records = Sweep.run(s, out, 1, false);
+        assertTrue(records.stream().allMatch(CandidateRecord::complete), records.toString());
+        assertEquals(Set.of("ddim", "dpm++2m", "bdia"),
+                records.stream().map(r -> String.valueOf(r.overrides().get("diffusion.sampler"))).collect(Collectors.toSet()));
+        long trained = java.util.stream.IntStream.range(0, 3)
+                .filter(i -> Files.exists(SweepTask.folder(out, i).resolve("run").resolve("model.ddim"))).count();
+        assertEquals(1, trained, "the sampler does not change training: one network for the three candidates");
+        var config = org.ddim4j.config.ConfigLoader.load(shared.resolve("tiny.yml"));
+        var unipc = config.withDiffusion(config.diffusion().withSampler(org.ddim4j.sampler.SamplerKind.UNIPC));
+        assertEquals(SweepTask.trainingKey(config), SweepTask.trainingKey(unipc));
+        var model = new org.ddim4j.model.DdimModel(unipc, org.ddim4j.unet.UNet.create(unipc.network(), unipc.data().shape(), 1));
+        assertTrue(CandidateEvaluator.generating(model) instanceof org.ddim4j.sampler.UniPcSampler);
+        var e = assertThrows(org.ddim4j.config.ConfigException.class, () -> spec("sweep: {diffusion.sampler: [ddim, plms]}\n"));
+        assertTrue(e.getMessage().contains("plms") && e.getMessage().contains("dpm++2m"), e.getMessage());
+    }
+
+    @Test
     void aFailingCandidateIsRecordedAndTheSweepEnds(@TempDir Path out) throws IOException {
         SweepSpec s = spec("""
                 sweep: {network.num_groups: [4, 3]}

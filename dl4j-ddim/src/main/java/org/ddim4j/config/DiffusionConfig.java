@@ -48,6 +48,11 @@ public record DiffusionConfig(BetaSchedule betaSchedule, double betaStart, doubl
         return new DiffusionConfig(betaSchedule, betaStart, betaEnd, numT, steps, newEta, skip, clipX0, sampler);
     }
 
+    /** These settings generating with {@code kind}. */
+    public DiffusionConfig withSampler(SamplerKind kind) {
+        return new DiffusionConfig(betaSchedule, betaStart, betaEnd, numT, numTSteps, eta, skipType, clipX0, kind);
+    }
+
     /** The forward process these settings define. */
     public NoiseSchedule noiseSchedule() {
         return NoiseSchedule.of(betaSchedule, betaStart, betaEnd, numT);
