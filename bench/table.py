@@ -9,7 +9,8 @@ import json
 import statistics
 
 TARGETS = {"forward small b16": 1.0, "forward large b16": 1.0, "train": 1.0, "forward small b1": 1.5,
-           "forward large b1": 1.5, "sample10 small b1": 1.5, "inception b32": 1.0}
+           "forward large b1": 1.5, "sample10 small b1": 1.5, "inception b32": 1.0,
+           "dpm++2m10": 1.0, "edict-invert10": 1.0, "bdia-invert10": 1.0}
 
 
 def target(case):

@@ -144,6 +144,29 @@ def inversion_case(model, shape, batch, a_bar, steps=10):
     return run
 
 
+def dpmpp_case(model, shape, batch, a_bar, steps=10):
+    """A 10-evaluation DPM-Solver++ 2M sample."""
+    model.eval()
+    z = torch.randn(batch, *shape)
+
+    def run():
+        with torch.no_grad():
+            tu.dpmpp_2m_sample(model, z, steps, a_bar)
+    return run
+
+
+def exact_inversion_case(model, shape, batch, a_bar, method, steps=10):
+    """EDICT's or BDIA's exact inversion of images at S = 10 (the pair in double, the network in float32)."""
+    model.eval()
+    images = torch.rand(batch, *shape) * 2 - 1
+    encode = tu.edict_encode if method == "edict" else tu.bdia_encode
+
+    def run():
+        with torch.no_grad():
+            encode(model, images, steps, a_bar)
+    return run
+
+
 def inception_case(batch):
     """pytorch-fid's feature extraction on 32x32 images (resize to 299, Inception-v3 to the 2048 pool features),
     with the parity fixture's deterministic weights (make_fixture.py), as ./ddim bench runs it."""
@@ -159,8 +182,33 @@ def inception_case(batch):
     return run
 
 
-def check(fixture_dir):
-    """The forward pass and the 10-step sample against the parity-small fixture."""
+def check_samplers(model, fixture_dir, outputs):
+    """The benchmark's PyTorch DPM-Solver++ 2M, EDICT and BDIA against ddim4j's outputs on the parity network (written by
+    bench/run into OUTPUTS): the same algorithm gives the same result up to the two float32 networks' differences
+    (1e-6), amplified by the ten steps; a different coefficient or order anywhere would differ by 1e-2 or more, hence
+    the bound 1e-3 (relative to the largest value)."""
+    from PIL import Image
+    errors = {}
+    s = np.load(os.path.join(fixture_dir, "sample_uniform.npz"))
+    with torch.no_grad():
+        x = tu.dpmpp_2m_sample(model, torch.from_numpy(s["z"]), 10, tu.alphas_cumprod())
+    ref = torch.from_numpy(np.load(os.path.join(outputs, "dpm.npz"))["x"])
+    errors["dpm++2m"] = float((x - ref).abs().max() / ref.abs().max())
+    img = np.asarray(Image.open(os.path.join(outputs, "image.png")).convert("RGB"), dtype=np.float32) / 255
+    image = torch.from_numpy(img).permute(2, 0, 1)[None] * 2 - 1
+    for method, encode in (("edict", tu.edict_encode), ("bdia", tu.bdia_encode)):
+        with torch.no_grad():
+            z, y = encode(model, image, 10, tu.alphas_cumprod())
+        latent = np.load(os.path.join(outputs, method, "image.latent.npz"))
+        for name, mine, theirs in (("z", z, latent["z"]), ("y", y, latent["y_" + method])):
+            theirs = torch.from_numpy(theirs)
+            errors[method + " " + name] = float((mine - theirs).abs().max() / theirs.abs().max())
+    return errors
+
+
+def check(fixture_dir, outputs=None):
+    """The forward pass and the 10-step sample against the parity-small fixture; with OUTPUTS, the new samplers'
+    PyTorch forms against ddim4j's (check_samplers)."""
     network, shape = load_config(os.path.join(fixture_dir, "config.yml"))
     model = tu.from_yaml_network(network, shape)
     state = tu.read_safetensors(os.path.join(fixture_dir, "small_unet.safetensors"))
@@ -176,7 +224,13 @@ def check(fixture_dir):
     ref = torch.from_numpy(s["x_final"])
     sample_rel = float((x - ref).abs().max() / ref.abs().max())
     ok = forward_err < 1e-5 and sample_rel < 1e-5
-    print(json.dumps({"forward_max_abs_err": forward_err, "sample_max_rel_err": sample_rel, "ok": ok}))
+    report = {"forward_max_abs_err": forward_err, "sample_max_rel_err": sample_rel}
+    if outputs:
+        samplers = check_samplers(model, fixture_dir, outputs)
+        report["samplers_max_rel_err"] = samplers
+        ok = ok and all(e < 1e-3 for e in samplers.values())
+    report["ok"] = ok
+    print(json.dumps(report))
     return ok
 
 
@@ -189,10 +243,11 @@ def main():
     ap.add_argument("--quick", action="store_true", help="fewer repeats, for a smoke test")
     ap.add_argument("--only", default="", help="run only the cases whose name starts so")
     ap.add_argument("--check")
+    ap.add_argument("--check-outputs", help="ddim4j's DPM-Solver++, EDICT and BDIA outputs on the fixture (bench/run)")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     if args.check:
-        sys.exit(0 if check(args.check) else 1)
+        sys.exit(0 if check(args.check, args.check_outputs) else 1)
     warm, rep, rep_slow = ((1, 0), (2, 0), (1, 0)) if args.quick else ((2, 10), (7, 3), (3, 3))
     a_bar = tu.alphas_cumprod()
     results = {}
@@ -223,6 +278,12 @@ def main():
                 run(f"sample10 {label} b{b}", lambda: sampling_case(model(), shape, b, a_bar), rep)
             for b in (1, 8):
                 run(f"invert10 {label} b{b}", lambda: inversion_case(make_model(network, shape, 0), shape, b, a_bar), rep)
+            for b in (1, 16):
+                run(f"dpm++2m10 {label} b{b}", lambda: dpmpp_case(model(), shape, b, a_bar), rep)
+            for method in ("edict", "bdia"):
+                for b in (1, 8):
+                    run(f"{method}-invert10 {label} b{b}",
+                        lambda: exact_inversion_case(model(), shape, b, a_bar, method), rep)
         print(f"{label}: done", file=sys.stderr, flush=True)
     if "inception b32".startswith(args.only) or args.only.startswith("inception"):
         results["inception b32"] = timed(inception_case(32), warm, rep_slow)

@@ -192,6 +192,86 @@ def ddim_sample(model, z, steps, a_bar, num_t=1000):
     return x
 
 
+def uniform_timesteps(steps, num_t=1000):
+    """The uniform spacing's timesteps, visiting (descending) order."""
+    return list(reversed(range(0, num_t, num_t // steps)))
+
+
+def _alpha_sigma(a_bar, t):
+    a = torch.tensor(1.0, dtype=torch.float64) if t < 0 else a_bar[t].double()
+    return a.sqrt().item(), (1 - a).sqrt().item()
+
+
+def dpmpp_2m_sample(model, z, steps, a_bar):
+    """DPM-Solver++ 2M (Lu et al. 2022), data prediction, uniform spacing, as ddim4j's DpmSolverPlusPlus(order 2):
+    the step to the clean image is the data prediction itself."""
+    ts = uniform_timesteps(steps)
+    x = z
+    m_prev, lam_prev = None, None
+    for i, s in enumerate(ts):
+        a_s, s_s = _alpha_sigma(a_bar, s)
+        eps = model(x, torch.full((x.shape[0],), float(s)))
+        m = (x - s_s * eps) / a_s
+        lam_s = np.log(a_s / s_s)
+        if i == len(ts) - 1:
+            return m
+        a_t, s_t = _alpha_sigma(a_bar, ts[i + 1])
+        h = np.log(a_t / s_t) - lam_s
+        phi1 = np.expm1(-h)
+        nxt = (s_t / s_s) * x - (a_t * phi1) * m
+        if m_prev is not None:
+            r0 = (lam_s - lam_prev) / h
+            nxt = nxt - (0.5 * a_t * phi1) * ((m - m_prev) / r0)
+        x, m_prev, lam_prev = nxt, m, lam_s
+    return x
+
+
+def _eps64(model, x, t):
+    """The network's float32 prediction at the float32 rounding of a double state, in double (ddim4j's DoubleStates)."""
+    return model(x.float(), torch.full((x.shape[0],), float(t))).double()
+
+
+def edict_encode(model, images, steps, a_bar, p=0.93):
+    """EDICT's inversion (Wallace et al. 2023) of images in [-1, 1], uniform spacing, the pair in double: 2 S evaluations."""
+    ts = uniform_timesteps(steps)
+    x = images.double()
+    y = x.clone()
+    for i in reversed(range(len(ts))):
+        t = ts[i]
+        a_t = a_bar[t].double().item()
+        a_prev = a_bar[ts[i + 1]].double().item() if i + 1 < len(ts) else 1.0
+        a = (a_prev / a_t) ** 0.5
+        b = (1 - a_prev) ** 0.5 - a * (1 - a_t) ** 0.5
+        ys = (y - (1 - p) * x) / p
+        xs = (x - (1 - p) * ys) / p
+        y = (ys - b * _eps64(model, xs, t)) / a
+        x = (xs - b * _eps64(model, y, t)) / a
+    return x, y
+
+
+def bdia_encode(model, images, steps, a_bar, gamma=1.0):
+    """BDIA-DDIM's inversion (Zhang et al. 2023) of images in [-1, 1], uniform spacing, states in double: S evaluations,
+    as ddim4j's BdiaSampler.encode."""
+    ts = uniform_timesteps(steps)
+    n = len(ts)
+
+    def alpha(k):
+        return 1.0 if k == n else a_bar[ts[k]].double().sqrt().item()
+
+    def sigma(k):
+        return 0.0 if k == n else (1 - a_bar[ts[k]].double()).sqrt().item()
+
+    nxt = images.double()
+    cur = alpha(n - 1) * nxt + sigma(n - 1) * _eps64(model, nxt, ts[n - 1])
+    for k in range(n - 1, 0, -1):
+        c_next, c_prev = alpha(k + 1) / alpha(k), alpha(k - 1) / alpha(k)
+        d_next, d_prev = sigma(k + 1) - c_next * sigma(k), sigma(k - 1) - c_prev * sigma(k)
+        big_a, big_b = c_next - gamma * c_prev, d_next - gamma * d_prev
+        prev = (nxt - big_a * cur - big_b * _eps64(model, cur, ts[k])) / gamma
+        nxt, cur = cur, prev
+    return cur, nxt
+
+
 def read_safetensors(path):
     with open(path, "rb") as f:
         n = struct.unpack("<Q", f.read(8))[0]

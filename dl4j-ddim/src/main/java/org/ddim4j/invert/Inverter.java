@@ -11,6 +11,8 @@ import org.ddim4j.sampler.InvertibleSampler;
 import org.ddim4j.sampler.LatentPair;
 import org.ddim4j.sampler.Sampler;
 import org.ddim4j.sampler.SamplerKind;
+import org.ddim4j.sampler.DifferentiableSampler;
+import org.ddim4j.sampler.UnrolledSampler;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -34,7 +36,8 @@ import java.util.Locale;
  * </ul>
  * The reconstruction (and the sampler the latents are for) is DDIM's unless {@link #withSampler} names another:
  * ODE's and the encoder's latents can be decoded by any deterministic sampler of the same probability-flow ODE;
- * optimisation differentiates DDIM's steps only. Targets are images in [0, 1], [B, C, H, W].
+ * optimisation differentiates the chosen sampler ({@link UnrolledSampler} for all but DDIM). Targets are images in
+ * [0, 1], [B, C, H, W].
  */
 public final class Inverter {
     public enum Method {
@@ -134,12 +137,8 @@ public final class Inverter {
 
     public InversionResult invert(Method method, INDArray targets, InversionSettings settings, long seed,
                                   OptimizationInversion.Listener listener) {
-        if ((method == Method.OPTIMIZE || method == Method.HYBRID) && decoder != sampler) {
-            throw new IllegalArgumentException("--method " + method.name().toLowerCase(Locale.ROOT) + " optimises through "
-                    + "DDIM's steps; with another sampler invert by ode, encoder, edict or bdia");
-        }
         return switch (method) {
-            case OPTIMIZE -> OptimizationInversion.invert(network, sampler, targets,
+            case OPTIMIZE -> OptimizationInversion.invert(network, differentiable(), targets,
                     randomLatents(targets.shape(), seed), settings, listener);
             case ODE -> ode(targets, settings.frameEvery() > 0);
             case ENCODER -> encoder(targets);
@@ -185,9 +184,20 @@ public final class Inverter {
         long t0 = System.nanoTime();
         INDArray start = encoder != null ? encoder.encode(targets)
                 : odeLatent(targets.castTo(DataType.FLOAT).mul(2).subi(1), false).run().sample();
-        InversionResult r = OptimizationInversion.invert(network, sampler, targets, start, settings, listener);
+        InversionResult r = OptimizationInversion.invert(network, differentiable(), targets, start, settings, listener);
         return new InversionResult(r.latent(), r.reconstruction(), r.psnr(), r.ssim(), (System.nanoTime() - t0) / 1e9,
                 r.psnrHistory(), r.frames());
+    }
+
+    /** The sampler the optimisation differentiates: DDIM's own backward pass, or the chosen sampler unrolled. */
+    private DifferentiableSampler differentiable() {
+        if (decoder == sampler) {
+            return sampler;
+        }
+        if (decoder instanceof InvertibleSampler) {
+            throw new IllegalArgumentException("EDICT and BDIA latents come from their exact inverses (--method edict, bdia)");
+        }
+        return new UnrolledSampler(decoder);
     }
 
     /** EDICT's or BDIA's exact inverse: the pair, and its decoding as the reconstruction. */

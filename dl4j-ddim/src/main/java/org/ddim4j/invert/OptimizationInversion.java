@@ -1,6 +1,7 @@
 package org.ddim4j.invert;
 
 import org.ddim4j.sampler.DdimSampler;
+import org.ddim4j.sampler.DifferentiableSampler;
 import org.ddim4j.schedule.DifferentiableNoisePredictor;
 import org.ddim4j.sampler.SampleResult;
 import org.ddim4j.optim.AdamOptimizer;
@@ -41,10 +42,10 @@ public final class OptimizationInversion {
      * @param targets images in [0, 1], [B, C, H, W]
      * @param start   the starting latents [B, C, H, W] (random, or from another method); not modified
      */
-    public static InversionResult invert(DifferentiableNoisePredictor model, DdimSampler sampler, INDArray targets,
+    public static InversionResult invert(DifferentiableNoisePredictor model, DifferentiableSampler sampler, INDArray targets,
                                          INDArray start, InversionSettings settings, Listener listener) {
-        if (sampler.eta() != 0) {
-            throw new IllegalArgumentException("inversion needs the deterministic sampler (eta 0), got eta " + sampler.eta());
+        if (sampler instanceof DdimSampler ddim && ddim.eta() != 0) {
+            throw new IllegalArgumentException("inversion needs the deterministic sampler (eta 0), got eta " + ddim.eta());
         }
         if (!java.util.Arrays.equals(targets.shape(), start.shape())) {
             throw new IllegalArgumentException("targets " + java.util.Arrays.toString(targets.shape())
@@ -66,7 +67,7 @@ public final class OptimizationInversion {
         for (int i = 0; i <= settings.iterations(); i++) {
             boolean last = i == settings.iterations();
             // 1. x = sampler(z)
-            SampleResult run = sampler.run(model, z, null, !last);
+            SampleResult run = sampler.run(model, z, !last);
             INDArray x = run.sample();
             // 2. loss and dL/dx (the last pass only evaluates)
             ReconstructionLoss.Evaluation e = last ? new ReconstructionLoss.Evaluation(loss.value(x, targets), null)

@@ -28,7 +28,7 @@ import java.util.List;
  * </ol>
  * With eta = 0 the result is a deterministic function of x_T, bit-for-bit repeatable.
  */
-public final class DdimSampler implements Sampler {
+public final class DdimSampler implements Sampler, DifferentiableSampler {
     private final NoiseSchedule schedule;
     private final int[] ascending;
     private final double eta;
@@ -105,6 +105,12 @@ public final class DdimSampler implements Sampler {
     @Override
     public INDArray sample(NoisePredictor model, INDArray xT, Random rng) {
         return run(model, xT, rng, false).sample();
+    }
+
+    /** A deterministic run (eta 0 needs no noise), keeping every x_t for {@link #inputGradient} if asked. */
+    @Override
+    public SampleResult run(NoisePredictor model, INDArray xT, boolean keepTrajectory) {
+        return run(model, xT, null, keepTrajectory);
     }
 
     /** Samples from x_T, optionally keeping every x_t and predicted x0. */
@@ -232,6 +238,7 @@ public final class DdimSampler implements Sampler {
      * dL/dx_final, returns dL/dx_T. Only the input is differentiated: the network's weights are constants, and
      * so is the noise of an eta > 0 run (it is added, so the gradient does not depend on it).
      */
+    @Override
     public INDArray inputGradient(DifferentiableNoisePredictor model, SampleResult trajectory, INDArray gradFinal) {
         int[] ts = trajectory.timesteps();
         int[] next = trajectory.nextTimesteps();

@@ -8,7 +8,11 @@ import org.ddim4j.invert.OptimizationInversion;
 import org.ddim4j.io.AtomicFiles;
 import org.ddim4j.metrics.InceptionFeatures;
 import org.ddim4j.metrics.SyntheticInceptionWeights;
+import org.ddim4j.sampler.BdiaSampler;
 import org.ddim4j.sampler.DdimSampler;
+import org.ddim4j.sampler.DpmSolverPlusPlus;
+import org.ddim4j.sampler.EdictSampler;
+import org.ddim4j.sampler.InvertibleSampler;
 import org.ddim4j.schedule.TimestepSpacing;
 import org.ddim4j.schedule.NoiseSchedule;
 import org.ddim4j.batches.BatchSource;
@@ -144,6 +148,18 @@ final class BenchCommand extends DdimCommand {
                     resetPeakRss();
                     cases.put(name, inversionIterations(net, sampler, b, shape, rep));
                     out.printf(Locale.ROOT, "%-22s %s%n", name, cases.get(name));
+                }
+            }
+            DpmSolverPlusPlus dpm = new DpmSolverPlusPlus(schedule, TimestepSpacing.UNIFORM, 10, 2);
+            for (int b : new int[]{1, 16}) {
+                INDArray z = Seeds.gaussian(2, b, shape.get(0), shape.get(1), shape.get(2));
+                time(cases, "dpm++2m10 " + label + " b" + b, only, rep, () -> dpm.sample(net, z), out);
+            }
+            for (InvertibleSampler exact : List.of(new EdictSampler(schedule, TimestepSpacing.UNIFORM, 10, EdictSampler.DEFAULT_MIXING),
+                    new BdiaSampler(schedule, TimestepSpacing.UNIFORM, 10, BdiaSampler.DEFAULT_GAMMA))) {
+                for (int b : new int[]{1, 8}) {
+                    INDArray images = Seeds.uniform(4, -1, 1, b, shape.get(0), shape.get(1), shape.get(2));
+                    time(cases, exact.kind() + "-invert10 " + label + " b" + b, only, rep, () -> exact.encode(net, images), out);
                 }
             }
             write(outFile, cases);

@@ -183,7 +183,7 @@ final class InvertCompareCommand extends DdimCommand {
                 }
                 res.put("images", names);
                 results.add(res);
-                String file = String.format(Locale.ROOT, "S%d-%s.png", steps, label.replaceAll("[^a-z]+", "-").replaceAll("-+$", ""));
+                String file = String.format(Locale.ROOT, "S%d-%s.png", steps, label.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("-+$", ""));
                 Images.writePng(Images.grid(Nd4j.concat(0, targets.mul(2).subi(1), r.reconstruction()), n), outDir.resolve(file));
                 AtomicFiles.writeString(outDir.resolve("table.md"), table.toString());
                 AtomicFiles.writeString(outDir.resolve("results.json"),

@@ -58,9 +58,6 @@ final class SamplerOptions {
             k = method.samplerKind();
         } else if (k.invertible()) {
             throw command.usageError("--sampler " + k + " has its own exact inversion: use --method " + k);
-        } else if (k != SamplerKind.DDIM && (method == Inverter.Method.OPTIMIZE || method == Inverter.Method.HYBRID)) {
-            throw command.usageError("--method " + method.name().toLowerCase(java.util.Locale.ROOT) + " optimises through DDIM's "
-                    + "steps; with --sampler " + k + " invert by ode or encoder (or use --method edict or bdia)");
         }
         return create(model, k, steps, spacing, 0.0, command);
     }
