@@ -5,7 +5,7 @@ import json
 import os
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ORDER = ["ddim", "dpm++2m", "dpm++3m", "unipc", "heun"]
+ORDER = ["ddim", "dpm++2m", "dpm++3m", "unipc", "heun", "bdia", "edict"]
 
 
 def rows():
@@ -16,11 +16,12 @@ def rows():
         s = j["samples"]
         sampler = j.get("sampler", "ddim")
         evaluations = j["steps"]                        # ./ddim eval records the network evaluations as "steps"
-        steps = (evaluations + 1) // 2 if sampler == "heun" else evaluations
+        steps = (evaluations + 1) // 2 if sampler == "heun" else evaluations // 2 if sampler == "edict" else evaluations
         out.append({"sampler": sampler, "steps": steps, "evaluations": evaluations, "fid": s["fid"],
                     "kid": s["kid_mean"] * 1000, "kid_std": s["kid_std"] * 1000, "precision": s["precision"],
                     "recall": s["recall"], "memorised": s["memorised_share"], "seconds": j["sampling_seconds"]})
-    return sorted(out, key=lambda r: (r["evaluations"] + (1 if r["sampler"] == "heun" else 0), ORDER.index(r["sampler"])))
+    return sorted(out, key=lambda r: (r["evaluations"] + (1 if r["sampler"] in ("heun", "edict") else 0),
+                                      ORDER.index(r["sampler"])))
 
 
 def main():
@@ -28,7 +29,7 @@ def main():
     print("| sampler | network evaluations | FID | KID x1000 (std) | precision | recall | memorised share | sampling s |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for r in rs:
-        name = r["sampler"] + (f" (S = {r['steps']})" if r["sampler"] == "heun" else "")
+        name = r["sampler"] + (f" (S = {r['steps']})" if r["sampler"] in ("heun", "edict") else "")
         print(f"| {name} | {r['evaluations']} | {r['fid']:.2f} | {r['kid']:.0f} ({r['kid_std']:.0f}) | {r['precision']:.3f} "
               f"| {r['recall']:.3f} | {r['memorised']:.3f} | {r['seconds']:.1f} |")
     import matplotlib

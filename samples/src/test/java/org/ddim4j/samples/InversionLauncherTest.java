@@ -139,7 +139,7 @@ class InversionLauncherTest {
         assertTrue(table.get(2).startsWith("| 2 | ode | - |"), table.get(2));
         assertTrue(table.get(3).startsWith("| 2 | ode (fixed point, 2) | - |"), table.get(3));
         assertTrue(table.get(4).startsWith("| 2 | hybrid (ode (fixed point, 2) start) | 1 |"), table.get(4));
-        assertTrue(Files.size(out.resolve("S2-ode-fixed-point.png")) > 0);
+        assertTrue(Files.size(out.resolve("S2-ode-fixed-point-2.png")) > 0);
         r = LauncherTest.run("invert-compare", "--config", CONFIG, "--weights", WEIGHTS, "--rows", "ode,magic",
                 "--out", out.toString());
         assertEquals(2, r.code());
@@ -157,7 +157,7 @@ class InversionLauncherTest {
         r = LauncherTest.run("invert", "--config", CONFIG, "--weights", WEIGHTS, "--method", "magic",
                 "--image", broken.toString(), "--out", dir.resolve("o").toString());
         assertEquals(2, r.code());
-        assertTrue(r.err().contains("optimize, ode, encoder or hybrid"), r.err());
+        assertTrue(r.err().contains("optimize, ode, encoder, hybrid, edict or bdia"), r.err());
         r = LauncherTest.run("invert", "--config", CONFIG, "--weights", WEIGHTS, "--method", "encoder",
                 "--image", broken.toString(), "--out", dir.resolve("o").toString());
         assertEquals(2, r.code());
