@@ -115,13 +115,14 @@ def training_case(model, shape, batch, a_bar, lr=2e-4, clip=1.0, ema_decay=0.999
     return run
 
 
-def sampling_case(model, shape, batch, a_bar, steps=10):
+def sampling_case(model, shape, batch, a_bar, steps=10, sampler=tu.ddim_sample):
+    """A 10-evaluation sample: DDIM's by default, or DPM-Solver++ 2M's (tu.dpmpp_2m_sample)."""
     model.eval()
     z = torch.randn(batch, *shape)
 
     def run():
         with torch.no_grad():
-            tu.ddim_sample(model, z, steps, a_bar)
+            sampler(model, z, steps, a_bar)
     return run
 
 
@@ -141,17 +142,6 @@ def inversion_case(model, shape, batch, a_bar, steps=10):
         opt.zero_grad()
         loss.backward()
         opt.step()
-    return run
-
-
-def dpmpp_case(model, shape, batch, a_bar, steps=10):
-    """A 10-evaluation DPM-Solver++ 2M sample."""
-    model.eval()
-    z = torch.randn(batch, *shape)
-
-    def run():
-        with torch.no_grad():
-            tu.dpmpp_2m_sample(model, z, steps, a_bar)
     return run
 
 
@@ -279,7 +269,7 @@ def main():
             for b in (1, 8):
                 run(f"invert10 {label} b{b}", lambda: inversion_case(make_model(network, shape, 0), shape, b, a_bar), rep)
             for b in (1, 16):
-                run(f"dpm++2m10 {label} b{b}", lambda: dpmpp_case(model(), shape, b, a_bar), rep)
+                run(f"dpm++2m10 {label} b{b}", lambda: sampling_case(model(), shape, b, a_bar, sampler=tu.dpmpp_2m_sample), rep)
             for method in ("edict", "bdia"):
                 for b in (1, 8):
                     run(f"{method}-invert10 {label} b{b}",

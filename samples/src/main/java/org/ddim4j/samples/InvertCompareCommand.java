@@ -13,7 +13,6 @@ import org.ddim4j.io.AtomicFiles;
 import org.ddim4j.model.DdimModel;
 import org.ddim4j.sampler.DdimSampler;
 import org.ddim4j.sampler.FixedPointSettings;
-import org.ddim4j.sampler.SamplerKind;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -72,8 +71,8 @@ final class InvertCompareCommand extends DdimCommand {
             description = "which rows, by key (default all): seed (optimize as the seed: random start, hard clamp), inward "
                     + "(random start, inward clamp), ode, ode-fp (ODE with fixed-point iterations), ode-anderson (the fixed "
                     + "point accelerated, with a stopping rule), encoder, hybrid-encoder (with --encoder), hybrid-ode, "
-                    + "hybrid-ode-fp, edict, bdia (the exact samplers; --mixing, --gamma). With --sampler other than ddim, "
-                    + "the ode and encoder rows decode with it and the optimising rows are left out")
+                    + "hybrid-ode-fp, edict, bdia (the exact samplers; --mixing, --gamma). --sampler decodes the ode and "
+                    + "encoder rows and is the sampler the optimising rows differentiate")
     List<String> rowKeys;
 
     @Option(names = "--image", arity = "1..*", paramLabel = "IMG",
@@ -145,8 +144,7 @@ final class InvertCompareCommand extends DdimCommand {
             rows.add(new Row("edict", "edict", Inverter.Method.EDICT, inward, null, FixedPointSettings.plain(0)));
             rows.add(new Row("bdia", "bdia", Inverter.Method.BDIA, inward, null, FixedPointSettings.plain(0)));
             for (Row row : rows) {
-                boolean optimises = row.method() == Inverter.Method.OPTIMIZE || row.method() == Inverter.Method.HYBRID;
-                if (!chosen.contains(row.key()) || (optimises && samplers.kind != null && samplers.kind != SamplerKind.DDIM)) {
+                if (!chosen.contains(row.key())) {
                     continue;
                 }
                 String label = row.label();
