@@ -12,6 +12,8 @@ public final class GradientClipping {
     /**
      * 1. total = sqrt(sum over tensors of ||g||^2)
      * 2. if maxNorm / (total + 1e-6) < 1, scale every gradient by it (in place)
+     * A non-finite total (a NaN or infinite gradient) leaves the gradients untouched (PyTorch would scale an infinite
+     * one by 0, making NaN of it): the caller must not apply them ({@code Trainer} stops the run).
      *
      * @return the total norm before clipping
      */
@@ -22,7 +24,7 @@ public final class GradientClipping {
             sumSquares += n * n;
         }
         double total = Math.sqrt(sumSquares);
-        if (maxNorm > 0) {
+        if (maxNorm > 0 && Double.isFinite(total)) {
             double coef = maxNorm / (total + 1e-6);
             if (coef < 1) {
                 for (INDArray g : gradients.values()) {

@@ -279,12 +279,15 @@ public final class Trainer {
         // 4. forward and backward
         TrainingGraph.Pass pass = graph.run(xt, Nd4j.createFromArray(tFloat), noise, Seeds.mix(stepSeed, 2));
         if (!Double.isFinite(pass.loss())) {
-            throw new TrainingDivergedException(i, pass.loss(),
-                    Files.exists(run.checkpoint()) ? run.checkpoint().toString() : "(none written yet)");
+            throw new TrainingDivergedException(i, pass.loss(), lastCheckpointName());
         }
         // 5. clip and step (the gradients are one vector laid out as weightsFlat, written by the graph's plan)
         INDArray grads = pass.gradientVector();
         double norm = GradientClipping.clipGlobalNorm(Map.of(FLAT, grads), config.optimizer().gradientClip());
+        if (!Double.isFinite(norm)) {
+            // a finite loss with a NaN or infinite gradient: the step would poison the weights and Adam's moments
+            throw new TrainingDivergedException(i, "gradient norm", norm, lastCheckpointName());
+        }
         // (updates the network's tensors, views of weightsFlat; consumes the gradients as its scratch)
         optimizer.apply(Map.of(FLAT, weightsFlat), Map.of(FLAT, grads));
         // 6. running statistics and EMA (the EMA's BatchNorm statistics are copied when next needed)
@@ -308,7 +311,20 @@ public final class Trainer {
         }
     }
 
+    private String lastCheckpointName() {
+        return Files.exists(run.checkpoint()) ? run.checkpoint().toString() : "(none written yet)";
+    }
+
+    /** True when every element is a finite number. */
+    private static boolean finite(INDArray a) {
+        return !a.isNaN().any() && !a.isInfinite().any();
+    }
+
     private void saveCheckpoint() throws IOException {
+        if (!finite(weightsFlat) || !finite(emaFlat)) {
+            // (an optimiser state or weights poisoned some other way: never overwrite the last good checkpoint)
+            throw new TrainingDivergedException(iteration, "weights", Double.NaN, lastCheckpointName());
+        }
         CheckpointFile.write(new Checkpoint(config, iteration, seed, network.parameters(), ema().parameters(),
                 optimizer.state(), elapsedSeconds), run.checkpoint());
         ModelFile.save(model(), run.model());

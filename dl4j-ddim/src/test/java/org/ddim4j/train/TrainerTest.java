@@ -214,4 +214,35 @@ class TrainerTest {
         GradientClipping.clipGlobalNorm(small, 1.0);
         assertEquals(0.3, small.get("a").getDouble(0), 1e-7);
     }
+
+    @Test
+    void aNonFiniteGradientIsReportedAndLeftUnscaled() {
+        var grads = new java.util.LinkedHashMap<String, INDArray>();
+        grads.put("a", Nd4j.createFromArray(Float.POSITIVE_INFINITY, 1f));
+        double norm = GradientClipping.clipGlobalNorm(grads, 1.0);
+        assertTrue(Double.isInfinite(norm));
+        // scaled by maxNorm / inf = 0, the infinity would have become NaN and the finite entry 0
+        assertEquals(Float.POSITIVE_INFINITY, grads.get("a").getFloat(0));
+        assertEquals(1f, grads.get("a").getFloat(1));
+    }
+
+    @Test
+    void poisonedWeightsAreNeverCheckpointed(@TempDir Path dir) throws IOException {
+        DdimConfig config = TinyData.config(4, 0.0, 4, 1);   // a checkpoint after every iteration
+        Trainer trainer = Trainer.start(config, TinyData.images(), dir, TrainingListener.NONE);
+        trainer.train(null);
+        // Adam's moments poisoned (as a non-finite gradient applied by the old code left them): the next update
+        // makes every weight NaN while the loss it was computed with is finite
+        var c = CheckpointFile.read(trainer.run().checkpoint());
+        var poisoned = new java.util.LinkedHashMap<String, INDArray>();
+        c.optimizerState().forEach((k, v) -> poisoned.put(k, v.rank() == 0 || v.length() == 1 ? v : v.dup().assign(Float.NaN)));
+        CheckpointFile.write(new org.ddim4j.model.Checkpoint(c.config(), c.iteration(), c.seed(), c.weights(), c.ema(),
+                poisoned, c.elapsedSeconds()), trainer.run().checkpoint());
+        byte[] before = Files.readAllBytes(trainer.run().checkpoint());
+        Trainer resumed = Trainer.resume(dir, TinyData.images(), TrainingListener.NONE, 6);
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> resumed.train(null));
+        assertTrue(e.getMessage().contains("weights are not finite") && e.getMessage().contains("nothing non-finite was saved"),
+                e.getMessage());
+        assertArrayEquals(before, Files.readAllBytes(trainer.run().checkpoint()), "the checkpoint on disk is untouched");
+    }
 }
