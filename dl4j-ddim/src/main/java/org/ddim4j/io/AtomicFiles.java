@@ -11,9 +11,10 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * Writes files so that a reader (or a crash) sees either the old file or the complete new one: the content
- * goes to a temporary file beside the target, is flushed to disk, then renamed over the target. Temporary
- * files left by a writer that was killed are removed by the next successful write of the same target.
- * One writer per target at a time.
+ * goes to a temporary file beside the target, is flushed to disk, then renamed over the target, and the folder
+ * is flushed so that the rename itself survives a crash. Temporary files of the same target left by a writer that
+ * was killed (older than this write) are removed by the next successful write of it; the target's name is
+ * compared literally, so no other file is touched whatever characters it holds. One writer per target at a time.
  */
 public final class AtomicFiles {
     private AtomicFiles() {
@@ -28,6 +29,7 @@ public final class AtomicFiles {
     public static void write(Path target, Writer writer) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
+        long started = System.currentTimeMillis();
         Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
         try {
             setPermissions(tmp, target);
@@ -42,7 +44,8 @@ public final class AtomicFiles {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
             }
-            removeLeftovers(dir, target.getFileName().toString());
+            syncDirectory(dir);
+            removeLeftovers(dir, target.getFileName().toString(), started);
         } finally {
             Files.deleteIfExists(tmp);
         }
@@ -63,11 +66,29 @@ public final class AtomicFiles {
         }
     }
 
-    /** Temporary files of the same target left by a process killed mid-write (never read; only space). */
-    private static void removeLeftovers(Path dir, String name) {
-        try (java.nio.file.DirectoryStream<Path> stale = Files.newDirectoryStream(dir, "." + name + ".*.tmp")) {
-            for (Path p : stale) {
-                Files.deleteIfExists(p);
+    /** Flushes a folder's entries (the rename) to disk where the platform allows opening a folder. */
+    private static void syncDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // not every platform opens folders (Windows): the file's own content was flushed already
+        }
+    }
+
+    /**
+     * Temporary files of this target ("." + name + "." ... ".tmp", compared literally) last written before
+     * {@code started}: left by a process killed mid-write (never read; only space). Newer ones may be another
+     * writer's and are left alone.
+     */
+    private static void removeLeftovers(Path dir, String name, long started) {
+        String prefix = "." + name + ".";
+        try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path p : entries) {
+                String n = p.getFileName().toString();
+                if (n.startsWith(prefix) && n.endsWith(".tmp") && n.length() > prefix.length() + 4
+                        && Files.getLastModifiedTime(p).toMillis() < started) {
+                    Files.deleteIfExists(p);
+                }
             }
         } catch (IOException ignored) {
             // best effort: a leftover costs disk space, not correctness

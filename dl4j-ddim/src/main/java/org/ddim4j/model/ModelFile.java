@@ -52,20 +52,17 @@ public final class ModelFile {
         manifest.addProperty("ddim4j", Versions.ddim4j());
         manifest.addProperty("deeplearning4j", Versions.dl4j());
         manifest.addProperty("parameters", model.network().parameters().trainableCount());
-        Path tmpGraph = Files.createTempFile("ddim4j-graph", ".sdz");
-        try {
-            model.network().evalGraph().save(tmpGraph.toFile(), false);
-            byte[] graph = Files.readAllBytes(tmpGraph);
-            AtomicFiles.write(file, out -> {
-                ZipOutputStream zip = new ZipOutputStream(out);
-                Zips.put(zip, MANIFEST, new Gson().toJson(manifest).getBytes(StandardCharsets.UTF_8));
-                Zips.put(zip, CONFIG, ConfigLoader.toYaml(model.config()).getBytes(StandardCharsets.UTF_8));
-                Zips.put(zip, GRAPH, graph);
-                zip.finish();
-            });
-        } finally {
-            Files.deleteIfExists(tmpGraph);
-        }
+        // the graph in memory (SameDiff's own stream form), so that nothing is left in the system's temporary folder
+        // when the process is killed: the only temporary file is AtomicFiles', beside the target
+        java.io.ByteArrayOutputStream graph = new java.io.ByteArrayOutputStream();
+        model.network().evalGraph().save(graph, false);
+        AtomicFiles.write(file, out -> {
+            ZipOutputStream zip = new ZipOutputStream(out);
+            Zips.put(zip, MANIFEST, new Gson().toJson(manifest).getBytes(StandardCharsets.UTF_8));
+            Zips.put(zip, CONFIG, ConfigLoader.toYaml(model.config()).getBytes(StandardCharsets.UTF_8));
+            Zips.put(zip, GRAPH, graph.toByteArray());
+            zip.finish();
+        });
     }
 
 
