@@ -25,8 +25,9 @@ import java.util.Map;
  * Noise-image pairs on disk, streamed: {@code latents.f32} (N x d float32, little-endian, row after row),
  * {@code scores.f32} (N x A classifier probabilities) and {@code meta.json} (count, latent shape, attribute
  * names, sampling steps, seed). The images themselves are not kept (they are G(z), regenerated at will).
- * A store is written batch by batch into {@code .partial} files and renamed into place only when complete,
- * so a half-written store is never mistaken for one; N of 262,144 (the seed's) costs only disk.
+ * A store is written batch by batch into a staging folder beside it ({@code DIR.partial-*}), flushed to disk and
+ * swapped into place only when complete: a half-written store is never mistaken for one, and an interrupted
+ * re-run leaves the previous complete store as it was. N of 262,144 (the seed's) costs only disk.
  */
 public final class PairStore {
     public record Meta(long count, long[] latentShape, List<String> attributes, int steps, long seed) {
@@ -105,9 +106,10 @@ public final class PairStore {
         return Nd4j.create(out, new long[]{rows, width}, DataType.FLOAT);
     }
 
-    /** Writes a store batch by batch. */
+    /** Writes a store batch by batch, into a staging folder swapped into place by {@link #finish}. */
     public static final class Writer implements AutoCloseable {
         private final Path dir;
+        private final Path staging;
         private final long[] latentShape;
         private final List<String> attributes;
         private final int steps;
@@ -118,15 +120,16 @@ public final class PairStore {
         private boolean finished;
 
         public Writer(Path dir, long[] latentShape, List<String> attributes, int steps, long seed) throws IOException {
-            Files.createDirectories(dir);
-            this.dir = dir;
+            Path parent = dir.toAbsolutePath().getParent();
+            Files.createDirectories(parent);
+            this.dir = dir.toAbsolutePath();
+            this.staging = Files.createTempDirectory(parent, dir.getFileName() + ".partial-");
             this.latentShape = latentShape.clone();
             this.attributes = List.copyOf(attributes);
             this.steps = steps;
             this.seed = seed;
-            Files.deleteIfExists(dir.resolve("meta.json"));
-            this.latents = new BufferedOutputStream(Files.newOutputStream(dir.resolve("latents.f32.partial")), 1 << 20);
-            this.scores = new BufferedOutputStream(Files.newOutputStream(dir.resolve("scores.f32.partial")), 1 << 16);
+            this.latents = new BufferedOutputStream(Files.newOutputStream(staging.resolve("latents.f32")), 1 << 20);
+            this.scores = new BufferedOutputStream(Files.newOutputStream(staging.resolve("scores.f32")), 1 << 16);
         }
 
         /** Appends pairs: latents [B, C, H, W] and scores [B, A]. */
@@ -151,37 +154,57 @@ public final class PairStore {
             return count;
         }
 
-        /** Completes the store: the data files are renamed into place, then meta.json is written. */
+        /**
+         * Completes the store: 1. the data files are closed and flushed to disk; 2. meta.json is written into the
+         * staging folder; 3. a previous store at DIR is renamed aside, the staging folder renamed to DIR, and the old
+         * one deleted (a crash between the two renames leaves the old store whole as {@code DIR.old-*}).
+         */
         public PairStore finish() throws IOException {
             latents.close();
             scores.close();
-            Files.move(dir.resolve("latents.f32.partial"), dir.resolve("latents.f32"), StandardCopyOption.REPLACE_EXISTING,
-                    StandardCopyOption.ATOMIC_MOVE);
-            Files.move(dir.resolve("scores.f32.partial"), dir.resolve("scores.f32"), StandardCopyOption.REPLACE_EXISTING,
-                    StandardCopyOption.ATOMIC_MOVE);
+            force(staging.resolve("latents.f32"));
+            force(staging.resolve("scores.f32"));
             Meta meta = new Meta(count, latentShape, attributes, steps, seed);
-            AtomicFiles.writeString(dir.resolve("meta.json"), new GsonBuilder().setPrettyPrinting().create().toJson(meta));
+            AtomicFiles.writeString(staging.resolve("meta.json"), new GsonBuilder().setPrettyPrinting().create().toJson(meta));
+            Path old = null;
+            if (Files.exists(dir)) {
+                old = dir.resolveSibling(dir.getFileName() + ".old-" + staging.getFileName().toString()
+                        .substring(staging.getFileName().toString().lastIndexOf('-') + 1));
+                Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
+            }
+            Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
+            force(dir.getParent());
+            if (old != null) {
+                deleteTree(old);
+            }
             finished = true;
             return new PairStore(dir, meta);
         }
 
+        private static void force(Path p) {
+            try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+                ch.force(true);
+            } catch (IOException | UnsupportedOperationException ignored) {
+                // folders cannot be opened everywhere (Windows); files always can
+            }
+        }
+
+        private static void deleteTree(Path root) throws IOException {
+            try (var walk = Files.walk(root)) {
+                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+
+        /** Without {@link #finish}: the staging folder is removed, and a previous store at DIR stays as it was. */
         @Override
         public void close() throws IOException {
             if (!finished) {
                 latents.close();
                 scores.close();
-                Files.deleteIfExists(dir.resolve("latents.f32.partial"));
-                Files.deleteIfExists(dir.resolve("scores.f32.partial"));
+                deleteTree(staging);
             }
         }
-    }
-
-    /** A map of the store's description for reports. */
-    public Map<String, Object> describe() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("count", meta.count());
-        m.put("attributes", meta.attributes());
-        m.put("steps", meta.steps());
-        return m;
     }
 }

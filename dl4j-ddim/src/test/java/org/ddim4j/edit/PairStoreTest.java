@@ -44,8 +44,36 @@ class PairStoreTest {
         try (PairStore.Writer w = new PairStore.Writer(dir, new long[]{1, 2, 2}, List.of("x"), 10, 0)) {
             w.append(Nd4j.zeros(DataType.FLOAT, 3, 1, 2, 2), Nd4j.zeros(DataType.FLOAT, 3, 1));
         }                                                                 // closed without finish(): abandoned
-        assertFalse(Files.exists(dir.resolve("latents.f32.partial")));
+        try (var left = Files.list(dir.getParent())) {
+            assertTrue(left.noneMatch(p -> p.getFileName().toString().startsWith(dir.getFileName() + ".partial-")),
+                    "the staging folder is removed");
+        }
         var e = assertThrows(IllegalArgumentException.class, () -> PairStore.open(dir));
         assertTrue(e.getMessage().contains("meta.json"), e.getMessage());
+    }
+
+    @Test
+    void anInterruptedRerunLeavesTheCompleteStoreAsItWas(@TempDir Path dir) throws IOException {
+        Path store = dir.resolve("pairs");
+        try (PairStore.Writer w = new PairStore.Writer(store, new long[]{1, 2, 2}, List.of("x"), 10, 0)) {
+            w.append(Nd4j.ones(DataType.FLOAT, 3, 1, 2, 2), Nd4j.ones(DataType.FLOAT, 3, 1));
+            w.finish();
+        }
+        byte[] latents = Files.readAllBytes(store.resolve("latents.f32"));
+        try (PairStore.Writer w = new PairStore.Writer(store, new long[]{1, 2, 2}, List.of("x"), 10, 1)) {
+            w.append(Nd4j.zeros(DataType.FLOAT, 1, 1, 2, 2), Nd4j.zeros(DataType.FLOAT, 1, 1));
+        }                                                                 // the re-run is interrupted
+        PairStore kept = PairStore.open(store);
+        assertEquals(3, kept.meta().count());
+        assertArrayEquals(latents, Files.readAllBytes(store.resolve("latents.f32")));
+        // a re-run that completes replaces it, and nothing else is left beside it
+        try (PairStore.Writer w = new PairStore.Writer(store, new long[]{1, 2, 2}, List.of("x"), 10, 2)) {
+            w.append(Nd4j.zeros(DataType.FLOAT, 2, 1, 2, 2), Nd4j.zeros(DataType.FLOAT, 2, 1));
+            w.finish();
+        }
+        assertEquals(2, PairStore.open(store).meta().count());
+        try (var left = Files.list(dir)) {
+            assertEquals(List.of("pairs"), left.map(p -> p.getFileName().toString()).toList());
+        }
     }
 }
