@@ -102,13 +102,18 @@ final class ClassifierCommand extends DdimCommand {
         }
         double[] accuracy = heldOutAccuracy(net, new MultiLabelIterator(
                 new StreamingImageRecordReader(held, size, 0.0, seed, false, threads), batch));
-        Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), "." + target.getFileName(), ".tmp");
-        try {
-            ModelSerializer.writeModel(net, tmp.toFile(), false);
-            Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        // the model through AtomicFiles (flushed to disk, renamed, the folder flushed), then its sidecar the same way
+        AtomicFiles.write(target, stream -> ModelSerializer.writeModel(net, new java.io.FilterOutputStream(stream) {
+            @Override
+            public void write(byte[] b, int off, int len) throws java.io.IOException {
+                out.write(b, off, len);                                    // (FilterOutputStream writes byte by byte)
+            }
+
+            @Override
+            public void close() throws java.io.IOException {
+                flush();                                                   // AtomicFiles closes and syncs the file
+            }
+        }, false));
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("dataset", name);
         meta.put("size", size);

@@ -60,8 +60,42 @@ final class InvertCommand extends DdimCommand {
     @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "seed of the random start (default 0)")
     long seed;
 
+    /**
+     * Each image's output name: its stem, or stem-2, stem-3, ... where stems repeat (a/x.png and b/x.png), so no
+     * output overwrites another; a usage error where an output would overwrite an input image.
+     */
+    List<String> outputStems() throws java.io.IOException {
+        java.util.Set<Path> inputs = new java.util.HashSet<>();
+        for (Path p : images) {
+            inputs.add(p.toAbsolutePath().normalize());
+            if (Files.exists(p)) {
+                inputs.add(p.toRealPath());
+            }
+        }
+        java.util.Set<String> used = new java.util.HashSet<>();
+        List<String> stems = new ArrayList<>();
+        for (Path p : images) {
+            String stem = ImageFiles.stem(p);
+            String name = stem;
+            for (int k = 2; !used.add(name); k++) {
+                name = stem + "-" + k;
+            }
+            for (String ext : new String[]{".latent.npz", ".png", ".gif"}) {
+                Path o = outDir.resolve(name + ext).toAbsolutePath().normalize();
+                Path real = Files.exists(o) ? o.toRealPath() : o;
+                if (inputs.contains(o) || inputs.contains(real)) {
+                    throw usageError("--out " + outDir + " would overwrite the input image " + p + " (with " + o.getFileName()
+                            + "); choose another folder");
+                }
+            }
+            stems.add(name);
+        }
+        return stems;
+    }
+
     @Override
     void run(PrintStream out) throws Exception {
+        List<String> stems = outputStems();
         DdimModel model = this.model.load();
         DdimSampler sampler = steps.deterministic(model, this);
         InversionSettings settings = inversion.settings(this);
@@ -81,7 +115,7 @@ final class InvertCommand extends DdimCommand {
         Gson gson = new Gson();
         StringBuilder jsonl = new StringBuilder();
         for (int b = 0; b < images.size(); b++) {
-            String stem = ImageFiles.stem(images.get(b));
+            String stem = stems.get(b);
             new LatentFile(r.latent(), r.partner(), method.exact() ? method.samplerKind() : null).slice(b)
                     .write(outDir.resolve(stem + ".latent.npz"));
             BufferedImage target = Images.toImage(targets.slice(b).mul(2).subi(1));

@@ -161,4 +161,24 @@ class ExactInversionLauncherTest {
             assertTrue(r.err().contains(messages[i]), String.join(" ", cases[i]) + ": " + r.err());
         }
     }
+
+    @Test
+    void invertNeverOverwritesItsInputsNorOneOutputWithAnother(@TempDir Path dir) throws Exception {
+        Path images = Files.createDirectories(dir.resolve("images"));
+        Path a = noiseImage(images, "face", 6);
+        byte[] before = Files.readAllBytes(a);
+        LauncherTest.Result r = LauncherTest.run("invert", "--config", CONFIG, "--weights", WEIGHTS, "--method", "ode",
+                "--steps", "2", "--image", a.toString(), "--out", images.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("would overwrite the input image"), r.err());
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(a)), "the input is untouched");
+        Path other = Files.createDirectories(dir.resolve("other"));
+        Path b = noiseImage(other, "face", 7);
+        Path out = dir.resolve("out");
+        r = LauncherTest.run("invert", "--config", CONFIG, "--weights", WEIGHTS, "--method", "ode", "--steps", "2",
+                "--image", a.toString(), b.toString(), "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.exists(out.resolve("face.png")) && Files.exists(out.resolve("face-2.png"))
+                && Files.exists(out.resolve("face-2.latent.npz")), "two inputs named face get face and face-2");
+    }
 }
