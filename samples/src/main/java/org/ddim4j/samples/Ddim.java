@@ -9,6 +9,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
 
@@ -22,8 +23,9 @@ import java.util.concurrent.Callable;
 /**
  * The {@code ./ddim} launcher: one picocli command per subcommand, usage and shell completion generated from their
  * annotated options. Exit codes: 0 success; 1 a bad value or file, or a failure (training stopped, ...); 2 bad
- * flags (unknown, missing, unparsable, out of range). Errors are one clear line on standard error, a usage error
- * followed by the command's usage.
+ * flags (unknown, missing, unparsable, out of range); 3 an internal error (an exception no check anticipated: a
+ * bug); 4 the JVM ran out of a resource (memory, stack). Errors are one clear line on standard error, a usage error
+ * followed by the command's usage; {@code --verbose} (anywhere on the line) adds the stack trace of failures.
  */
 @Command(name = "ddim", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "ddim4j 0.1.0",
         synopsisSubcommandLabel = "COMMAND",
@@ -36,11 +38,20 @@ public final class Ddim implements Callable<Integer> {
             InterpolateCommand.class, InvertCompareCommand.class, ClassifierCommand.class, PairsCommand.class,
             BoundaryCommand.class, EditCommand.class, EvalCommand.class, DatasetCommand.class, SweepCommand.class,
             BenchCommand.class, ImportCommand.class, ExportCommand.class, EnvCommand.class);
+    /** Exit code of an exception no check anticipated. */
+    static final int INTERNAL_ERROR = 3;
+    /** Exit code of an {@link Error}: out of memory, stack overflow. */
+    static final int OUT_OF_RESOURCES = 4;
+
     private final PrintStream out;
     private final PrintStream err;
 
     @Spec
     CommandSpec spec;
+
+    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+            description = "on a failure, print its stack trace after the one-line message")
+    boolean verbose;
 
     private Ddim(PrintStream out, PrintStream err) {
         this.out = out;
@@ -55,7 +66,41 @@ public final class Ddim implements Callable<Integer> {
 
     /** Runs a command line; returns the exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        return commandLine(out, err, args.length > 0 ? args[0] : null).execute(args);
+        CommandLine cl = commandLine(out, err, args.length > 0 ? args[0] : null);
+        try {
+            return cl.execute(args);
+        } catch (Error e) {
+            // picocli hands exceptions to failed(); an Error (out of memory, stack overflow) comes through here
+            boolean verbose = ((Ddim) cl.getCommand()).verbose || java.util.Arrays.asList(args).contains("--verbose");
+            return report(e, args.length > 0 ? args[0] : "", verbose, err);
+        }
+    }
+
+    /**
+     * One line for an unanticipated failure, its exit code, and the stack trace with {@code verbose}: an
+     * {@link Error} is {@link #OUT_OF_RESOURCES} (with what to change), any other throwable {@link #INTERNAL_ERROR}.
+     */
+    static int report(Throwable e, String command, boolean verbose, PrintStream err) {
+        String prefix = "ddim" + (command.isEmpty() ? "" : " " + command) + ": ";
+        int code;
+        if (e instanceof OutOfMemoryError) {
+            err.println(prefix + "out of memory (" + e.getMessage() + "); raise DDIM_HEAP (Java heap) or DDIM_OFFHEAP and "
+                    + "DDIM_PHYSICAL (native arrays), or use a smaller --batch");
+            code = OUT_OF_RESOURCES;
+        } else if (e instanceof StackOverflowError) {
+            err.println(prefix + "stack overflow: an input nests too deeply");
+            code = OUT_OF_RESOURCES;
+        } else if (e instanceof Error) {
+            err.println(prefix + "the JVM failed: " + e);
+            code = OUT_OF_RESOURCES;
+        } else {
+            err.println(prefix + "internal error: " + e + (verbose ? "" : " (--verbose prints its stack trace)"));
+            code = INTERNAL_ERROR;
+        }
+        if (verbose) {
+            e.printStackTrace(err);
+        }
+        return code;
     }
 
     /** The launcher's whole command tree, printing to {@code out} and {@code err}. */
@@ -135,7 +180,9 @@ public final class Ddim implements Callable<Integer> {
         } else if (e instanceof IOException) {
             err.println("ddim " + name + ": I/O error: " + e);
         } else {
-            err.println("ddim " + name + ": failed: " + e);
+            return report(e, name, ((Ddim) command.getCommandSpec().root().userObject()).verbose, err);
+        }
+        if (((Ddim) command.getCommandSpec().root().userObject()).verbose) {
             e.printStackTrace(err);
         }
         return 1;

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The launcher's command tree: help on every command, usage made from the options, completion, exit codes. */
@@ -99,5 +100,34 @@ class CommandLineTest {
         assertEquals(0, code);
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("--json"));
         assertEquals("", err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void unanticipatedFailuresAreOneLineWithTheirOwnExitCodesAndTracesOnlyWhenVerbose() {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream err = new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(Ddim.INTERNAL_ERROR, Ddim.report(new NullPointerException("x"), "sample", false, err));
+        String quiet = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(1, quiet.lines().count(), quiet);
+        assertTrue(quiet.startsWith("ddim sample: internal error: java.lang.NullPointerException: x"), quiet);
+        bytes.reset();
+        assertEquals(Ddim.OUT_OF_RESOURCES, Ddim.report(new OutOfMemoryError("Java heap space"), "train", false, err));
+        assertTrue(bytes.toString(java.nio.charset.StandardCharsets.UTF_8).contains("DDIM_HEAP"));
+        bytes.reset();
+        assertEquals(Ddim.OUT_OF_RESOURCES, Ddim.report(new StackOverflowError(), "import", true, err));
+        String verbose = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(verbose.startsWith("ddim import: stack overflow") && verbose.contains("\tat "), verbose);
+    }
+
+    @Test
+    void verboseIsAcceptedAnywhereAndAddsTheTrace() {
+        LauncherTest.Result quiet = LauncherTest.run("forward", "--config", "emoji_demo", "--weights", "/nonexistent.safetensors",
+                "--input", "/nonexistent.npz", "--output", "/tmp/unused.npz");
+        LauncherTest.Result verbose = LauncherTest.run("forward", "--verbose", "--config", "emoji_demo", "--weights",
+                "/nonexistent.safetensors", "--input", "/nonexistent.npz", "--output", "/tmp/unused.npz");
+        assertEquals(1, quiet.code(), quiet.err());
+        assertEquals(1, verbose.code(), verbose.err());
+        assertFalse(quiet.err().contains("\tat "), quiet.err());
+        assertTrue(verbose.err().contains("\tat "), verbose.err());
     }
 }
