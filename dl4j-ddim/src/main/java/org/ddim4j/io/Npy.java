@@ -30,12 +30,9 @@ public final class Npy {
 
     /** The parsed header of an npy stream. */
     public record Header(String descr, boolean fortranOrder, long[] shape) {
+        /** The element count, checked ({@link Bounds#elements}). */
         public long count() {
-            long n = 1;
-            for (long d : shape) {
-                n *= d;
-            }
-            return n;
+            return Bounds.elements(shape, "npy array");
         }
 
         public int itemSize() {
@@ -86,10 +83,18 @@ public final class Npy {
         List<Long> dims = new ArrayList<>();
         for (String part : s.group(1).split(",")) {
             if (!part.isBlank()) {
-                dims.add(Long.parseLong(part.trim()));
+                try {
+                    dims.add(Long.parseLong(part.trim().replaceAll("L$", "")));
+                } catch (NumberFormatException e) {
+                    throw new TensorFormatException(source + ": npy shape entry '" + part.trim() + "' is not a whole number");
+                }
             }
         }
         long[] shape = dims.stream().mapToLong(Long::longValue).toArray();
+        Bounds.elements(shape, source);
+        if (!descr.matches("[<>|][a-z][0-9]{1,2}")) {
+            throw new TensorFormatException(source + ": malformed npy dtype '" + descr + "'");
+        }
         return new Header(descr, f.group(1).equals("True"), shape);
     }
 
@@ -100,10 +105,11 @@ public final class Npy {
         if (h.descr.charAt(0) == '>') {
             throw new TensorFormatException(source + ": big-endian arrays are not supported (" + h.descr + ")");
         }
-        long bytesLong = count * h.itemSize();
+        long bytesLong = Bounds.bytes(count, h.itemSize());
         if (bytesLong > Integer.MAX_VALUE - 16) {
             throw new TensorFormatException(source + ": array of " + bytesLong + " bytes is too large to read at once");
         }
+        Bounds.checkHeap(bytesLong, source);
         int bytes = (int) bytesLong;
         byte[] data = in.readNBytes(bytes);
         if (data.length < bytes) {

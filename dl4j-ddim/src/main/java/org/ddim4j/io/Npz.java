@@ -23,6 +23,30 @@ public final class Npz {
 
     /** All arrays by name (without the {@code .npy} suffix), in file order. */
     public static Map<String, INDArray> read(Path file) {
+        return read(file, name -> true);
+    }
+
+    /** Reads one array, inflating only its entry; fails with the names present if it is missing. */
+    public static INDArray readArray(Path file, String name) {
+        INDArray a = read(file, name::equals).get(name);
+        if (a == null) {
+            throw new TensorFormatException(file + ": has no array '" + name + "' (it holds " + names(file) + ")");
+        }
+        return a;
+    }
+
+    /** The arrays' names, without reading any of them. */
+    public static java.util.List<String> names(Path file) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        read(file, name -> {
+            out.add(name);
+            return false;
+        });
+        return out;
+    }
+
+    /** The arrays whose names {@code wanted} accepts (the others are not inflated). */
+    private static Map<String, INDArray> read(Path file, java.util.function.Predicate<String> wanted) {
         if (!Files.isRegularFile(file)) {
             throw new TensorFormatException("npz file not found: " + file);
         }
@@ -35,6 +59,9 @@ public final class Npz {
                     continue;
                 }
                 String name = e.getName().substring(0, e.getName().length() - 4);
+                if (!wanted.test(name)) {
+                    continue;
+                }
                 try (InputStream in = new java.io.BufferedInputStream(zip.getInputStream(e), 1 << 16)) {
                     out.put(name, Npy.read(in, file + ":" + e.getName()));
                 }
@@ -47,16 +74,6 @@ public final class Npz {
             throw new TensorFormatException(file + ": cannot read: " + e, e);
         }
         return out;
-    }
-
-    /** Reads one array, failing with the names present if it is missing. */
-    public static INDArray readArray(Path file, String name) {
-        Map<String, INDArray> all = read(file);
-        INDArray a = all.get(name);
-        if (a == null) {
-            throw new TensorFormatException(file + ": has no array '" + name + "' (it holds " + all.keySet() + ")");
-        }
-        return a;
     }
 
     /** Writes the arrays as an uncompressed npz, atomically. */

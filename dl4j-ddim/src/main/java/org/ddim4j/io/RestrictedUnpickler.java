@@ -62,8 +62,11 @@ final class RestrictedUnpickler {
     static Object load(byte[] data, String source) {
         try {
             return new RestrictedUnpickler(data, source).run();
-        } catch (java.nio.BufferUnderflowException | IndexOutOfBoundsException | ClassCastException e) {
-            throw new TensorFormatException(source + ": malformed pickle (" + e + ")", e);
+        } catch (TensorFormatException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // a truncated stream, a short stack, a value of the wrong type: every malformed pickle ends here
+            throw new TensorFormatException(source + ": malformed pickle (" + e.getClass().getSimpleName() + ")", e);
         }
     }
 
@@ -97,7 +100,7 @@ final class RestrictedUnpickler {
                     List<Object> kv = popToMark();
                     Map<Object, Object> m = new LinkedHashMap<>();
                     for (int i = 0; i < kv.size(); i += 2) {
-                        m.put(kv.get(i), kv.get(i + 1));
+                        m.put(key(kv.get(i), pos), kv.get(i + 1));
                     }
                     push(m);
                 }
@@ -112,13 +115,13 @@ final class RestrictedUnpickler {
                 case 's' -> {
                     Object v = pop();
                     Object k = pop();
-                    map(peek(), pos).put(k, v);
+                    map(peek(), pos).put(key(k, pos), v);
                 }
                 case 'u' -> {
                     List<Object> kv = popToMark();
                     Map<Object, Object> m = map(peek(), pos);
                     for (int i = 0; i < kv.size(); i += 2) {
-                        m.put(kv.get(i), kv.get(i + 1));
+                        m.put(key(kv.get(i), pos), kv.get(i + 1));
                     }
                 }
                 case 'N' -> push(null);
@@ -175,19 +178,31 @@ final class RestrictedUnpickler {
                 + "); only state_dict contents (tensors, OrderedDict, numbers, strings, lists) are accepted");
     }
 
+    /**
+     * A dict key: a string, number, boolean or None (a state_dict's keys are strings). A list or dict (unhashable in
+     * Python) is refused: hashing one that contains itself would never end.
+     */
+    private Object key(Object k, int pos) {
+        if (k == null || k instanceof String || k instanceof Long || k instanceof Double || k instanceof Boolean) {
+            return k;
+        }
+        throw new TensorFormatException(source + ": refused: a dict key of type " + describe(k) + " at byte " + pos);
+    }
+
     private Object persistentLoad(Object pid, int pos) {
         if (pid instanceof Tuple t && t.items().size() == 5 && "storage".equals(t.items().get(0))
                 && t.items().get(1) instanceof Global g && STORAGE_TYPES.contains(g.name())
-                && t.items().get(2) instanceof String key && t.items().get(4) instanceof Long numel) {
+                && t.items().get(2) instanceof String key && t.items().get(4) instanceof Long numel && numel >= 0
+                && key.matches("[A-Za-z0-9_]{1,64}")) {
             return new StorageRef(g.name(), key, numel);
         }
-        throw new TensorFormatException(source + ": refused: persistent id " + pid + " at byte " + pos
+        throw new TensorFormatException(source + ": refused: persistent id (" + describe(pid) + ") at byte " + pos
                 + " is not a PyTorch storage reference");
     }
 
     private Object reduce(Object callable, Object args, int pos) {
         if (!(callable instanceof Global g) || !CALLABLES.contains(g) || !(args instanceof Tuple tuple)) {
-            throw new TensorFormatException(source + ": refused: call of " + callable + " at byte " + pos);
+            throw new TensorFormatException(source + ": refused: call of " + describe(callable) + " at byte " + pos);
         }
         List<Object> a = tuple.items();
         switch (g.name()) {
@@ -198,8 +213,8 @@ final class RestrictedUnpickler {
                 return new LinkedHashMap<>();
             }
             case "_rebuild_tensor_v2" -> {
-                if (a.size() < 4 || !(a.get(0) instanceof StorageRef storage)) {
-                    throw new TensorFormatException(source + ": malformed tensor at byte " + pos);
+                if (a.size() < 4 || !(a.get(0) instanceof StorageRef storage) || !(a.get(1) instanceof Long)) {
+                    throw new TensorFormatException(source + ": malformed tensor (storage, offset) at byte " + pos);
                 }
                 return new TensorRef(storage, (Long) a.get(1), longs(a.get(2), pos), longs(a.get(3), pos));
             }
@@ -226,7 +241,11 @@ final class RestrictedUnpickler {
         }
         long[] out = new long[t.items().size()];
         for (int i = 0; i < out.length; i++) {
-            out[i] = (Long) t.items().get(i);
+            if (!(t.items().get(i) instanceof Long v)) {
+                throw new TensorFormatException(source + ": tensor size or stride " + describe(t.items().get(i))
+                        + " at byte " + pos + " is not a whole number");
+            }
+            out[i] = v;
         }
         return out;
     }
@@ -298,7 +317,7 @@ final class RestrictedUnpickler {
     }
 
     private static String describe(Object o) {
-        return o == null ? "None" : o.getClass().getSimpleName();
+        return o == null ? "None" : o instanceof Global g ? g.toString() : o.getClass().getSimpleName();
     }
 
     private void push(Object o) {

@@ -59,6 +59,16 @@ public final class Safetensors {
     }
 
     private static Contents read(SeekableByteChannel ch, String file) throws IOException {
+        try {
+            return readChecked(ch, file);
+        } catch (UnsupportedOperationException | IllegalStateException | ClassCastException | NumberFormatException e) {
+            // a header value of the wrong JSON type (a string for a shape, an object for an offset, ...)
+            throw new TensorFormatException(file + ": malformed safetensors header: a value of the wrong JSON type ("
+                    + e.getClass().getSimpleName() + ")", e);
+        }
+    }
+
+    private static Contents readChecked(SeekableByteChannel ch, String file) throws IOException {
         long fileSize = ch.size();
         if (fileSize < 8) {
             throw new TensorFormatException(file + ": too short for a safetensors file (" + fileSize + " bytes)");
@@ -99,6 +109,16 @@ public final class Safetensors {
         }
         entries.sort(java.util.Comparator.comparingLong(
                 en -> en.getValue().getAsJsonArray("data_offsets").get(0).getAsLong()));
+        // the tensors tile the data section exactly, in offset order: no overlap, no gap (the format's rule)
+        long expected = 0;
+        for (Map.Entry<String, JsonObject> e : entries) {
+            long begin = e.getValue().getAsJsonArray("data_offsets").get(0).getAsLong();
+            if (begin != expected) {
+                throw new TensorFormatException(file + ": tensor '" + e.getKey() + "' starts at data byte " + begin
+                        + ", expected " + expected + " (tensors must not overlap or leave gaps)");
+            }
+            expected = e.getValue().getAsJsonArray("data_offsets").get(1).getAsLong();
+        }
         Map<String, INDArray> tensors = new LinkedHashMap<>();
         for (Map.Entry<String, JsonObject> e : entries) {
             tensors.put(e.getKey(), readTensor(ch, file, e.getKey(), e.getValue(), dataStart, dataSize));
@@ -111,14 +131,10 @@ public final class Safetensors {
         String dtype = info.get("dtype").getAsString();
         JsonArray shapeJson = info.getAsJsonArray("shape");
         long[] shape = new long[shapeJson.size()];
-        long count = 1;
         for (int i = 0; i < shape.length; i++) {
             shape[i] = shapeJson.get(i).getAsLong();
-            if (shape[i] < 0) {
-                throw new TensorFormatException(file + ": tensor '" + name + "' has a negative dimension");
-            }
-            count *= shape[i];
         }
+        long count = Bounds.elements(shape, file + ": tensor '" + name + "'");
         JsonArray off = info.getAsJsonArray("data_offsets");
         long begin = off.get(0).getAsLong();
         long end = off.get(1).getAsLong();
@@ -129,14 +145,15 @@ public final class Safetensors {
             throw new TensorFormatException(file + ": tensor '" + name + "' has unsupported dtype " + dtype);
         }
         int itemSize = type.size;
-        if (begin < 0 || end < begin || end > dataSize || end - begin != count * itemSize) {
+        if (begin < 0 || end < begin || end > dataSize || end - begin != Bounds.bytes(count, itemSize)) {
             throw new TensorFormatException(file + ": tensor '" + name + "' (" + dtype + " " + Arrays.toString(shape)
                     + ") has byte range [" + begin + ", " + end + ") that does not fit its shape or the file's "
                     + dataSize + " data bytes (truncated file?)");
         }
-        if (end - begin > Integer.MAX_VALUE) {
+        if (end - begin > Integer.MAX_VALUE - 16) {
             throw new TensorFormatException(file + ": tensor '" + name + "' is larger than 2 GB");
         }
+        Bounds.checkHeap(end - begin, file + ": tensor '" + name + "'");
         ByteBuffer buf = ByteBuffer.allocate((int) (end - begin)).order(ByteOrder.LITTLE_ENDIAN);
         readFully(ch, buf, dataStart + begin);
         buf.flip();

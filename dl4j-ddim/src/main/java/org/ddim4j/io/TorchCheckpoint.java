@@ -56,12 +56,12 @@ public final class TorchCheckpoint {
             ByteOrder order = byteOrder(zip, prefix, file);
             Object root;
             try (InputStream in = zip.getInputStream(pkl)) {
-                root = RestrictedUnpickler.load(in.readAllBytes(), file + ":" + pkl.getName());
+                root = RestrictedUnpickler.load(readBounded(in, MAX_PICKLE_BYTES, file + ":" + pkl.getName()),
+                        file + ":" + pkl.getName());
             }
-            return materialize(root, zip, prefix, order, file);
+            return new Materializer(zip, prefix, order, file).value(root, 0);
         } catch (ZipException e) {
-            throw new TensorFormatException(file + ": not a PyTorch checkpoint of the zip format (PyTorch 1.6+);"
-                    + " a legacy checkpoint can be re-saved with torch.save in a newer PyTorch, or as safetensors", e);
+            throw new TensorFormatException(notAZip(file), e);
         } catch (IOException e) {
             throw new TensorFormatException(file + ": cannot read: " + e, e);
         }
@@ -106,6 +106,38 @@ public final class TorchCheckpoint {
         return out;
     }
 
+    /** The pickle of a state dict is small (names, shapes, storage keys); more than this is not one. */
+    private static final int MAX_PICKLE_BYTES = 64 << 20;
+    /** Deeper nesting than this is no state dict (a model's are 2-3 levels deep). */
+    private static final int MAX_DEPTH = 200;
+
+    /** Why a file that ZipFile refuses is not read: damaged zip, legacy format or not a checkpoint at all. */
+    private static String notAZip(Path file) {
+        byte[] head = new byte[4];
+        try (InputStream in = Files.newInputStream(file)) {
+            int n = in.readNBytes(head, 0, 4);
+            if (n == 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4) {
+                return file + ": a damaged or truncated PyTorch checkpoint (its zip directory cannot be read)";
+            }
+            if (n >= 1 && (head[0] & 0xff) == 0x80) {
+                return file + ": not a PyTorch checkpoint of the zip format (PyTorch 1.6+); a legacy checkpoint can be"
+                        + " re-saved with torch.save in a newer PyTorch, or as safetensors";
+            }
+        } catch (IOException ignored) {
+            // fall through to the general message
+        }
+        return file + ": not a PyTorch checkpoint (neither a zip archive nor a legacy pickle)";
+    }
+
+    /** Reads a stream of at most {@code max} bytes (an entry's declared size is not trusted). */
+    private static byte[] readBounded(InputStream in, int max, String what) throws IOException {
+        byte[] data = in.readNBytes(max);
+        if (in.read() >= 0) {
+            throw new TensorFormatException(what + ": larger than " + max + " bytes, more than any state dict's pickle");
+        }
+        return data;
+    }
+
     private static boolean holdsTensors(Map<?, ?> m) {
         return m.values().stream().anyMatch(v -> v instanceof INDArray);
     }
@@ -141,82 +173,146 @@ public final class TorchCheckpoint {
         }
     }
 
-    /** Replaces tensor references by arrays, recursively; dict keys become strings. */
-    private static Object materialize(Object o, ZipFile zip, String prefix, ByteOrder order, Path file) throws IOException {
-        if (o instanceof RestrictedUnpickler.TensorRef t) {
-            return tensor(t, zip, prefix, order, file);
-        }
-        if (o instanceof Map<?, ?> m) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            for (Map.Entry<?, ?> e : m.entrySet()) {
-                out.put(String.valueOf(e.getKey()), materialize(e.getValue(), zip, prefix, order, file));
-            }
-            return out;
-        }
-        if (o instanceof List<?> l) {
-            List<Object> out = new ArrayList<>();
-            for (Object x : l) {
-                out.add(materialize(x, zip, prefix, order, file));
-            }
-            return out;
-        }
-        if (o instanceof RestrictedUnpickler.Tuple t) {
-            return materialize(t.items(), zip, prefix, order, file);
-        }
-        return o;
-    }
+    /**
+     * Replaces tensor references by arrays, recursively; dict keys become strings. A pickle's memo lets one object
+     * appear many times (and a list contain itself): each object is materialised once (identity-keyed), so shared
+     * parts stay shared instead of multiplying, a cycle is refused, and so is nesting deeper than {@link #MAX_DEPTH};
+     * each storage is inflated once however many tensors view it.
+     */
+    private static final class Materializer {
+        private final ZipFile zip;
+        private final String prefix;
+        private final ByteOrder order;
+        private final Path file;
+        private final Map<Object, Object> done = new java.util.IdentityHashMap<>();
+        private final java.util.Set<Object> inProgress = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        private final Map<String, ByteBuffer> storages = new java.util.HashMap<>();
 
-    private static INDArray tensor(RestrictedUnpickler.TensorRef t, ZipFile zip, String prefix, ByteOrder order,
-                                   Path file) throws IOException {
-        String entryName = prefix + "data/" + t.storage().key();
-        ZipEntry e = zip.getEntry(entryName);
-        if (e == null) {
-            throw new TensorFormatException(file + ": storage " + entryName + " is missing");
+        Materializer(ZipFile zip, String prefix, ByteOrder order, Path file) {
+            this.zip = zip;
+            this.prefix = prefix;
+            this.order = order;
+            this.file = file;
         }
-        int width = elementSize(t.storage().type(), file);
-        byte[] raw;
-        try (InputStream in = zip.getInputStream(e)) {
-            raw = in.readAllBytes();
-        }
-        if (raw.length != t.storage().numel() * width) {
-            throw new TensorFormatException(file + ": storage " + entryName + " holds " + raw.length + " bytes, expected "
-                    + t.storage().numel() + " elements of " + width + " bytes");
-        }
-        ByteBuffer buf = ByteBuffer.wrap(raw).order(order);
-        long[] shape = t.shape();
-        long[] stride = t.stride();
-        if (stride.length != shape.length) {
-            throw new TensorFormatException(file + ": tensor on " + entryName + " has " + shape.length + " sizes but "
-                    + stride.length + " strides");
-        }
-        long n = 1;
-        long maxIndex = t.offset();
-        for (int d = 0; d < shape.length; d++) {
-            n *= shape[d];
-            maxIndex += Math.max(0, shape[d] - 1) * stride[d];
-        }
-        if (n > 0 && (t.offset() < 0 || maxIndex >= t.storage().numel())) {
-            throw new TensorFormatException(file + ": tensor on " + entryName + " reaches past its storage");
-        }
-        boolean integer = isInteger(t.storage().type());
-        double[] values = new double[(int) n];
-        long[] index = new long[shape.length];
-        for (int i = 0; i < n; i++) {
-            long at = t.offset();
-            for (int d = 0; d < shape.length; d++) {
-                at += index[d] * stride[d];
+
+        Object value(Object o, int depth) throws IOException {
+            if (!(o instanceof RestrictedUnpickler.TensorRef || o instanceof Map<?, ?> || o instanceof List<?>
+                    || o instanceof RestrictedUnpickler.Tuple)) {
+                return o;
             }
-            values[i] = element(buf, (int) at, t.storage().type());
-            for (int d = shape.length - 1; d >= 0; d--) {
-                if (++index[d] < shape[d]) {
-                    break;
+            if (done.containsKey(o)) {
+                return done.get(o);
+            }
+            if (depth > MAX_DEPTH) {
+                throw new TensorFormatException(file + ": nests deeper than " + MAX_DEPTH + " levels; not a state dict");
+            }
+            if (!inProgress.add(o)) {
+                throw new TensorFormatException(file + ": a list or dict that contains itself; not a state dict");
+            }
+            Object out;
+            if (o instanceof RestrictedUnpickler.TensorRef t) {
+                out = tensor(t);
+            } else if (o instanceof Map<?, ?> m) {
+                Map<String, Object> map = new LinkedHashMap<>();
+                for (Map.Entry<?, ?> e : m.entrySet()) {
+                    map.put(String.valueOf(e.getKey()), value(e.getValue(), depth + 1));   // keys: scalars only
                 }
-                index[d] = 0;
+                out = map;
+            } else if (o instanceof List<?> l) {
+                List<Object> list = new ArrayList<>();
+                for (Object x : l) {
+                    list.add(value(x, depth + 1));
+                }
+                out = list;
+            } else {
+                out = value(((RestrictedUnpickler.Tuple) o).items(), depth + 1);
             }
+            inProgress.remove(o);
+            done.put(o, out);
+            return out;
         }
-        DataType type = integer ? DataType.LONG : t.storage().type().equals("DoubleStorage") ? DataType.DOUBLE : DataType.FLOAT;
-        INDArray flat = Nd4j.createFromArray(values).castTo(type);
-        return shape.length == 0 ? flat.reshape() : flat.reshape('c', shape);
+
+        /** A storage's bytes, read once, after checking its declared and real size against numel x width. */
+        private ByteBuffer storage(RestrictedUnpickler.StorageRef s, String entryName, int width) throws IOException {
+            ByteBuffer cached = storages.get(s.key());
+            if (cached != null) {
+                return cached;
+            }
+            ZipEntry e = zip.getEntry(entryName);
+            if (e == null) {
+                throw new TensorFormatException(file + ": storage " + entryName + " is missing");
+            }
+            long expected;
+            try {
+                expected = Math.multiplyExact(s.numel(), (long) width);
+            } catch (ArithmeticException ex) {
+                throw new TensorFormatException(file + ": storage " + entryName + " claims " + s.numel() + " elements");
+            }
+            if (expected > Integer.MAX_VALUE - 16 || (e.getSize() >= 0 && e.getSize() != expected)) {
+                throw new TensorFormatException(file + ": storage " + entryName + " holds " + e.getSize()
+                        + " bytes, expected " + s.numel() + " elements of " + width + " bytes");
+            }
+            Bounds.checkHeap(expected, file + ": storage " + entryName);
+            byte[] raw;
+            try (InputStream in = zip.getInputStream(e)) {
+                raw = in.readNBytes((int) expected);
+                if (raw.length != expected || in.read() >= 0) {
+                    throw new TensorFormatException(file + ": storage " + entryName + " does not hold " + s.numel()
+                            + " elements of " + width + " bytes");
+                }
+            }
+            ByteBuffer buf = ByteBuffer.wrap(raw).order(order);
+            storages.put(s.key(), buf);
+            return buf;
+        }
+
+        private INDArray tensor(RestrictedUnpickler.TensorRef t) throws IOException {
+            String entryName = prefix + "data/" + t.storage().key();
+            int width = elementSize(t.storage().type(), file);
+            ByteBuffer buf = storage(t.storage(), entryName, width);
+            long[] shape = t.shape();
+            long[] stride = t.stride();
+            if (stride.length != shape.length) {
+                throw new TensorFormatException(file + ": tensor on " + entryName + " has " + shape.length + " sizes but "
+                        + stride.length + " strides");
+            }
+            long n = Bounds.elements(shape, file + ": tensor on " + entryName);
+            long maxIndex = t.offset();
+            try {
+                for (int d = 0; d < shape.length; d++) {
+                    if (stride[d] < 0) {
+                        throw new TensorFormatException(file + ": tensor on " + entryName + " has a negative stride");
+                    }
+                    maxIndex = Math.addExact(maxIndex, Math.multiplyExact(Math.max(0, shape[d] - 1), stride[d]));
+                }
+            } catch (ArithmeticException e) {
+                throw new TensorFormatException(file + ": tensor on " + entryName + " reaches past its storage");
+            }
+            if (n > 0 && (t.offset() < 0 || maxIndex >= t.storage().numel())) {
+                throw new TensorFormatException(file + ": tensor on " + entryName + " reaches past its storage");
+            }
+            // a stride of 0 repeats elements: the array may be far larger than its storage, so check it fits
+            Bounds.checkHeap(Math.multiplyExact(n, 8L), file + ": tensor on " + entryName);
+            boolean integer = isInteger(t.storage().type());
+            double[] values = new double[(int) n];
+            long[] index = new long[shape.length];
+            for (int i = 0; i < n; i++) {
+                long at = t.offset();
+                for (int d = 0; d < shape.length; d++) {
+                    at += index[d] * stride[d];
+                }
+                values[i] = element(buf, (int) at, t.storage().type());
+                for (int d = shape.length - 1; d >= 0; d--) {
+                    if (++index[d] < shape[d]) {
+                        break;
+                    }
+                    index[d] = 0;
+                }
+            }
+            DataType type = integer ? DataType.LONG : t.storage().type().equals("DoubleStorage") ? DataType.DOUBLE : DataType.FLOAT;
+            INDArray flat = Nd4j.createFromArray(values).castTo(type);
+            return shape.length == 0 ? flat.reshape() : flat.reshape('c', shape);
+        }
     }
 
     private static int elementSize(String type, Path file) {
