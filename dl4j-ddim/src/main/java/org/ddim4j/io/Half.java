@@ -2,6 +2,9 @@ package org.ddim4j.io;
 
 /** IEEE 754 half precision conversions (Java 17 has none; Java 20's Float.float16ToFloat is the same math). */
 final class Half {
+    /** The largest finite float16, (2 - 2^-10) 2^15; anything larger (after rounding) becomes infinity. */
+    static final double MAX_VALUE = 65504.0;
+
     private Half() {
     }
 

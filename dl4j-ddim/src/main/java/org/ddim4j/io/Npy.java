@@ -55,9 +55,15 @@ public final class Npy {
         int headerLen;
         if (major == 1) {
             byte[] b = in.readNBytes(2);
+            if (b.length < 2) {
+                throw new TensorFormatException(source + ": truncated npy header");
+            }
             headerLen = (b[0] & 0xff) | (b[1] & 0xff) << 8;
         } else if (major == 2 || major == 3) {
             byte[] b = in.readNBytes(4);
+            if (b.length < 4) {
+                throw new TensorFormatException(source + ": truncated npy header");
+            }
             headerLen = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getInt();
         } else {
             throw new TensorFormatException(source + ": unsupported npy version " + major);

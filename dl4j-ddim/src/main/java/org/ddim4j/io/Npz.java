@@ -64,6 +64,12 @@ public final class Npz {
                 }
                 try (InputStream in = new java.io.BufferedInputStream(zip.getInputStream(e), 1 << 16)) {
                     out.put(name, Npy.read(in, file + ":" + e.getName()));
+                } catch (TensorFormatException ex) {
+                    throw ex;
+                } catch (RuntimeException ex) {
+                    // defence in depth: a malformation no check names is still this file's format error
+                    throw new TensorFormatException(file + ":" + e.getName() + ": malformed npy ("
+                            + ex.getClass().getSimpleName() + ")", ex);
                 }
             }
         } catch (ZipException e) {

@@ -187,6 +187,15 @@ public final class Safetensors {
     /** Writes tensors as safetensors to a stream. */
     public static void write(java.io.OutputStream out, Map<String, INDArray> tensors, Map<String, String> metadata,
                              boolean float16) throws IOException {
+        if (float16) {
+            for (Map.Entry<String, INDArray> e : tensors.entrySet()) {
+                INDArray a = e.getValue();
+                if (a.dataType().isFPType() && a.length() > 0 && a.amaxNumber().doubleValue() > Half.MAX_VALUE) {
+                    throw new IllegalArgumentException("tensor '" + e.getKey() + "' holds values up to "
+                            + a.amaxNumber() + ", beyond float16's range (" + Half.MAX_VALUE + "); export without --float16");
+                }
+            }
+        }
         JsonObject header = new JsonObject();
         if (metadata != null && !metadata.isEmpty()) {
             JsonObject meta = new JsonObject();

@@ -4,6 +4,7 @@ import org.ddim4j.schedule.TimestepSpacing;
 import org.ddim4j.schedule.DifferentiableNoisePredictor;
 import org.ddim4j.schedule.NoisePredictor;
 import org.ddim4j.schedule.NoiseSchedule;
+import org.ddim4j.random.Seeds;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
@@ -128,7 +129,9 @@ public final class DdimSampler implements Sampler, DifferentiableSampler {
             xs.add(x.dup());
         }
         for (int i = 0; i < ts.length; i++) {
-            INDArray noise = eta > 0 ? Nd4j.randn(rng, x.shape()).castTo(DataType.FLOAT) : null;
+            // eta > 0: the step's noise is a function of the generator's seed and the step (ND4J's own draws from a
+            // seeded generator are not repeatable; Seeds' are)
+            INDArray noise = eta > 0 ? Seeds.gaussian(Seeds.mix(rng.getSeed(), i), x.shape()) : null;
             Step step = step(model, x, ts[i], next[i], noise);
             x = step.xNext();
             if (keepTrajectory) {

@@ -9,7 +9,8 @@ public interface Sampler {
     /**
      * The clean images from x_T [B, C, H, W] (float32).
      *
-     * @param rng the noise of a stochastic sampler (DDIM with eta > 0); null for deterministic ones
+     * @param rng the noise of a stochastic sampler (DDIM with eta > 0), named by its seed: the draws are
+     *            {@code Seeds}', a function of that seed alone; null for deterministic ones
      */
     INDArray sample(NoisePredictor model, INDArray xT, Random rng);
 

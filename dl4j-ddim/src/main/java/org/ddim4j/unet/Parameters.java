@@ -162,6 +162,17 @@ public final class Parameters {
         if (!missing.isEmpty() || !unexpected.isEmpty() || !misshaped.isEmpty()) {
             throw new WeightMismatchException(source, missing, unexpected, misshaped);
         }
+        List<String> nonFinite = new ArrayList<>();
+        for (Map.Entry<String, INDArray> e : torchLayout.entrySet()) {
+            INDArray a = e.getValue();
+            if (a.dataType().isFPType() && (a.isNaN().any() || a.isInfinite().any())) {
+                nonFinite.add(e.getKey());
+            }
+        }
+        if (!nonFinite.isEmpty()) {
+            throw new org.ddim4j.io.TensorFormatException(source + ": NaN or infinite values in " + nonFinite
+                    + " (a diverged or damaged model)");
+        }
         return new Parameters(specs, out);
     }
 

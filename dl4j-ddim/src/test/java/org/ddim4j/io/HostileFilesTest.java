@@ -264,6 +264,9 @@ class HostileFilesTest {
         Path itemsize = npz(dir, "itemsize.npz", "z.npy",
                 npy("{'descr': '<f99999999999', 'fortran_order': False, 'shape': (4,), }"), false);
         refused("npz: a dtype of absurd width", itemsize, "dtype", () -> Npz.read(itemsize));
+        // found by ReaderFuzzTest's long run: an entry that ends right after the magic (its header length missing)
+        Path magicOnly = npz(dir, "magic.npz", "z.npy", new byte[]{(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}, false);
+        refused("npz: an entry cut after the magic (fuzzing)", magicOnly, "truncated", () -> Npz.read(magicOnly));
         // a 2^31-element header over 16 bytes of data: refused before any allocation
         byte[] head = npy("{'descr': '<f8', 'fortran_order': False, 'shape': (2147483647,), }");
         Path huge = npz(dir, "huge.npz", "z.npy", java.util.Arrays.copyOf(head, head.length + 16), true);

@@ -53,4 +53,19 @@ class SamplerLauncherTest {
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--eta and --gif go with --sampler ddim"), r.err());
     }
+
+    @Test
+    void etaAboveZeroIsAFunctionOfTheSeed(@TempDir Path dir) {
+        INDArray[] runs = new INDArray[3];
+        long[] seeds = {7, 7, 8};
+        for (int i = 0; i < 3; i++) {
+            Path out = dir.resolve("eta" + i + ".npz");
+            LauncherTest.Result r = LauncherTest.run("sample", "--config", CONFIG, "--weights", WEIGHTS, "--steps", "4",
+                    "--count", "2", "--seed", Long.toString(seeds[i]), "--eta", "1", "--output", out.toString());
+            assertEquals(0, r.code(), r.err());
+            runs[i] = Npz.readArray(out, "x");
+        }
+        assertEquals(runs[0], runs[1], "the same seed, the same samples (noise included)");
+        assertNotEquals(runs[0], runs[2]);
+    }
 }
