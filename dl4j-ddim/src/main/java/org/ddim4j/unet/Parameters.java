@@ -141,6 +141,11 @@ public final class Parameters {
         for (ParamSpec s : specs) {
             expected.add(s.name());
             INDArray a = torchLayout.get(s.name());
+            if (a == null && s.kind() == ParamKind.COUNTER) {
+                // BatchNorm's num_batches_tracked, absent from older PyTorch exports: PyTorch fills in 0 as well
+                out.put(s.name(), Nd4j.scalar(DataType.LONG, 0L));
+                continue;
+            }
             if (a == null) {
                 missing.add(s.name());
                 continue;

@@ -41,4 +41,16 @@ class NonFiniteValuesTest {
         INDArray back = Safetensors.read(file).tensors().get("fine");
         assertTrue(back.castTo(DataType.DOUBLE).amaxNumber().doubleValue() == 65504.0, "the largest float16 survives");
     }
+
+    @Test
+    void aBatchNormStateDictWithoutItsCountersLoadsWithZeroCounts() {
+        var n = new org.ddim4j.config.NetworkConfig(8, 1, java.util.List.of(1, 2), java.util.List.of(4), 16, 0.0, -1, 0.9, true);
+        UNet net = UNet.create(n, java.util.List.of(3, 8, 8), 1);
+        Map<String, INDArray> dict = new LinkedHashMap<>(net.parameters().toStateDict());
+        assertTrue(dict.keySet().removeIf(k -> k.endsWith(".num_batches_tracked")), "a BatchNorm network has counters");
+        Parameters p = Parameters.fromStateDict(net.architecture(), dict, "old-export.pth");   // PyTorch before 0.4.1
+        long counters = p.toStateDict().entrySet().stream().filter(e -> e.getKey().endsWith(".num_batches_tracked"))
+                .peek(e -> assertTrue(e.getValue().getLong(0) == 0, e.getKey())).count();
+        assertTrue(counters > 0);
+    }
 }
