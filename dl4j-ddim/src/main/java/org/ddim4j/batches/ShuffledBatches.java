@@ -19,10 +19,14 @@ public final class ShuffledBatches implements BatchSource {
         INDArray load(int index) throws java.io.IOException;
     }
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ShuffledBatches.class);
+
     private final int count;
     private final ImageLoader loader;
     private final INDArray images;
     private final long seed;
+    private final boolean strict;
+    private final java.util.Set<Integer> unreadable = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private long cachedEpoch = -1;
     private int[] cachedOrder;
 
@@ -35,10 +39,19 @@ public final class ShuffledBatches implements BatchSource {
         this.count = (int) images.size(0);
         this.loader = null;
         this.seed = seed;
+        this.strict = false;
     }
 
-    /** Images loaded on demand: {@code count} of them, by index. */
+    /**
+     * Images loaded on demand: {@code count} of them, by index. An image that cannot be read (a damaged file) is
+     * skipped: logged once, counted ({@link #unreadable()}), and replaced in its batch by the next readable index, so
+     * a run goes on and stays repeatable; {@link #strict()} stops at the first one instead.
+     */
     public ShuffledBatches(int count, ImageLoader loader, long seed) {
+        this(count, loader, seed, false);
+    }
+
+    private ShuffledBatches(int count, ImageLoader loader, long seed, boolean strict) {
         if (count <= 0) {
             throw new IllegalArgumentException("the dataset has no images");
         }
@@ -46,6 +59,17 @@ public final class ShuffledBatches implements BatchSource {
         this.count = count;
         this.loader = loader;
         this.seed = seed;
+        this.strict = strict;
+    }
+
+    /** These batches, stopping at the first unreadable image with a one-line error (training's --strict). */
+    public ShuffledBatches strict() {
+        return loader == null ? this : new ShuffledBatches(count, loader, seed, true);
+    }
+
+    /** How many distinct images could not be read so far. */
+    public int unreadable() {
+        return unreadable.size();
     }
 
     @Override
@@ -70,15 +94,33 @@ public final class ShuffledBatches implements BatchSource {
                     images.size(2), images.size(3));
         }
         INDArray[] slices = new INDArray[idx.length];
-        try {
-            for (int i = 0; i < idx.length; i++) {
-                INDArray img = loader.load(idx[i]);
-                slices[i] = img.reshape(1, img.size(0), img.size(1), img.size(2));
-            }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot load a training image: " + e.getMessage(), e);
+        for (int i = 0; i < idx.length; i++) {
+            INDArray img = readable(idx[i]);
+            slices[i] = img.reshape(1, img.size(0), img.size(1), img.size(2));
         }
         return Nd4j.concat(0, slices).castTo(DataType.FLOAT);
+    }
+
+    /** Image {@code index}, or (not strict) the first readable one after it, cyclically. */
+    private INDArray readable(int index) {
+        for (int j = 0; j < count; j++) {
+            int k = (index + j) % count;
+            if (unreadable.contains(k)) {
+                continue;
+            }
+            try {
+                return loader.load(k);
+            } catch (java.io.IOException | RuntimeException e) {
+                if (strict) {
+                    throw new IllegalArgumentException("training image #" + k + " cannot be read: " + e.getMessage()
+                            + " (without --strict it would be skipped)", e);
+                }
+                if (unreadable.add(k)) {
+                    LOG.warn("skipped training image #{}: {} ({} unreadable so far)", k, e.getMessage(), unreadable.size());
+                }
+            }
+        }
+        throw new IllegalArgumentException("none of the " + count + " training images can be read");
     }
 
     private int[] order(long epoch) {

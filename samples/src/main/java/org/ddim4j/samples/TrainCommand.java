@@ -19,6 +19,8 @@ import org.ddim4j.model.TrainingRun;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -48,8 +50,17 @@ final class TrainCommand extends DdimCommand {
     @Option(names = "--minutes", paramLabel = "M", description = "stop after this much training time (a checkpoint is written)")
     Double minutes;
 
-    @Option(names = "--resume", description = "continue the run in --out from its checkpoint (--config is then not needed)")
+    @Option(names = "--resume", description = "continue the run in --out from its checkpoint (--config is then not needed; "
+            + "a --config given is compared with the checkpoint's, whose values win)")
     boolean resume;
+
+    @Option(names = "--switch-dataset", description = "with --resume and --dataset: continue the run on another dataset "
+            + "(refused otherwise: a resumed run trains on the dataset it started with)")
+    boolean switchDataset;
+
+    @Option(names = "--strict", description = "stop at the first training image that cannot be read (default: skip it, "
+            + "count it and log it, as ./ddim dataset stats does)")
+    boolean strict;
 
     @Mixin
     FeatureOptions features;
@@ -61,8 +72,37 @@ final class TrainCommand extends DdimCommand {
         }
     }
 
+    /** The batches, stopping at an unreadable image with --strict. */
+    private BatchSource strict(BatchSource data) {
+        return strict && data instanceof org.ddim4j.batches.ShuffledBatches s ? s.strict() : data;
+    }
+
+    /** The dotted keys (section.key) whose values differ between two configs. */
+    static List<String> differingKeys(DdimConfig a, DdimConfig b) {
+        Map<String, Object> fa = flatten("", new org.yaml.snakeyaml.Yaml().load(ConfigLoader.toYaml(a)));
+        Map<String, Object> fb = flatten("", new org.yaml.snakeyaml.Yaml().load(ConfigLoader.toYaml(b)));
+        java.util.Set<String> keys = new java.util.TreeSet<>(fa.keySet());
+        keys.addAll(fb.keySet());
+        return keys.stream().filter(k -> !java.util.Objects.equals(fa.get(k), fb.get(k))).toList();
+    }
+
+    private static Map<String, Object> flatten(String prefix, Object node) {
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        if (node instanceof Map<?, ?> m) {
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                out.putAll(flatten(prefix.isEmpty() ? String.valueOf(e.getKey()) : prefix + "." + e.getKey(), e.getValue()));
+            }
+        } else {
+            out.put(prefix, node);
+        }
+        return out;
+    }
+
     @Override
     void run(PrintStream out) throws Exception {
+        if (switchDataset && (!resume || dataset == null)) {
+            throw usageError("--switch-dataset goes with --resume and --dataset");
+        }
         if (iterations != null && iterations <= 0) {
             throw usageError("--iterations must be positive, got " + iterations);
         }
@@ -78,7 +118,22 @@ final class TrainCommand extends DdimCommand {
         if (resume) {
             TrainingRun run = new TrainingRun(runDir);
             DdimConfig config = CheckpointFile.read(run.checkpoint()).config();
-            BatchSource data = Datasets.trainingBatches(config.data(), dataRoot, config.training().seed());
+            if (this.config != null) {
+                List<String> differ = differingKeys(ConfigLoader.loadPathOrPreset(this.config), config);
+                if (!differ.isEmpty()) {
+                    out.println("note: --resume keeps the checkpoint's config; --config differs in " + differ
+                            + ", and those values are not used");
+                }
+            }
+            if (dataset != null && !dataset.equals(config.data().dataset().key())) {
+                if (!switchDataset) {
+                    throw usageError("--resume continues the run on its dataset, " + config.data().dataset().key() + "; --dataset "
+                            + dataset + " would change it (add --switch-dataset to continue on " + dataset + ")");
+                }
+                config = config.withData(config.data().withDataset(Dataset.of("--dataset", dataset), config.data().root()));
+                out.println("note: continuing on " + dataset + " instead of the run's dataset (--switch-dataset)");
+            }
+            BatchSource data = strict(Datasets.trainingBatches(config.data(), dataRoot, config.training().seed()));
             trainer = Trainer.resume(runDir, data, progress, iterations);
             out.printf("resuming %s at iteration %d%n", runDir, trainer.iteration());
         } else {
@@ -96,7 +151,7 @@ final class TrainCommand extends DdimCommand {
                 var t = config.training();
                 config = config.withTraining(t.withIterations(iterations, t.logFrequency(), t.saveFrequency()));
             }
-            BatchSource data = Datasets.trainingBatches(config.data(), dataRoot, config.training().seed());
+            BatchSource data = strict(Datasets.trainingBatches(config.data(), dataRoot, config.training().seed()));
             out.printf("dataset %s: %d training images; model: %,d parameters%n", config.data().dataset(), data.size(),
                     UNetArchitecture.of(config).trainableCount());
             trainer = Trainer.start(config, data, runDir, progress);

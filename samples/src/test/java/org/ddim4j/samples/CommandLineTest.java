@@ -130,4 +130,17 @@ class CommandLineTest {
         assertFalse(quiet.err().contains("\tat "), quiet.err());
         assertTrue(verbose.err().contains("\tat "), verbose.err());
     }
+
+    @Test
+    void forwardRefusesNanInputs(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path in = dir.resolve("in.npz");
+        org.nd4j.linalg.api.ndarray.INDArray x = org.nd4j.linalg.factory.Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, 3, 32, 32);
+        x.putScalar(5, Float.NaN);
+        org.ddim4j.io.Npz.write(in, java.util.Map.of("x", x, "t", org.nd4j.linalg.factory.Nd4j.createFromArray(3f)));
+        LauncherTest.Result r = LauncherTest.run("forward", "--config", org.ddim4j.Fixtures.parityFile("config.yml").toString(),
+                "--weights", org.ddim4j.Fixtures.parityFile("small_unet.safetensors").toString(), "--input", in.toString(),
+                "--output", dir.resolve("out.npz").toString());
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().contains("x holds NaN or infinite values"), r.err());
+    }
 }

@@ -48,6 +48,24 @@ class TrainLauncherTest {
     }
 
     @Test
+    void resumeSaysWhatTheCheckpointOverridesAndKeepsItsDataset(@TempDir Path dir) throws IOException {
+        Path root = TinyRun.fakeEmoji(dir);
+        Path config = TinyRun.config(dir, 2, 2, 2);
+        Path runDir = dir.resolve("run");
+        assertEquals(0, run("train", "--config", config.toString(), "--data-root", root.toString(), "--out",
+                runDir.toString()).code());
+        Path other = dir.resolve("other.yml");
+        Files.writeString(other, Files.readString(config).replace("dropout: 0.1", "dropout: 0.2"));
+        LauncherTest.Result r = run("train", "--out", runDir.toString(), "--resume", "--config", other.toString(),
+                "--iterations", "3", "--data-root", root.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("--config differs in [network.dropout]"), r.out());
+        r = run("train", "--out", runDir.toString(), "--resume", "--dataset", "celeba", "--data-root", root.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("continues the run on its dataset, emoji") && r.err().contains("--switch-dataset"), r.err());
+    }
+
+    @Test
     void badConfigValuesAndMissingDatasetsFailClearly(@TempDir Path dir) throws IOException {
         Path tiny = TinyRun.config(dir, 3, 2, 2);
         Path bad = dir.resolve("bad.yml");
