@@ -35,14 +35,25 @@ public final class DatasetFiles {
     }
 
     /**
-     * {@code relative} resolved against {@code base}, refused if it leaves {@code root} (a list file naming
-     * {@code ../../etc/passwd} or an absolute path).
+     * {@code relative} resolved against {@code base}, refused if it leaves {@code root}: by its name (a list file naming
+     * {@code ../../etc/passwd} or an absolute path) or, where it exists, through a symbolic link inside the root that
+     * points out of it (the root itself may be a link).
      */
     public static Path inside(Path root, Path base, String relative, String listFile) {
         Path p = base.toAbsolutePath().resolve(relative).normalize();
         if (Path.of(relative).isAbsolute() || !p.startsWith(root.toAbsolutePath().normalize())) {
             throw new IllegalArgumentException(listFile + " names '" + relative + "', which is outside the dataset root "
                     + root.toAbsolutePath() + ": refused");
+        }
+        if (Files.exists(p)) {
+            try {
+                if (!p.toRealPath().startsWith(root.toRealPath())) {
+                    throw new IllegalArgumentException(listFile + " names '" + relative + "', which a symbolic link leads "
+                            + "out of the dataset root " + root.toAbsolutePath() + " (to " + p.toRealPath() + "): refused");
+                }
+            } catch (IOException e) {
+                throw new IllegalArgumentException(listFile + " names '" + relative + "', which cannot be resolved: " + e);
+            }
         }
         return p;
     }
