@@ -105,12 +105,12 @@ public final class Sweep {
         } catch (IllegalArgumentException e) {
             split = ImageDatasets.open(data.dataset().key(), spec.dataRoot(), Split.TEST);
         }
-        int n = Math.min(spec.evaluationImages(), split.size());
-        if (n == 0) {
-            throw new IllegalArgumentException(data.dataset() + ": no held-out images to evaluate candidates on");
-        }
-        try {
-            return ImageDatasets.tensors(split, data.height(), 0, n);
+        try (ImageSplit held = split) {
+            int n = Math.min(spec.evaluationImages(), held.size());
+            if (n == 0) {
+                throw new IllegalArgumentException(data.dataset() + ": no held-out images to evaluate candidates on");
+            }
+            return ImageDatasets.tensors(held, data.height(), 0, n);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the held-out images of " + data.dataset() + ": " + e.getMessage(), e);
         }

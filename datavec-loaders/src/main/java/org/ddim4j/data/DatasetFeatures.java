@@ -58,15 +58,24 @@ public final class DatasetFeatures {
      */
     public static ReferenceFeatures reference(FeatureExtractor extractor, String dataset, Path root, Split split,
                                               int size, FeatureCache cache, int batch) throws IOException {
-        ImageSplit ref = ImageDatasets.open(dataset, root, split);
-        INDArray reference = of(extractor, ref, size, cache, batch);
-        INDArray training = split == Split.TRAIN ? reference
-                : of(extractor, ImageDatasets.open(dataset, root, Split.TRAIN), size, cache, batch);
+        INDArray reference;
+        int refSize;
+        try (ImageSplit ref = ImageDatasets.open(dataset, root, split)) {
+            reference = of(extractor, ref, size, cache, batch);
+            refSize = ref.size();
+        }
+        INDArray training;
+        if (split == Split.TRAIN) {
+            training = reference;
+        } else {
+            try (ImageSplit train = ImageDatasets.open(dataset, root, Split.TRAIN)) {
+                training = of(extractor, train, size, cache, batch);
+            }
+        }
         INDArray heldOut = null;
         String heldName = null;
         for (Split other : split == Split.TRAIN ? new Split[]{Split.VALID, Split.TEST} : new Split[]{Split.TRAIN}) {
-            try {
-                ImageSplit h = ImageDatasets.open(dataset, root, other);
+            try (ImageSplit h = ImageDatasets.open(dataset, root, other)) {
                 if (h.size() > 0) {
                     heldOut = of(extractor, h, size, cache, batch);
                     heldName = other.name().toLowerCase();
@@ -76,7 +85,7 @@ public final class DatasetFeatures {
                 // this dataset has no such split: try the next
             }
         }
-        String label = dataset + " " + split.name().toLowerCase() + " (" + ref.size() + " images at " + size + "px)"
+        String label = dataset + " " + split.name().toLowerCase() + " (" + refSize + " images at " + size + "px)"
                 + (heldOut == null ? ", no held-out split" : "; floor: " + heldName + " (" + heldOut.size(0) + " images)");
         return new ReferenceFeatures(extractor, reference, training, heldOut, label);
     }

@@ -9,7 +9,7 @@ import java.util.List;
  * attributes where the dataset has them. Implementations read images on demand and are safe to call from
  * several threads.
  */
-public interface ImageSplit {
+public interface ImageSplit extends AutoCloseable {
     /** The dataset's name as configs use it ({@code data.dataset}). */
     String dataset();
 
@@ -46,5 +46,10 @@ public interface ImageSplit {
     /** The attributes of image i as 0/1, or null when there are none. */
     default int[] attributes(int index) {
         return null;
+    }
+
+    /** Releases what the split holds open (file channels, a database environment); most hold nothing. */
+    @Override
+    default void close() {
     }
 }

@@ -333,6 +333,9 @@ class DatasetReadersTest {
         List<List<Writable>> valid = readAll(Imagenet64Dataset.open(root, Split.VALID), 64, true);
         assertEquals(3, valid.size());
         assertEquals(2, ((IntWritable) valid.get(2).get(1)).get());      // the file says 3
+        train.close();                                                   // its file channels and streams
+        assertThrows(IOException.class, () -> train.image(0), "a stored part's channel is closed");
+        assertThrows(IOException.class, () -> train.image(3), "a deflated part is not reopened");
     }
 
     @Test

@@ -108,9 +108,7 @@ final class DatasetCommand extends DdimCommand {
             action.apply(reader, data);
         } finally {
             reader.close();
-            if (data instanceof AutoCloseable c) {
-                c.close();
-            }
+            data.close();
         }
     }
 

@@ -141,8 +141,9 @@ final class EvalCommand extends DdimCommand {
         Images.writePng(Images.grid(samples.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, Math.min(64, count))), 8),
                 outDir.resolve("samples.png"));
         if (split == Split.TRAIN) {
-            writeClosestPairs(samples, q.samples().memorisation(), ImageDatasets.open(dataset, root, Split.TRAIN), size,
-                    outDir.resolve("memorisation.png"));
+            try (ImageSplit training = ImageDatasets.open(dataset, root, Split.TRAIN)) {
+                writeClosestPairs(samples, q.samples().memorisation(), training, size, outDir.resolve("memorisation.png"));
+            }
         }
         Npz.write(outDir.resolve("features.npz"), Map.of("features", q.sampleFeatures()));
         Map<String, Object> json = new LinkedHashMap<>();
@@ -256,14 +257,15 @@ final class EvalCommand extends DdimCommand {
                 images = folderImages(source.folder, count == null ? Integer.MAX_VALUE : count);
                 from = source.folder.toString();
             } else {
-                ImageSplit s = ImageDatasets.open(source.dataset, root, split);
-                int n = Math.min(count == null ? s.size() : count, s.size());
-                if (n < 1) {
-                    throw new IllegalArgumentException(s.dataset() + " " + split.name().toLowerCase(Locale.ROOT)
-                            + ": the split holds no images");
+                try (ImageSplit s = ImageDatasets.open(source.dataset, root, split)) {
+                    int n = Math.min(count == null ? s.size() : count, s.size());
+                    if (n < 1) {
+                        throw new IllegalArgumentException(s.dataset() + " " + split.name().toLowerCase(Locale.ROOT)
+                                + ": the split holds no images");
+                    }
+                    images = ImageDatasets.tensors(s, size, 0, n);
+                    from = s.dataset() + " " + split.name().toLowerCase(Locale.ROOT);
                 }
-                images = ImageDatasets.tensors(s, size, 0, n);
-                from = s.dataset() + " " + split.name().toLowerCase(Locale.ROOT);
             }
             INDArray f = extractor.featuresInBatches(images, FEATURE_BATCH);
             Npz.write(output, Map.of("features", f));

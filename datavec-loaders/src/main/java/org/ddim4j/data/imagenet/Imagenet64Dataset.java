@@ -75,6 +75,7 @@ public final class Imagenet64Dataset implements ImageSplit {
         final FileChannel channel;
         InputStream sequential;         // for a deflated entry
         long nextRow;
+        boolean closed;
 
         Part(Path file) {
             this.file = file;
@@ -146,7 +147,25 @@ public final class Imagenet64Dataset implements ImageSplit {
             }
         }
 
+        synchronized void close() {
+            try {
+                if (channel != null) {
+                    channel.close();
+                }
+                if (sequential != null) {
+                    sequential.close();
+                    sequential = null;
+                }
+                closed = true;
+            } catch (IOException ignored) {
+                // closing a read-only file: nothing to lose
+            }
+        }
+
         private void reopen() throws IOException {
+            if (closed) {
+                throw new IOException(file + ": the dataset was closed");
+            }
             if (sequential != null) {
                 sequential.close();
             }
@@ -220,6 +239,14 @@ public final class Imagenet64Dataset implements ImageSplit {
     @Override
     public int size() {
         return size;
+    }
+
+    /** Closes every npz file's channel and stream (reads after this fail with an IOException). */
+    @Override
+    public void close() {
+        for (Part p : parts) {
+            p.close();
+        }
     }
 
     @Override

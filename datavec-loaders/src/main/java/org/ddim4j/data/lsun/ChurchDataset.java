@@ -26,7 +26,7 @@ import java.util.List;
  * front; the databases are opened read-only without a lock file, so read-only copies work. No test split,
  * no labels.
  */
-public final class ChurchDataset implements ImageSplit, AutoCloseable {
+public final class ChurchDataset implements ImageSplit {
     public static final String URL = "https://github.com/fyu/lsun (download.py -c church_outdoor)";
     private final Split split;
     private final Path folder;
