@@ -174,7 +174,9 @@ final class SweepTask implements TaskCreator {
                     throw e;
                 }
             }
-            DdimModel model = new DdimModel(config, trained.network());
+            // a network is confined to one thread (its plans' buffers): a candidate reusing another's gets its own copy,
+            // since with --parallel both may be scored at once
+            DdimModel model = new DdimModel(config, earlier != null ? trained.network().copy() : trained.network());
             long iterationsDone = trained.iterations();
             double loss = trained.loss();
             double trainingSeconds = trained.seconds();

@@ -109,6 +109,23 @@ class SweepTest {
     }
 
     @Test
+    void parallelCandidatesSharingATrainedNetworkScoreAsTheyDoOneAfterTheOther(@TempDir Path out) throws IOException {
+        SweepSpec s = spec("""
+                sweep: {diffusion.num_t_steps: [2, 3, 4]}
+                """);
+        List<CandidateRecord> serial = Sweep.run(s, out.resolve("serial"), 1, false);
+        List<CandidateRecord> parallel = Sweep.run(s, out.resolve("parallel"), 3, false);
+        java.util.Map<String, CandidateScores> bySerial = serial.stream().collect(Collectors.toMap(CandidateRecord::key,
+                CandidateRecord::scores));
+        for (CandidateRecord r : parallel) {
+            assertTrue(r.complete(), r.toString());
+            CandidateScores a = bySerial.get(r.key());
+            assertEquals(a.validationLoss(), r.scores().validationLoss(), 0.0, r.key());
+            assertEquals(a.inversionPsnr(), r.scores().inversionPsnr(), 0.0, r.key());
+        }
+    }
+
+    @Test
     void aFailingCandidateIsRecordedAndTheSweepEnds(@TempDir Path out) throws IOException {
         SweepSpec s = spec("""
                 sweep: {network.num_groups: [4, 3]}
