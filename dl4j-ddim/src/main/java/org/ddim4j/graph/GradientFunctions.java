@@ -20,8 +20,10 @@ public final class GradientFunctions {
         if (sd.hasGradientFunction()) {
             return;
         }
-        PrintStream original = System.out;
         synchronized (System.class) {
+            // read inside the lock: read outside, a second caller could take the first one's silent stream for the
+            // original and leave standard output silenced for good
+            PrintStream original = System.out;
             try {
                 System.setOut(new PrintStream(OutputStream.nullOutputStream()));
                 sd.createGradFunction(variables);

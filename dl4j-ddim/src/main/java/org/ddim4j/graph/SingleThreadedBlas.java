@@ -29,28 +29,41 @@ final class SingleThreadedBlas {
         }
     }
 
-    /** Sets OpenBLAS to one thread; returns the thread count to restore (0: nothing to restore). */
-    static int enter() {
+    /** Sections open on any thread, and the thread count the first one found (OpenBLAS's setting is global). */
+    private static int active;
+    private static int saved;
+
+    /**
+     * Opens a section with OpenBLAS on one thread; returns a token for {@link #exit} (0: nothing was opened). The
+     * setting is global, so sections on several threads share it: the first one to open sets one thread, the last one
+     * to close gives the count back (one thread's exit no longer restores the count while another's plan still runs).
+     */
+    static synchronized int enter() {
         if (!supported) {
             return 0;
         }
         try {
-            Blas blas = Nd4j.factory().blas();
-            int before = blas.getMaxThreads();
-            if (before > 1) {
-                blas.setMaxThreads(1);
-                return before;
+            if (active == 0) {
+                Blas blas = Nd4j.factory().blas();
+                saved = blas.getMaxThreads();
+                if (saved > 1) {
+                    blas.setMaxThreads(1);
+                }
             }
-            return 0;
+            active++;
+            return 1;
         } catch (RuntimeException | UnsatisfiedLinkError e) {
             supported = false;     // a backend without OpenBLAS (CUDA): nothing to do
             return 0;
         }
     }
 
-    static void exit(int threads) {
-        if (threads > 1) {
-            Nd4j.factory().blas().setMaxThreads(threads);
+    static synchronized void exit(int token) {
+        if (token == 0 || active == 0) {
+            return;
+        }
+        if (--active == 0 && saved > 1) {
+            Nd4j.factory().blas().setMaxThreads(saved);
         }
     }
 }
