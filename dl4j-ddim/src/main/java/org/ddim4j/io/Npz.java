@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
@@ -89,16 +88,7 @@ public final class Npz {
             for (Map.Entry<String, INDArray> e : arrays.entrySet()) {
                 java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
                 Npy.write(bytes, e.getValue());
-                byte[] data = bytes.toByteArray();
-                ZipEntry entry = new ZipEntry(e.getKey() + ".npy");
-                entry.setMethod(ZipEntry.STORED);
-                entry.setSize(data.length);
-                CRC32 crc = new CRC32();
-                crc.update(data);
-                entry.setCrc(crc.getValue());
-                zip.putNextEntry(entry);
-                zip.write(data);
-                zip.closeEntry();
+                Zips.putStored(zip, e.getKey() + ".npy", bytes.toByteArray());
             }
             zip.finish();
         });

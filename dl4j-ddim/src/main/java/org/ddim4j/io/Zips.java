@@ -18,6 +18,19 @@ public final class Zips {
         zip.closeEntry();
     }
 
+    /** An uncompressed entry (as NumPy's npz and PyTorch's checkpoints store their arrays). */
+    public static void putStored(ZipOutputStream zip, String name, byte[] data) throws IOException {
+        ZipEntry entry = new ZipEntry(name);
+        entry.setMethod(ZipEntry.STORED);
+        entry.setSize(data.length);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(data);
+        entry.setCrc(crc.getValue());
+        zip.putNextEntry(entry);
+        zip.write(data);
+        zip.closeEntry();
+    }
+
     /**
      * The bytes of a required entry.
      *
