@@ -487,9 +487,9 @@ class GraphPlanTest {
         int before = blas.getMaxThreads();
         try {
             blas.setMaxThreads(2);
-            assertEquals(2, SingleThreadedBlas.enter());
+            int token = SingleThreadedBlas.enter();
             assertEquals(1, blas.getMaxThreads());
-            SingleThreadedBlas.exit(2);
+            SingleThreadedBlas.exit(token);
             assertEquals(2, blas.getMaxThreads());
             GraphPlan plan = GraphPlan.compile(chain(8), Map.of("x", input(4, 8, 1)), List.of("z"));
             assertEquals(2, blas.getMaxThreads(), "after compiling");
@@ -497,7 +497,9 @@ class GraphPlanTest {
             assertEquals(2, blas.getMaxThreads(), "after a run");
             assertTrue(z.sumNumber().doubleValue() != 0.0);
             blas.setMaxThreads(1);
-            assertEquals(0, SingleThreadedBlas.enter(), "one thread already: nothing to restore");
+            token = SingleThreadedBlas.enter();
+            SingleThreadedBlas.exit(token);
+            assertEquals(1, blas.getMaxThreads(), "one thread before, one thread after");
         } finally {
             blas.setMaxThreads(before);
         }
