@@ -175,10 +175,12 @@ public final class Ddim implements Callable<Integer> {
             return 2;
         }
         if (e instanceof ConfigException || e instanceof TensorFormatException || e instanceof IllegalArgumentException
-                || e instanceof DatasetNotFoundException || e instanceof TrainingDivergedException) {
+                || e instanceof DatasetNotFoundException || e instanceof TrainingDivergedException
+                || e instanceof IllegalStateException) {
+            // (IllegalStateException: a state the user can change, e.g. "the encoder method needs a trained encoder")
             err.println("ddim " + name + ": error: " + e.getMessage());
-        } else if (e instanceof IOException) {
-            err.println("ddim " + name + ": I/O error: " + e);
+        } else if (e instanceof IOException || e instanceof java.io.UncheckedIOException) {
+            err.println("ddim " + name + ": I/O error: " + (e instanceof java.io.UncheckedIOException u ? u.getMessage() : e));
         } else {
             return report(e, name, ((Ddim) command.getCommandSpec().root().userObject()).verbose, err);
         }
