@@ -29,6 +29,9 @@ public final class Datasets {
     public static BatchSource trainingBatches(DataConfig data, Path root, long seed) {
         return switch (data.dataset()) {
             case EMOJI -> emoji(data, root, seed, e -> true);
+            // the demo's default category, held in memory as the demo holds it: a demo run resumed by ./ddim train gets
+            // the same images in the same order
+            case EMOJI_SMILEYS -> emoji(data, root, seed, e -> e.categoryName().equals(ImageDatasets.SMILEYS));
             case CIFAR10 -> cifar10(data, root, seed);
             default -> {
                 if (data.channels() != 3 || data.height() != data.width()) {

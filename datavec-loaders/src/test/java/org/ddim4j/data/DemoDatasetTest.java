@@ -1,0 +1,38 @@
+package org.ddim4j.data;
+
+import org.ddim4j.batches.BatchSource;
+import org.ddim4j.config.Dataset;
+import org.ddim4j.config.DataConfig;
+import org.ddim4j.config.Defaults;
+import org.ddim4j.data.emoji.EmojiDatasetTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * A demo run's data.dataset names the images it trains on: training an emoji-smileys config (./ddim train --resume of a
+ * demo run) gets the demo's own batches, not all emoji (which made a resumed demo's KID against the smileys 100 times
+ * worse).
+ */
+class DemoDatasetTest {
+    @Test
+    void emojiSmileysTrainsOnTheDemosImagesInTheDemosOrder(@TempDir Path dir) throws IOException {
+        Path root = Files.createDirectories(dir.resolve("emoji"));
+        EmojiDatasetTest.writeFakePackage(root.resolve("emoji-datasource-google-16.0.0.tgz"));
+        DataConfig data = Defaults.data().withDataset(Dataset.EMOJI_SMILEYS, root.toString()).withShape(List.of(3, 8, 8));
+        BatchSource viaConfig = Datasets.trainingBatches(data, root, 3);
+        BatchSource demo = Datasets.emoji(data, root, 3, e -> e.categoryName().equals(ImageDatasets.SMILEYS));
+        BatchSource all = Datasets.emoji(data, root, 3, e -> true);
+        assertEquals(demo.size(), viaConfig.size());
+        assertEquals(true, demo.size() < all.size(), "the smileys are a part of the set");
+        for (long i = 0; i < 3; i++) {
+            assertEquals(demo.batch(i, 4), viaConfig.batch(i, 4), "batch " + i);
+        }
+    }
+}
