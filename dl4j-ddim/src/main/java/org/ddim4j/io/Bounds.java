@@ -50,4 +50,9 @@ public final class Bounds {
                     + available + " bytes free; raise DDIM_HEAP to read it)");
         }
     }
+
+    /** True when every value of {@code a} is a finite number (no NaN, no infinity); integer arrays always are. */
+    public static boolean allFinite(org.nd4j.linalg.api.ndarray.INDArray a) {
+        return !a.dataType().isFPType() || (!a.isNaN().any() && !a.isInfinite().any());
+    }
 }

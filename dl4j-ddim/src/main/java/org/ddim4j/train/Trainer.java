@@ -5,6 +5,7 @@ import org.ddim4j.batches.BatchSource;
 import org.ddim4j.optim.GradientClipping;
 import org.ddim4j.optim.AdamOptimizer;
 import org.ddim4j.model.TrainingRun;
+import org.ddim4j.io.Bounds;
 import org.ddim4j.model.CheckpointFile;
 import org.ddim4j.model.Checkpoint;
 import org.ddim4j.random.Seeds;
@@ -315,13 +316,8 @@ public final class Trainer {
         return Files.exists(run.checkpoint()) ? run.checkpoint().toString() : "(none written yet)";
     }
 
-    /** True when every element is a finite number. */
-    private static boolean finite(INDArray a) {
-        return !a.isNaN().any() && !a.isInfinite().any();
-    }
-
     private void saveCheckpoint() throws IOException {
-        if (!finite(weightsFlat) || !finite(emaFlat)) {
+        if (!Bounds.allFinite(weightsFlat) || !Bounds.allFinite(emaFlat)) {
             // (an optimiser state or weights poisoned some other way: never overwrite the last good checkpoint)
             throw new TrainingDivergedException(iteration, "weights", Double.NaN, lastCheckpointName());
         }

@@ -170,7 +170,7 @@ public final class Parameters {
         List<String> nonFinite = new ArrayList<>();
         for (Map.Entry<String, INDArray> e : torchLayout.entrySet()) {
             INDArray a = e.getValue();
-            if (a.dataType().isFPType() && (a.isNaN().any() || a.isInfinite().any())) {
+            if (!org.ddim4j.io.Bounds.allFinite(a)) {
                 nonFinite.add(e.getKey());
             }
         }

@@ -47,9 +47,9 @@ final class ForwardCommand extends DdimCommand {
             throw new IllegalArgumentException(input + ": t has shape " + Arrays.toString(t.shape())
                     + ", expected [" + x.size(0) + "] (one timestep per image of x)");
         }
-        if (x.isNaN().any() || x.isInfinite().any() || t.isNaN().any() || t.isInfinite().any()) {
-            throw new IllegalArgumentException(input + ": " + (x.isNaN().any() || x.isInfinite().any() ? "x" : "t")
-                    + " holds NaN or infinite values");
+        boolean xFinite = org.ddim4j.io.Bounds.allFinite(x);
+        if (!xFinite || !org.ddim4j.io.Bounds.allFinite(t)) {
+            throw new IllegalArgumentException(input + ": " + (xFinite ? "t" : "x") + " holds NaN or infinite values");
         }
         double maxT = t.castTo(DataType.DOUBLE).maxNumber().doubleValue();
         double minT = t.castTo(DataType.DOUBLE).minNumber().doubleValue();
