@@ -40,7 +40,7 @@ public final class CandidateEvaluator {
         for (int k = 0; k < 5; k++) {
             int t = (int) ((long) schedule.numSteps() * (2 * k + 1) / 10);
             INDArray xt = schedule.addNoise(x0, eps, t);
-            INDArray pred = model.network().predictNoise(xt, Nd4j.valueArrayOf(new long[]{n}, (float) t, DataType.FLOAT));
+            INDArray pred = model.noisePredictor().predictNoise(xt, Nd4j.valueArrayOf(new long[]{n}, (float) t, DataType.FLOAT));
             INDArray d = pred.sub(eps);
             total += d.mul(d).meanNumber().doubleValue();
         }
@@ -51,16 +51,16 @@ public final class CandidateEvaluator {
         DdimSampler sampler = deterministic(model);
         INDArray targets = x0.add(1).divi(2);
         InversionSettings settings = InversionSettings.defaults().withIterations(iterations);
-        return OptimizationInversion.invert(model.network(), sampler, targets, Inverter.randomLatents(targets.shape(), seed),
+        return OptimizationInversion.invert(model.noisePredictor(), sampler, targets, Inverter.randomLatents(targets.shape(), seed),
                 settings, null).psnr().meanNumber().doubleValue();
     }
 
     public static double samplingSeconds(DdimModel model, INDArray like, long seed) {
         Sampler sampler = generating(model);
         INDArray z = Seeds.gaussian(seed, 16, like.size(1), like.size(2), like.size(3));
-        sampler.sample(model.network(), z, null);
+        sampler.sample(model.noisePredictor(), z, null);
         long t0 = System.nanoTime();
-        sampler.sample(model.network(), z, null);
+        sampler.sample(model.noisePredictor(), z, null);
         return (System.nanoTime() - t0) / 1e9;
     }
 

@@ -2,6 +2,7 @@ package org.ddim4j.config;
 
 import org.ddim4j.sampler.SamplerKind;
 import org.ddim4j.schedule.BetaSchedule;
+import org.ddim4j.schedule.Prediction;
 import org.ddim4j.schedule.TimestepSpacing;
 
 import org.yaml.snakeyaml.LoaderOptions;
@@ -146,7 +147,7 @@ public final class ConfigLoader {
                 s.number("beta_start", d.betaStart()), s.number("beta_end", d.betaEnd()),
                 s.integer("num_t", d.numT()), s.integer("num_t_steps", d.numTSteps()), s.number("eta", d.eta()),
                 s.choice("skip_type", d.skipType(), TimestepSpacing.class), s.bool("clip_x0", d.clipX0()),
-                s.sampler("sampler", d.sampler()));
+                s.sampler("sampler", d.sampler()), s.choice("prediction", d.prediction(), Prediction.class));
     }
 
     private static TrainingConfig training(Section s) {
@@ -155,7 +156,8 @@ public final class ConfigLoader {
                 s.integer("log_batch_size", d.logBatchSize()), s.choice("criterion", d.criterion(), Criterion.class),
                 s.integer("num_i", d.numI()), s.integer("log_frequency", d.logFrequency()),
                 s.integer("save_frequency", d.saveFrequency()), s.bool("tensorboard", d.tensorboard()),
-                s.longValue("seed", d.seed()));
+                s.longValue("seed", d.seed()), s.choice("loss_weighting", d.lossWeighting(), LossWeighting.class),
+                s.number("min_snr_gamma", d.minSnrGamma()));
     }
 
     private static OptimizerConfig optimizer(Section s) {
@@ -163,7 +165,8 @@ public final class ConfigLoader {
         return new OptimizerConfig(s.choice("name", d.name(), OptimizerName.class), s.number("learning_rate", d.learningRate()),
                 s.number("weight_decay", d.weightDecay()), s.number("beta_1", d.beta1()),
                 s.number("beta_2", d.beta2()), s.bool("amsgrad", d.amsgrad()), s.number("epsilon", d.epsilon()),
-                s.number("gradient_clip", d.gradientClip()));
+                s.number("gradient_clip", d.gradientClip()), s.integer("warmup_iterations", d.warmupIterations()),
+                s.choice("decay", d.decay(), LearningRateDecay.class));
     }
 
     private static EvaluationConfig evaluation(Section s) {
@@ -348,6 +351,7 @@ public final class ConfigLoader {
         diff.put("skip_type", Choices.name(f.skipType()));
         diff.put("clip_x0", f.clipX0());
         diff.put("sampler", f.sampler().key());
+        diff.put("prediction", Choices.name(f.prediction()));
         root.put("diffusion", diff);
         TrainingConfig t = c.training();
         Map<String, Object> tr = new LinkedHashMap<>();
@@ -359,6 +363,8 @@ public final class ConfigLoader {
         tr.put("save_frequency", t.saveFrequency());
         tr.put("tensorboard", t.tensorboard());
         tr.put("seed", t.seed());
+        tr.put("loss_weighting", Choices.name(t.lossWeighting()));
+        tr.put("min_snr_gamma", t.minSnrGamma());
         root.put("training", tr);
         EvaluationConfig e = c.evaluation();
         Map<String, Object> ev = new LinkedHashMap<>();
@@ -378,6 +384,8 @@ public final class ConfigLoader {
         opt.put("amsgrad", o.amsgrad());
         opt.put("epsilon", o.epsilon());
         opt.put("gradient_clip", o.gradientClip());
+        opt.put("warmup_iterations", o.warmupIterations());
+        opt.put("decay", Choices.name(o.decay()));
         root.put("optimizer", opt);
         org.yaml.snakeyaml.DumperOptions options = new org.yaml.snakeyaml.DumperOptions();
         options.setDefaultFlowStyle(org.yaml.snakeyaml.DumperOptions.FlowStyle.BLOCK);

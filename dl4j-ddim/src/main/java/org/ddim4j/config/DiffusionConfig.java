@@ -3,6 +3,7 @@ package org.ddim4j.config;
 import org.ddim4j.sampler.SamplerKind;
 import org.ddim4j.schedule.BetaSchedule;
 import org.ddim4j.schedule.NoiseSchedule;
+import org.ddim4j.schedule.Prediction;
 import org.ddim4j.schedule.TimestepSpacing;
 
 /**
@@ -18,9 +19,12 @@ import org.ddim4j.schedule.TimestepSpacing;
  *                     (an addition to the seed's keys; default {@code uniform})
  * @param clipX0       clamp the predicted x0 to [-1, 1] at each step (an addition; default false, as the seed)
  * @param sampler      the sampler of {@code ./ddim sample} and {@code eval} (an addition; default ddim, the seed's)
+ * @param prediction   what the network outputs: {@code epsilon} (the seed's) or {@code v} (an addition); every sampler
+ *                     and inversion method takes the network through {@link Prediction#noisePredictor}
  */
 public record DiffusionConfig(BetaSchedule betaSchedule, double betaStart, double betaEnd, int numT, int numTSteps,
-                              double eta, TimestepSpacing skipType, boolean clipX0, SamplerKind sampler) {
+                              double eta, TimestepSpacing skipType, boolean clipX0, SamplerKind sampler,
+                              Prediction prediction) {
 
     public DiffusionConfig {
         Check.notNull("diffusion.beta_schedule", betaSchedule);
@@ -42,15 +46,22 @@ public record DiffusionConfig(BetaSchedule betaSchedule, double betaStart, doubl
         Check.nonNegative("diffusion.eta", eta);
         Check.notNull("diffusion.skip_type", skipType);
         Check.notNull("diffusion.sampler", sampler);
+        Check.notNull("diffusion.prediction", prediction);
+    }
+
+    /** Settings of an eps-network (the seed's parameterisation). */
+    public DiffusionConfig(BetaSchedule betaSchedule, double betaStart, double betaEnd, int numT, int numTSteps,
+                           double eta, TimestepSpacing skipType, boolean clipX0, SamplerKind sampler) {
+        this(betaSchedule, betaStart, betaEnd, numT, numTSteps, eta, skipType, clipX0, sampler, Prediction.EPSILON);
     }
 
     public DiffusionConfig withSampling(int steps, TimestepSpacing skip, double newEta) {
-        return new DiffusionConfig(betaSchedule, betaStart, betaEnd, numT, steps, newEta, skip, clipX0, sampler);
+        return new DiffusionConfig(betaSchedule, betaStart, betaEnd, numT, steps, newEta, skip, clipX0, sampler, prediction);
     }
 
     /** These settings generating with {@code kind}. */
     public DiffusionConfig withSampler(SamplerKind kind) {
-        return new DiffusionConfig(betaSchedule, betaStart, betaEnd, numT, numTSteps, eta, skipType, clipX0, kind);
+        return new DiffusionConfig(betaSchedule, betaStart, betaEnd, numT, numTSteps, eta, skipType, clipX0, kind, prediction);
     }
 
     /** The forward process these settings define. */

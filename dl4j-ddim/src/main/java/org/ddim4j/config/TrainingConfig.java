@@ -11,9 +11,13 @@ package org.ddim4j.config;
  * @param saveFrequency iterations between checkpoints
  * @param tensorboard   accepted for compatibility with the seed's files; ddim4j writes a CSV and a PNG instead
  * @param seed          seed of every random choice in training (an addition; default 0)
+ * @param lossWeighting how the images of a batch are weighted by their timestep: {@code uniform} (the seed's) or
+ *                      {@code min-snr} (an addition)
+ * @param minSnrGamma   gamma of min-SNR weighting (default 5, Hang et al.'s)
  */
 public record TrainingConfig(int batchSize, int logBatchSize, Criterion criterion, int numI, int logFrequency,
-                             int saveFrequency, boolean tensorboard, long seed) {
+                             int saveFrequency, boolean tensorboard, long seed, LossWeighting lossWeighting,
+                             double minSnrGamma) {
     public TrainingConfig {
         Check.positive("training.batch_size", batchSize);
         Check.positive("training.log_batch_size", logBatchSize);
@@ -21,14 +25,27 @@ public record TrainingConfig(int batchSize, int logBatchSize, Criterion criterio
         Check.positive("training.num_i", numI);
         Check.positive("training.log_frequency", logFrequency);
         Check.positive("training.save_frequency", saveFrequency);
+        Check.notNull("training.loss_weighting", lossWeighting);
+        Check.positive("training.min_snr_gamma", minSnrGamma);
+    }
+
+    /** Gamma of min-SNR weighting when none is given: Hang et al.'s choice. */
+    public static final double DEFAULT_MIN_SNR_GAMMA = 5.0;
+
+    /** The seed's training section: every image of a batch weighted the same. */
+    public TrainingConfig(int batchSize, int logBatchSize, Criterion criterion, int numI, int logFrequency,
+                          int saveFrequency, boolean tensorboard, long seed) {
+        this(batchSize, logBatchSize, criterion, numI, logFrequency, saveFrequency, tensorboard, seed,
+                LossWeighting.UNIFORM, DEFAULT_MIN_SNR_GAMMA);
     }
 
     public TrainingConfig withIterations(int iterations, int log, int save) {
-        return new TrainingConfig(batchSize, logBatchSize, criterion, iterations, log, save, tensorboard, seed);
+        return new TrainingConfig(batchSize, logBatchSize, criterion, iterations, log, save, tensorboard, seed,
+                lossWeighting, minSnrGamma);
     }
 
     public TrainingConfig withSeed(long newSeed) {
         return new TrainingConfig(batchSize, logBatchSize, criterion, numI, logFrequency, saveFrequency, tensorboard,
-                newSeed);
+                newSeed, lossWeighting, minSnrGamma);
     }
 }

@@ -36,7 +36,7 @@ public final class PairGeneration {
             while (w.count() < count) {
                 int b = (int) Math.min(batchSize, count - w.count());
                 INDArray z = Seeds.gaussian(Seeds.mix(seed, w.count()), b, shape[0], shape[1], shape[2]);
-                INDArray x = sampler.sample(model.network(), z, null);
+                INDArray x = sampler.sample(model.noisePredictor(), z, null);
                 INDArray images = org.nd4j.linalg.ops.transforms.Transforms.min(
                         org.nd4j.linalg.ops.transforms.Transforms.max(x, -1.0, false), 1.0, false);
                 INDArray s = AttributeClassifier.scores(classifier, images);

@@ -31,7 +31,7 @@ public final class SampleDraws {
         for (int from = 0, b = 0; from < count; from += batch, b++) {
             int n = Math.min(batch, count - from);
             INDArray z = Seeds.gaussian(Seeds.mix(seed, b), n, data.channels(), data.height(), data.width());
-            INDArray x = sampler.sample(model.network(), z,
+            INDArray x = sampler.sample(model.noisePredictor(), z,
                     Nd4j.getRandomFactory().getNewRandomInstance(Seeds.mix(seed, -1 - b)));
             out.get(NDArrayIndex.interval(from, from + n)).assign(x);
             progress.accept(from + n);

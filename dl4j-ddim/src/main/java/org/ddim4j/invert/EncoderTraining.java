@@ -99,7 +99,7 @@ public final class EncoderTraining {
 
     /** Trains a new encoder for the model with the given sampler (its step count is the one inverted). */
     public static LatentEncoder train(DdimModel model, DdimSampler sampler, Settings s, Listener listener) {
-        return train(model.config(), model.network(), sampler, s, listener);
+        return train(model.config(), model.noisePredictor(), sampler, s, listener);
     }
 
     /** As {@link #train(DdimModel, DdimSampler, Settings, Listener)} for any differentiable network of that config. */

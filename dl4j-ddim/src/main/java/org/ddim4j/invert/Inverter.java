@@ -76,7 +76,7 @@ public final class Inverter {
 
     /** @param encoder a trained encoder, or null (then ENCODER is unavailable and HYBRID starts from the ODE) */
     public Inverter(DdimModel model, DdimSampler sampler, LatentEncoder encoder) {
-        this(model.network(), sampler, encoder);
+        this(model.noisePredictor(), sampler, encoder);
     }
 
     /** For any differentiable network (the model's, usually its EMA weights). */

@@ -5,18 +5,25 @@ import org.ddim4j.sampler.DdimSampler;
 import org.ddim4j.sampler.Sampler;
 import org.ddim4j.sampler.SamplerKind;
 import org.ddim4j.schedule.TimestepSpacing;
+import org.ddim4j.schedule.DifferentiableNoisePredictor;
 import org.ddim4j.schedule.NoiseSchedule;
 import org.ddim4j.unet.UNet;
 
 /**
  * A trained (or imported) DDIM: its configuration and the network used for sampling (the EMA weights
- * of a training run).
+ * of a training run). Samplers and inversion methods take {@link #noisePredictor()}, which is the network itself
+ * for an eps-network and converts a v-network's output to the noise.
  */
 public record DdimModel(DdimConfig config, UNet network) {
     public DdimModel {
         if (!network.architecture().config().equals(config.network())) {
             throw new IllegalArgumentException("network does not match config.network");
         }
+    }
+
+    /** The network as samplers and inversion methods take it: predicting the noise, whatever it was trained on. */
+    public DifferentiableNoisePredictor noisePredictor() {
+        return config.diffusion().prediction().noisePredictor(network, schedule());
     }
 
     public NoiseSchedule schedule() {

@@ -63,6 +63,11 @@ public final class AdamOptimizer implements ParameterOptimizer {
      */
     @Override
     public void apply(Map<String, INDArray> params, Map<String, INDArray> grads) {
+        apply(params, grads, this.learningRate);
+    }
+
+    /** As {@link #apply(Map, Map)} with this step's learning rate (a {@link LearningRateSchedule}'s). */
+    public void apply(Map<String, INDArray> params, Map<String, INDArray> grads, double learningRate) {
         step++;
         double bias1 = 1 - Math.pow(beta1, step);
         double bias2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));

@@ -4,6 +4,8 @@ import org.ddim4j.config.Choices;
 import org.ddim4j.batches.BatchSource;
 import org.ddim4j.optim.GradientClipping;
 import org.ddim4j.optim.AdamOptimizer;
+import org.ddim4j.optim.LearningRateSchedule;
+import org.ddim4j.config.LossWeighting;
 import org.ddim4j.model.TrainingRun;
 import org.ddim4j.io.Bounds;
 import org.ddim4j.model.CheckpointFile;
@@ -18,6 +20,7 @@ import org.ddim4j.model.DdimModel;
 import org.ddim4j.model.ModelFile;
 import org.ddim4j.sampler.DdimSampler;
 import org.ddim4j.schedule.NoiseSchedule;
+import org.ddim4j.schedule.Prediction;
 import org.ddim4j.unet.GraphContext;
 import org.ddim4j.unet.UNet;
 import org.ddim4j.unet.UNetArchitecture;
@@ -40,8 +43,12 @@ import java.util.SplittableRandom;
  *   <li>x_0: a batch of training images, each flipped horizontally with probability data.flip_horizontal</li>
  *   <li>t: antithetic pairs, t and T - 1 - t, as the seed draws them</li>
  *   <li>x_t = sqrt(alpha_bar_t) x_0 + sqrt(1 - alpha_bar_t) noise, noise ~ N(0, I)</li>
- *   <li>loss = mean |eps(x_t, t) - noise| (l1) or mean squared (l2); dropout on</li>
- *   <li>gradients clipped to global norm optimizer.gradient_clip, then one Adam step (PyTorch's)</li>
+ *   <li>loss = mean |eps(x_t, t) - noise| (l1) or mean squared (l2); dropout on. With diffusion.prediction v the
+ *       target is v = sqrt(alpha_bar_t) noise - sqrt(1 - alpha_bar_t) x_0 ({@link Prediction#target}); with
+ *       training.loss_weighting min-snr each image's loss is weighted by {@link LossWeights}</li>
+ *   <li>gradients clipped to global norm optimizer.gradient_clip, then one Adam step (PyTorch's) at the rate of
+ *       {@link LearningRateSchedule} (optimizer.learning_rate throughout, as the seed, unless a warm-up or a decay
+ *       is configured)</li>
  *   <li>BatchNorm running statistics and the EMA of the weights updated (decay network.ema, warmed up
  *       as {@link Ema#warmedUpDecay})</li>
  * </ol>
@@ -55,7 +62,7 @@ public final class Trainer {
     /** The optimiser sees all trainable tensors as one vector under this name. */
     private static final String FLAT = "parameters";
 
-    private final DdimConfig config;
+    private DdimConfig config;
     private final BatchSource data;
     private final TrainingRun run;
     private final TrainingListener listener;
@@ -63,6 +70,7 @@ public final class Trainer {
     private final UNet ema;
     private final AdamOptimizer optimizer;
     private final NoiseSchedule schedule;
+    private LearningRateSchedule learningRates;
     private final long seed;
     private TrainingGraph graph;
     /** The trainable weights and their EMA as vectors: the networks' tensors are views of them. */
@@ -83,6 +91,7 @@ public final class Trainer {
         this.ema = ema;
         this.optimizer = optimizer;
         this.schedule = config.diffusion().noiseSchedule();
+        this.learningRates = LearningRateSchedule.of(config.optimizer(), config.training().numI());
         this.seed = config.training().seed();
         this.iteration = iteration;
         this.elapsedSeconds = elapsedSeconds;
@@ -144,6 +153,29 @@ public final class Trainer {
     }
 
     /**
+     * Sets training.num_i, the iteration the run ends at and its learning-rate decay reaches 0 (for a run sized to a
+     * time budget once its speed is known: the warm-up does not depend on it). Recorded in the next checkpoint, so a
+     * resumed run follows the same curve.
+     *
+     * @throws IllegalArgumentException if {@code total} is below the iterations already trained
+     */
+    public Trainer withTotalIterations(int total) {
+        if (total < iteration || total <= 0) {
+            throw new IllegalArgumentException("training.num_i must be at least the " + iteration
+                    + " iterations trained so far and positive, got " + total);
+        }
+        var t = config.training();
+        config = config.withTraining(t.withIterations(total, t.logFrequency(), t.saveFrequency()));
+        learningRates = LearningRateSchedule.of(config.optimizer(), total);
+        try {
+            AtomicFiles.writeString(run.config(), ConfigLoader.toYaml(config));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("could not rewrite " + run.config(), e);
+        }
+        return this;
+    }
+
+    /**
      * Measures sample quality with the probe every evaluation.kid_every iterations (into kid.csv and kid.png of the
      * run folder); no measurement when kid_every is 0.
      */
@@ -193,7 +225,7 @@ public final class Trainer {
         double sessionStartElapsed = elapsedSeconds;
         double rate = 0;
         try (LossLog log = new LossLog(run.lossCsv(), iteration)) {
-            while (iteration < end) {
+            while (iteration < config.training().numI()) {   // (re-read: withTotalIterations may move the end)
                 if (timeLimit != null && System.nanoTime() - startNanos > timeLimit.toNanos()) {
                     LOG.info("time limit of {} reached at iteration {}", timeLimit, iteration);
                     break;
@@ -246,7 +278,8 @@ public final class Trainer {
 
     private void ensureGraph() {
         if (graph == null) {
-            graph = new TrainingGraph(network.architecture(), network.parameters(), config.training().criterion());
+            graph = new TrainingGraph(network.architecture(), network.parameters(), config.training().criterion(),
+                    config.training().lossWeighting() != LossWeighting.UNIFORM);
         }
     }
 
@@ -277,8 +310,11 @@ public final class Trainer {
         for (int k = 0; k < batch; k++) {
             tFloat[k] = ts[k];
         }
-        // 4. forward and backward
-        TrainingGraph.Pass pass = graph.run(xt, Nd4j.createFromArray(tFloat), noise, Seeds.mix(stepSeed, 2));
+        // 4. forward and backward: the target is the noise or v (diffusion.prediction), each image weighted by its
+        //    timestep under min-SNR weighting
+        INDArray target = config.diffusion().prediction().target(schedule, x0, noise, ts);
+        INDArray weights = LossWeights.of(config.training(), config.diffusion().prediction(), schedule, ts);
+        TrainingGraph.Pass pass = graph.run(xt, Nd4j.createFromArray(tFloat), target, weights, Seeds.mix(stepSeed, 2));
         if (!Double.isFinite(pass.loss())) {
             throw new TrainingDivergedException(i, pass.loss(), lastCheckpointName());
         }
@@ -290,7 +326,7 @@ public final class Trainer {
             throw new TrainingDivergedException(i, "gradient norm", norm, lastCheckpointName());
         }
         // (updates the network's tensors, views of weightsFlat; consumes the gradients as its scratch)
-        optimizer.apply(Map.of(FLAT, weightsFlat), Map.of(FLAT, grads));
+        optimizer.apply(Map.of(FLAT, weightsFlat), Map.of(FLAT, grads), learningRates.at(i));
         // 6. running statistics and EMA (the EMA's BatchNorm statistics are copied when next needed)
         updateRunningStatistics(pass.batchStatistics(), batch);
         Ema.update(emaFlat, weightsFlat, Ema.warmedUpDecay(config.network().ema(), i));
@@ -343,7 +379,7 @@ public final class Trainer {
 
     private void writeSamples() throws IOException {
         DdimSampler sampler = model().sampler();
-        INDArray x = sampler.sample(ema(), fixedNoise(), Nd4j.getRandomFactory().getNewRandomInstance(Seeds.mix(seed, -3)));
+        INDArray x = sampler.sample(model().noisePredictor(), fixedNoise(), Nd4j.getRandomFactory().getNewRandomInstance(Seeds.mix(seed, -3)));
         Path grid = run.sampleGrid(iteration);
         Files.createDirectories(grid.getParent());
         Images.writePng(Images.grid(x), grid);

@@ -28,6 +28,8 @@ import java.util.Map;
  */
 public final class TrainingGraph {
     public static final String TARGET = "target";
+    /** Placeholder of the per-image loss weights [B, 1, 1, 1] (present only in a weighted graph). */
+    public static final String WEIGHT = "weight";
     public static final String LOSS = "loss";
 
     private final UNetGraph graph;
@@ -45,7 +47,19 @@ public final class TrainingGraph {
                        Map<String, INDArray> batchStatistics) {
     }
 
+    private final boolean weighted;
+
+    /** The seed's loss: every image of the batch weighted the same. */
     public TrainingGraph(UNetArchitecture arch, Parameters params, Criterion criterion) {
+        this(arch, params, criterion, false);
+    }
+
+    /**
+     * @param weighted whether the loss is mean(w_k |eps - target|) (or its square) with a weight per image fed as
+     *                 {@link #WEIGHT}; without, the graph is exactly the seed's loss
+     */
+    public TrainingGraph(UNetArchitecture arch, Parameters params, Criterion criterion, boolean weighted) {
+        this.weighted = weighted;
         this.graph = UNetGraph.build(arch, params, GraphMode.TRAIN);
         SameDiff sd = graph.sameDiff();
         SDVariable eps = sd.getVariable(UNetGraph.OUTPUT);
@@ -55,6 +69,10 @@ public final class TrainingGraph {
             case L1 -> sd.math().abs(diff);
             case L2 -> diff.mul(diff);
         };
+        if (weighted) {
+            // mean over all elements of w_k * loss_k = (1/B) sum_k w_k mean(loss_k)
+            perElement = perElement.mul(sd.placeHolder(WEIGHT, DataType.FLOAT, -1, 1, 1, 1));
+        }
         perElement.mean().rename(LOSS);
         sd.setLossVariables(LOSS);
         outputs.add(LOSS);
@@ -77,10 +95,24 @@ public final class TrainingGraph {
      * @param dropoutSeed seeds the dropout masks (ignored when the network has no dropout)
      */
     public Pass run(INDArray xt, INDArray t, INDArray target, long dropoutSeed) {
+        return run(xt, t, target, null, dropoutSeed);
+    }
+
+    /**
+     * One forward and backward pass of a weighted graph.
+     *
+     * @param weights one loss weight per image, [B] (null for an unweighted graph)
+     */
+    public Pass run(INDArray xt, INDArray t, INDArray target, INDArray weights, long dropoutSeed) {
+        if (weighted != (weights != null)) {
+            throw new IllegalArgumentException(weighted ? "this training graph weighs its images: give one weight per image"
+                    : "this training graph has no per-image weights");
+        }
         Map<String, INDArray> feed = new LinkedHashMap<>();
         feed.put(UNetGraph.INPUT, xt.castTo(DataType.FLOAT));
         feed.put(UNetGraph.TIMESTEP, t.castTo(DataType.FLOAT));
         feed.put(TARGET, target.castTo(DataType.FLOAT));
+
         long batch = xt.size(0);
         for (GraphContext.DropoutMask m : graph.dropoutMasks()) {
             INDArray mask = masks.get(m.placeholder());
@@ -90,6 +122,10 @@ public final class TrainingGraph {
             }
             Seeds.dropoutMask(Seeds.mix(dropoutSeed, feed.size()), 1.0 - m.probability(), mask);
             feed.put(m.placeholder(), mask);
+        }
+        if (weights != null) {
+            // (after the masks: each mask's seed counts the placeholders before it)
+            feed.put(WEIGHT, weights.castTo(DataType.FLOAT).reshape(xt.size(0), 1, 1, 1));
         }
         PlanCache.Execution r = plans.run(feed);
         Map<String, INDArray> stats = new LinkedHashMap<>();

@@ -40,7 +40,7 @@ import java.util.zip.CheckedInputStream;
  * <pre>{@code
  * ComputationGraph unet = DdimZooModel.of("emoji").initPretrained();   // eps = unet.outputSingle(x, t)
  * DdimModel ddim = DdimZooModel.of("emoji").initPretrainedModel();     // sampling, inversion, editing
- * INDArray images = ddim.sampler().sample(ddim.network(), Nd4j.randn(DataType.FLOAT, 16, 3, 32, 32), null);
+ * INDArray images = ddim.sampler().sample(ddim.noisePredictor(), Nd4j.randn(DataType.FLOAT, 16, 3, 32, 32), null);
  * }</pre>
  *
  * <p>DL4J's {@link ZooModel} restores only networks serialised by its {@code ModelSerializer}, so

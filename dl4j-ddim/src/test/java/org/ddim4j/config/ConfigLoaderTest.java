@@ -85,7 +85,12 @@ class ConfigLoaderTest {
             "optimizer:\\n  learning_rate: -1|optimizer.learning_rate = -1",
             "network:\\n  hidden_channels: abc|network.hidden_channels = abc: expected an integer",
             "network:\\n  num_group: 8|unknown key(s) in section 'network': [num_group]",
-            "trainning:\\n  num_i: 3|unknown section(s) [trainning]"})
+            "trainning:\\n  num_i: 3|unknown section(s) [trainning]",
+            "diffusion:\\n  prediction: x0|diffusion.prediction = x0: expected one of [epsilon, v]",
+            "training:\\n  loss_weighting: p2|training.loss_weighting = p2: expected one of [uniform, min-snr]",
+            "training:\\n  min_snr_gamma: 0|training.min_snr_gamma = 0",
+            "optimizer:\\n  decay: step|optimizer.decay = step: expected one of [constant, cosine, linear]",
+            "optimizer:\\n  warmup_iterations: -5|optimizer.warmup_iterations = -5"})
     void badValuesNameTheFileTheKeyTheValueAndWhatIsAllowed(String yaml, String expected) {
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml.replace("\\n", "\n"), "bad.yml"));
         assertTrue(e.getMessage().startsWith("bad.yml: "), e.getMessage());
@@ -113,6 +118,34 @@ class ConfigLoaderTest {
         String yaml = ConfigLoader.toYaml(c);
         assertTrue(yaml.contains("dataset: emoji-smileys") && yaml.contains("beta_schedule: cosine")
                 && yaml.contains("skip_type: trailing") && yaml.contains("criterion: l2") && yaml.contains("name: adam") && yaml.contains("sampler: dpm++3m"), yaml);
+        assertEquals(c, ConfigLoader.parse(yaml, "again.yml"));
+    }
+
+    @Test
+    void theRecipeOptionsDefaultToTheSeedsAndRoundTrip() {
+        DdimConfig seed = ConfigLoader.parse("network:\n  hidden_channels: 64\n", "x.yml");
+        assertEquals(org.ddim4j.schedule.Prediction.EPSILON, seed.diffusion().prediction());
+        assertEquals(LossWeighting.UNIFORM, seed.training().lossWeighting());
+        assertEquals(5.0, seed.training().minSnrGamma());
+        assertEquals(0, seed.optimizer().warmupIterations());
+        assertEquals(LearningRateDecay.CONSTANT, seed.optimizer().decay());
+        DdimConfig c = ConfigLoader.parse("""
+                diffusion:
+                  prediction: v
+                training:
+                  loss_weighting: min-snr
+                  min_snr_gamma: 2.5
+                optimizer:
+                  warmup_iterations: 200
+                  decay: cosine
+                """, "recipe.yml");
+        assertEquals(org.ddim4j.schedule.Prediction.V, c.diffusion().prediction());
+        assertEquals(LossWeighting.MIN_SNR, c.training().lossWeighting());
+        assertEquals(2.5, c.training().minSnrGamma());
+        assertEquals(200, c.optimizer().warmupIterations());
+        assertEquals(LearningRateDecay.COSINE, c.optimizer().decay());
+        String yaml = ConfigLoader.toYaml(c);
+        assertTrue(yaml.contains("prediction: v") && yaml.contains("loss_weighting: min-snr") && yaml.contains("decay: cosine"), yaml);
         assertEquals(c, ConfigLoader.parse(yaml, "again.yml"));
     }
 

@@ -78,6 +78,58 @@ class TrainerTest {
         }
     }
 
+    /** The tiny config with every recipe option of issue 28 away from the seed's: v, min-SNR, warm-up, cosine decay. */
+    private static DdimConfig recipe(DdimConfig c) {
+        var d = c.diffusion();
+        var t = c.training();
+        var o = c.optimizer();
+        return new DdimConfig(c.data(), c.network(),
+                new org.ddim4j.config.DiffusionConfig(org.ddim4j.schedule.BetaSchedule.COSINE, d.betaStart(), d.betaEnd(),
+                        d.numT(), d.numTSteps(), d.eta(), d.skipType(), d.clipX0(), d.sampler(), org.ddim4j.schedule.Prediction.V),
+                new org.ddim4j.config.TrainingConfig(t.batchSize(), t.logBatchSize(), org.ddim4j.config.Criterion.L2, t.numI(),
+                        t.logFrequency(), t.saveFrequency(), false, t.seed(), org.ddim4j.config.LossWeighting.MIN_SNR, 5.0),
+                new org.ddim4j.config.OptimizerConfig(o.name(), o.learningRate(), o.weightDecay(), o.beta1(), o.beta2(),
+                        o.amsgrad(), o.epsilon(), o.gradientClip(), 3, org.ddim4j.config.LearningRateDecay.COSINE),
+                c.evaluation());
+    }
+
+    @Test
+    void aRunWithEveryRecipeOptionLearnsAndResumesExactly(@TempDir Path dir) throws IOException {
+        DdimConfig config = recipe(TinyData.config(4, 0.1, 8, 4));
+        // the checkpoint of iteration 4 of an 8-iteration run, copied as it is written, then continued: the
+        // learning rate must follow the same warm-up and decay as the uninterrupted run
+        Path cut = dir.resolve("cut");
+        Files.createDirectories(cut);
+        TrainingListener copyAtFour = new TrainingListener() {
+            @Override
+            public void onCheckpoint(long iteration, Path file) {
+                if (iteration == 4) {
+                    try {
+                        Files.copy(file, new org.ddim4j.model.TrainingRun(cut).checkpoint());
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            }
+        };
+        Trainer straight = Trainer.start(config, TinyData.images(), dir.resolve("straight"), copyAtFour);
+        straight.train(null);
+        Trainer resumed = Trainer.resume(cut, TinyData.images(), TrainingListener.NONE, 0);
+        assertEquals(4, resumed.iteration());
+        resumed.train(null);
+        assertEquals(8, resumed.iteration());
+        assertSameWeights(straight.network().parameters(), resumed.network().parameters());
+        assertSameWeights(straight.ema().parameters(), resumed.ema().parameters());
+
+        Trainer longer = Trainer.start(recipe(TinyData.config(4, 0.0, 200, 1000)), TinyData.images(), dir.resolve("learns"),
+                TrainingListener.NONE);
+        longer.train(null);
+        List<String> lines = Files.readAllLines(longer.run().lossCsv());
+        double firstLoss = lines.subList(1, 31).stream().mapToDouble(l -> Double.parseDouble(l.split(",")[1])).average().orElseThrow();
+        double lastLoss = lines.subList(171, 201).stream().mapToDouble(l -> Double.parseDouble(l.split(",")[1])).average().orElseThrow();
+        assertTrue(lastLoss < 0.7 * firstLoss, "weighted v loss went from " + firstLoss + " to " + lastLoss);
+    }
+
     @Test
     void aCheckpointWriteThatDiesHalfwayLeavesThePreviousOneLoadable(@TempDir Path dir) throws IOException {
         Trainer trainer = Trainer.start(TinyData.config(4, 0.0, 3, 3), TinyData.images(), dir, TrainingListener.NONE);

@@ -3,6 +3,11 @@ package org.ddim4j.train;
 import org.ddim4j.config.ConfigLoader;
 import org.ddim4j.config.Criterion;
 import org.ddim4j.config.DdimConfig;
+import org.ddim4j.config.LossWeighting;
+import org.ddim4j.config.TrainingConfig;
+import org.ddim4j.schedule.BetaSchedule;
+import org.ddim4j.schedule.NoiseSchedule;
+import org.ddim4j.schedule.Prediction;
 import org.ddim4j.io.Safetensors;
 import org.ddim4j.optim.AdamOptimizer;
 import org.ddim4j.optim.GradientClipping;
@@ -124,5 +129,54 @@ class TrainingStepParityTest {
                     .amaxNumber().doubleValue();
             assertTrue(emaDiff <= 0.1 * anyWorst + 1e-7, name + ": EMA differs by " + emaDiff);
         }
+    }
+
+    /**
+     * v-prediction with min-SNR-5 weighting against diffusers' way of computing it (make_weighted_fixture.py): the
+     * target, the per-image weights, the weighted loss and every gradient.
+     */
+    @Test
+    void aVPredictionStepWithMinSnrWeightingMatchesPyTorch() {
+        DdimConfig config = ConfigLoader.load(DIR.resolve("config.yml"));
+        Map<String, INDArray> init = prefixed(Safetensors.read(DIR.resolve("training_step.safetensors")).tensors(), "init.");
+        Map<String, INDArray> f = Safetensors.read(DIR.resolve("weighted_step.safetensors")).tensors();
+        UNetArchitecture arch = UNetArchitecture.of(config);
+        Parameters params = Parameters.fromStateDict(arch, init, "init");
+        NoiseSchedule schedule = NoiseSchedule.of(BetaSchedule.LINEAR, 1e-4, 0.02, 1000);
+        int[] t = f.get("t").toIntVector();
+        // 1. the target v = sqrt(alpha_bar) noise - sqrt(1 - alpha_bar) x0: float32 products of values below 1
+        INDArray target = Prediction.V.target(schedule, f.get("x0"), f.get("noise"), t);
+        assertTrue(relative(target, f.get("target")) < 1e-6, "v target differs by " + relative(target, f.get("target")));
+        // 2. the weights min(SNR, 5) / (SNR + 1): PyTorch divides in float32 (2 roundings of 6e-8), ddim4j in double
+        TrainingConfig training = new TrainingConfig(4, 4, Criterion.L2, 1, 1, 1, false, 0, LossWeighting.MIN_SNR, 5.0);
+        INDArray weights = LossWeights.of(training, Prediction.V, schedule, t);
+        for (int k = 0; k < t.length; k++) {
+            double expected = f.get("weights").getDouble(k);
+            assertEquals(expected, weights.getDouble(k), 1e-6 * expected, "weight of t = " + t[k]);
+        }
+        // 3. the weighted loss and its gradients, on ddim4j's own target and weights; bounds as in the unweighted step
+        TrainingGraph graph = new TrainingGraph(arch, params, Criterion.L2, true);
+        INDArray xt = schedule.addNoise(f.get("x0"), f.get("noise"), t);
+        TrainingGraph.Pass pass = graph.run(xt, f.get("t"), target, weights, 0);
+        assertEquals(f.get("loss").getDouble(0), pass.loss(), 1e-5 * f.get("loss").getDouble(0), "weighted loss");
+        Parameters grads = params.copy();
+        grads.trainableVector().assign(pass.gradientVector());
+        Map<String, INDArray> mine = grads.toStateDict();
+        java.util.Set<String> invariant = arch.outputInvariantParams();
+        double worst = 0;
+        String worstName = "";
+        for (Map.Entry<String, INDArray> e : prefixed(f, "grad.").entrySet()) {
+            if (invariant.contains(e.getKey())) {
+                continue;
+            }
+            double r = relative(mine.get(e.getKey()), e.getValue());
+            if (r > worst) {
+                worst = r;
+                worstName = e.getKey();
+            }
+        }
+        System.out.printf(Locale.ROOT, "weighted v step against PyTorch: loss %.7f vs %.7f; worst gradient %s %.2e%n",
+                pass.loss(), f.get("loss").getDouble(0), worstName, worst);
+        assertTrue(worst < 1e-4, "gradient " + worstName + " differs by " + worst + " of its scale");
     }
 }

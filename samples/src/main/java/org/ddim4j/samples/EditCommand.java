@@ -135,7 +135,7 @@ final class EditCommand extends DdimCommand {
             z = new LatentFile(noise, null, null);
             if (method.exact()) {
                 var exact = (org.ddim4j.sampler.InvertibleSampler) samplers.forInversion(method, model, stepCount, steps.spacing(d), this);
-                var pair = exact.fromNoise(model.network(), noise);
+                var pair = exact.fromNoise(model.noisePredictor(), noise);
                 z = new LatentFile(pair.x(), pair.y(), exact.kind());
             }
         } else {
@@ -159,7 +159,7 @@ final class EditCommand extends DdimCommand {
             INDArray row = LatentEditor.along(zk.z().castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT), boundary, alphas);
             LatentFile moved = zk.partner() == null ? zk.movedTo(row) : repeated(zk, alphas.length).movedTo(row);
             rows.add(row);
-            decoded.add(moved.decode(model.network(), decoder));
+            decoded.add(moved.decode(model.noisePredictor(), decoder));
         }
         INDArray latents = Nd4j.concat(0, rows.toArray(new INDArray[0]));
         INDArray images = Nd4j.concat(0, decoded.toArray(new INDArray[0]));

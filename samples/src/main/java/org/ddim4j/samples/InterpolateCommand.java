@@ -90,14 +90,14 @@ final class InterpolateCommand extends DdimCommand {
         INDArray lerp = LatentInterpolation.path(a.z().castTo(DataType.FLOAT), b.z().castTo(DataType.FLOAT), frames, false);
         INDArray decoded;
         if (a.partner() == null) {
-            decoded = decoder.sample(model.network(), Nd4j.concat(0, slerp, lerp), null);
+            decoded = decoder.sample(model.noisePredictor(), Nd4j.concat(0, slerp, lerp), null);
         } else {
             // a pair: both of its arrays follow the same kind of path, at the same fractions, in double
             INDArray xs = LatentInterpolation.path(a.z().castTo(DataType.DOUBLE), b.z().castTo(DataType.DOUBLE), frames, true);
             INDArray xl = LatentInterpolation.path(a.z().castTo(DataType.DOUBLE), b.z().castTo(DataType.DOUBLE), frames, false);
             INDArray ys = LatentInterpolation.path(a.partner().castTo(DataType.DOUBLE), b.partner().castTo(DataType.DOUBLE), frames, true);
             INDArray yl = LatentInterpolation.path(a.partner().castTo(DataType.DOUBLE), b.partner().castTo(DataType.DOUBLE), frames, false);
-            decoded = new LatentFile(Nd4j.concat(0, xs, xl), Nd4j.concat(0, ys, yl), a.exact()).decode(model.network(), decoder);
+            decoded = new LatentFile(Nd4j.concat(0, xs, xl), Nd4j.concat(0, ys, yl), a.exact()).decode(model.noisePredictor(), decoder);
         }
         Files.createDirectories(outDir);
         List<BufferedImage> gif = new ArrayList<>();

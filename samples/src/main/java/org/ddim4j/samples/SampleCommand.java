@@ -103,11 +103,11 @@ final class SampleCommand extends DdimCommand {
         long t0 = System.nanoTime();
         INDArray x;
         if (gif != null) {
-            SampleResult result = ((DdimSampler) sampler).run(m.network(), z.castTo(DataType.FLOAT), noiseRng, true);
+            SampleResult result = ((DdimSampler) sampler).run(m.noisePredictor(), z.castTo(DataType.FLOAT), noiseRng, true);
             TrajectoryGif.write(result.xs(), result.x0Predictions(), result.sample(), Integer.MAX_VALUE, gif);
             x = result.sample();
         } else {
-            x = sampler.sample(m.network(), z.castTo(DataType.FLOAT), noiseRng);
+            x = sampler.sample(m.noisePredictor(), z.castTo(DataType.FLOAT), noiseRng);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         if (name.endsWith(".npz")) {

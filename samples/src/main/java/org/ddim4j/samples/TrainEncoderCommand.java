@@ -112,10 +112,10 @@ final class TrainEncoderCommand extends DdimCommand {
             }
         };
         EncoderTraining.Pairs pairs = settings.latentSteps() == 0 && images != null ? null
-                : EncoderTraining.pairs(model.config(), model.network(), sampler, settings.pairs(),
+                : EncoderTraining.pairs(model.config(), model.noisePredictor(), sampler, settings.pairs(),
                 Math.max(settings.batchSize(), 16), settings.seed(), listener);
         INDArray imageSet = images;
-        LatentEncoder encoder = EncoderTraining.train(model.config(), model.network(), sampler, pairs, imageSet, initial,
+        LatentEncoder encoder = EncoderTraining.train(model.config(), model.noisePredictor(), sampler, pairs, imageSet, initial,
                 settings, listener);
         encoder.save(target);
         out.printf(Locale.ROOT, "wrote the encoder (%,d parameters, for %d-step sampling) to %s in %s%n",
