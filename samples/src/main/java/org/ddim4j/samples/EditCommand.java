@@ -1,6 +1,7 @@
 package org.ddim4j.samples;
 
 import com.google.gson.Gson;
+import org.ddim4j.edit.EditEffect;
 import org.ddim4j.edit.AttributeClassifier;
 import org.ddim4j.edit.Boundary;
 import org.ddim4j.edit.LatentEditor;
@@ -193,6 +194,13 @@ final class EditCommand extends DdimCommand {
                 line.put("mean_scores", p.mean(0).toDoubleVector());
                 INDArray rose = p.getColumn(alphas.length - 1).gt(p.getColumn(0)).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT);
                 line.put("fraction_rising", rose.meanNumber().doubleValue());
+                if (java.util.Arrays.stream(alphas).anyMatch(a -> a == 0)) {
+                    EditEffect effect = EditEffect.of(alphas, p.toDoubleMatrix());
+                    line.put("best_alpha", effect.bestAlpha());
+                    line.put("gain", effect.gain());
+                    line.put("share_crossing", effect.shareCrossing());
+                    line.put("share_above_at_0", effect.shareAboveAtZero());
+                }
             }
             AtomicFiles.writeString(dir.resolve("scores.json"), new Gson().toJson(line));
         }
