@@ -56,6 +56,11 @@ public final class DdimZooModel extends ZooModel<DdimZooModel> {
     public static final List<String> PRESETS = Preset.zooNames();
     /** The shipped emoji weights: float16 safetensors, inside this jar. */
     public static final String EMOJI_RESOURCE = "/org/ddim4j/pretrained/emoji.safetensors";
+    /**
+     * The configuration the shipped emoji weights were trained with (not the emoji_demo preset, whose recipe may move
+     * on: a v-network's weights read as an eps-network's would sample noise).
+     */
+    public static final String EMOJI_CONFIG_RESOURCE = "/org/ddim4j/pretrained/emoji.yml";
     /** Adler-32 of {@link #EMOJI_RESOURCE} (docs/pretrained-emoji/README.md: how they were trained). */
     static final long EMOJI_ADLER32 = 1512999041L;
 
@@ -79,10 +84,22 @@ public final class DdimZooModel extends ZooModel<DdimZooModel> {
         Preset p = Preset.of(preset);
         if (p == Preset.EMOJI) {
             URL url = DdimZooModel.class.getResource(EMOJI_RESOURCE);
-            return new DdimZooModel(preset, ConfigLoader.preset(p), url == null ? null : url.toString(),
-                    EMOJI_ADLER32);
+            return new DdimZooModel(preset, shippedEmojiConfig(), url == null ? null : url.toString(), EMOJI_ADLER32);
         }
         return new DdimZooModel(preset, ConfigLoader.preset(p), null, 0);
+    }
+
+    /** The configuration of the shipped emoji weights ({@link #EMOJI_CONFIG_RESOURCE}). */
+    public static DdimConfig shippedEmojiConfig() {
+        try (var in = DdimZooModel.class.getResourceAsStream(EMOJI_CONFIG_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("the jar lacks " + EMOJI_CONFIG_RESOURCE);
+            }
+            return ConfigLoader.parse(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8),
+                    EMOJI_CONFIG_RESOURCE);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("could not read " + EMOJI_CONFIG_RESOURCE, e);
+        }
     }
 
     /**
