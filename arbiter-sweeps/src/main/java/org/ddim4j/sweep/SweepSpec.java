@@ -72,8 +72,10 @@ public record SweepSpec(DdimConfig base, Path dataRoot, Map<String, List<Object>
             "kid_dataset");
 
     public SweepSpec {
-        values = Map.copyOf(values);
-        ranges = Map.copyOf(ranges);
+        // in the file's order: Map.copyOf iterates in an order salted per JVM, so a resumed sweep numbered its grid
+        // differently from the first run and trained candidates into folders holding others
+        values = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(values));
+        ranges = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(ranges));
     }
 
     /** The number of grid points (ranges count once: they are sampled, not gridded). */

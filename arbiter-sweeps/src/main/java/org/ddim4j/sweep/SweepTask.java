@@ -31,7 +31,10 @@ import org.slf4j.LoggerFactory;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import org.ddim4j.model.CheckpointFile;
+import org.ddim4j.model.TrainingRun;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -104,8 +107,23 @@ final class SweepTask implements TaskCreator {
         long t0 = System.nanoTime();
         BatchSource data = Datasets.trainingBatches(config.data(), spec.dataRoot(), spec.seed());
         LOG.info("candidate {}: {} ({} training images)", index, key, data.size());
-        Trainer trainer = Trainer.start(config, data, folder.resolve("run"), new TrainingListener() {
-        });
+        Path runDir = folder.resolve("run");
+        Trainer trainer;
+        if (Files.exists(new TrainingRun(runDir).checkpoint())) {
+            // a resumed sweep: this candidate was stopped while training; continue it from its checkpoint (bit for bit
+            // the uninterrupted run), unless the folder holds another candidate's run
+            DdimConfig found = CheckpointFile.read(new TrainingRun(runDir).checkpoint()).config();
+            if (!resume || !found.equals(config)) {
+                throw new IllegalArgumentException(runDir + " holds another candidate's training run: the sweep file changed"
+                        + " since this folder was used; resume with the same file or choose another --out folder");
+            }
+            trainer = Trainer.resume(runDir, data, new TrainingListener() {
+            }, 0);
+            LOG.info("candidate {}: continuing its run from iteration {}", index, trainer.iteration());
+        } else {
+            trainer = Trainer.start(config, data, runDir, new TrainingListener() {
+            });
+        }
         Duration limit = spec.budgetMinutes() > 0 ? Duration.ofMillis((long) (spec.budgetMinutes() * 60_000)) : null;
         double loss = trainer.train(limit);
         return new Trained(index, trainer.model().network(), trainer.iteration(), loss, (System.nanoTime() - t0) / 1e9);

@@ -152,6 +152,20 @@ class SweepTest {
         assertEquals(2, records.size());
         assertEquals(before, Files.getLastModifiedTime(done));           // not trained again
         assertTrue(Files.exists(SweepTask.folder(out, 1).resolve(CandidateRecord.FILE)));
+        // candidate 1's run folder held its checkpoint: continued from it, not refused as "already holds a run"
+        assertTrue(records.get(1).complete(), records.get(1).error());
+    }
+
+    @Test
+    void theGridIsNumberedInTheFilesOrderSoAResumedSweepFindsItsFolders() {
+        // Map.copyOf iterated in an order salted per JVM: a resumed sweep numbered the grid differently and trained
+        // candidates into folders that held others (found resuming issue 28's recipe sweep)
+        SweepSpec s = spec("""
+                sweep: {training.criterion: [l1, l2], network.num_groups: [-1, 4], diffusion.num_t_steps: [2, 4],
+                        network.ema: [0.9, 0.99], optimizer.learning_rate: [0.001, 0.002], diffusion.eta: [0.0, 1.0]}
+                """);
+        assertEquals(List.of("training.criterion", "network.num_groups", "diffusion.num_t_steps", "network.ema",
+                "optimizer.learning_rate", "diffusion.eta"), List.copyOf(s.values().keySet()));
     }
 
     @Test
