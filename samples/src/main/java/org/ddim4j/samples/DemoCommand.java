@@ -18,6 +18,8 @@ import org.ddim4j.sampler.DdimSampler;
 import org.ddim4j.sampler.SampleResult;
 import org.ddim4j.batches.ShuffledBatches;
 import org.ddim4j.train.Trainer;
+import org.ddim4j.train.TrainingListener;
+import org.ddim4j.config.LearningRateDecay;
 import org.ddim4j.model.TrainingRun;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -44,11 +46,12 @@ final class DemoCommand extends DdimCommand {
     static final int FINAL_SAMPLES = 48;
 
     /**
-     * Seconds the work after training needs: the final samples, the trainer's last sample grid and checkpoint and,
-     * with {@code kid}, one KID measurement's samples (evaluation.kid_samples at kid_steps, half again for the
-     * features and the plan of their batch size), estimated from one timed forward pass at the final batch size.
+     * Seconds the work after training needs: {pictures, KID}: the final samples, the trainer's last sample grid and
+     * checkpoint; with {@code kid}, one KID measurement's samples (evaluation.kid_samples at kid_steps, half again for
+     * the features and the plan of their batch size), else 0. Estimated from one timed forward pass at the final
+     * batch size.
      */
-    private static double finalWorkSeconds(DdimConfig config, UNet net, boolean kid) {
+    private static double[] finalWorkSeconds(DdimConfig config, UNet net, boolean kid) {
         INDArray x = Nd4j.zeros(DataType.FLOAT, FINAL_SAMPLES, 3, config.data().height(), config.data().width());
         INDArray t = Nd4j.zeros(DataType.FLOAT, FINAL_SAMPLES);
         net.predictNoise(x, t);
@@ -60,7 +63,7 @@ final class DemoCommand extends DdimCommand {
         double pictures = steps * forward + steps * perSample * config.training().logBatchSize() + 20;
         var e = config.evaluation();
         int kidSteps = e.kidSteps() > 0 ? e.kidSteps() : steps;
-        return pictures + (kid ? 1.5 * kidSteps * perSample * e.kidSamples() + 5 : 0);
+        return new double[]{pictures, kid ? 1.5 * kidSteps * perSample * e.kidSamples() + 5 : 0};
     }
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "out/demo",
@@ -120,12 +123,15 @@ final class DemoCommand extends DdimCommand {
         Files.createDirectories(outDir);
         Images.writePng(Images.grid(data.images(64)), outDir.resolve("training-images.png"));
         ProgressPrinter progress = new ProgressPrinter(out, System.console() != null, 0);
+        // a decaying learning rate reaches 0 at training.num_i: the run is sized to the budget once its speed is known
+        TimeBudgetFit fit = config.optimizer().decay() == LearningRateDecay.CONSTANT ? null : new TimeBudgetFit(progress, out);
+        TrainingListener listener = fit == null ? progress : fit;
         Trainer trainer;
         if (Files.exists(new TrainingRun(runDir).checkpoint())) {
-            trainer = Trainer.resume(runDir, data, progress, 0);
+            trainer = Trainer.resume(runDir, data, listener, 0);
             out.printf("continuing the previous demo run at iteration %d%n", trainer.iteration());
         } else {
-            trainer = Trainer.start(config, data, runDir, progress);
+            trainer = Trainer.start(config, data, runDir, listener);
         }
         // KID every evaluation.kid_every iterations, and once at the end, against the images it trains on
         String reference = category.equals(DEFAULT_CATEGORY) ? "emoji-smileys" : category.equals("all") ? "emoji" : null;
@@ -134,10 +140,13 @@ final class DemoCommand extends DdimCommand {
         if (probe != null) {
             trainer.withQualityProbe(probe);
         }
-        double finalWork = finalWorkSeconds(trainer.config(), trainer.ema(), probe != null);
+        double[] finalWork = finalWorkSeconds(trainer.config(), trainer.ema(), probe != null);
         double spent = (System.nanoTime() - start) / 1e9;
-        Duration trainTime = Duration.ofMillis((long) (1000 * Math.max(5, minutes * 60 - spent - finalWork)));
+        Duration trainTime = Duration.ofMillis((long) (1000 * Math.max(5, minutes * 60 - spent - finalWork[0] - finalWork[1])));
         progress.setDeadline(System.nanoTime() + trainTime.toNanos());
+        if (fit != null) {
+            fit.fit(trainer, System.nanoTime() + trainTime.toNanos(), finalWork[1]);
+        }
         long before = trainer.iteration();
         long trainStart = System.nanoTime();
         double loss = trainer.train(trainTime);
@@ -147,7 +156,7 @@ final class DemoCommand extends DdimCommand {
         // Final pictures with the EMA weights.
         DdimSampler sampler = trainer.model().sampler();
         INDArray noise = Seeds.gaussian(2026, FINAL_SAMPLES, 3, config.data().height(), config.data().width());
-        SampleResult result = sampler.run(trainer.ema(), noise, null, true);
+        SampleResult result = sampler.run(trainer.model().noisePredictor(), noise, null, true);
         Images.writePng(Images.grid(result.sample(), 8), outDir.resolve("samples.png"));
         TrajectoryGif.write(result.xs(), result.x0Predictions(), result.sample(), 9, outDir.resolve("trajectory.gif"));
         Files.copy(new TrainingRun(runDir).lossCurve(), outDir.resolve("loss.png"), StandardCopyOption.REPLACE_EXISTING);
@@ -163,7 +172,7 @@ final class DemoCommand extends DdimCommand {
         }
         double total = (System.nanoTime() - start) / 1e9;
         AtomicFiles.writeString(outDir.resolve("index.html"), html(trainer, category, data.size(), loss, itPerSec, total, kid,
-                Files.exists(outDir.resolve("kid.png"))));
+                Files.exists(outDir.resolve("kid.png")), gridsOverTime(outDir, new TrainingRun(runDir))));
         out.printf(Locale.ROOT, "%ndemo done in %s: %d iterations (%.2f it/s), final loss %.4f%n", ProgressPrinter.clock(total),
                 trainer.iteration(), itPerSec, loss);
         out.println("  samples:        " + outDir.resolve("samples.png"));
@@ -173,8 +182,33 @@ final class DemoCommand extends DdimCommand {
         out.println("  model:          " + runDir + "  (./ddim sample --weights " + runDir + " --output more.png)");
     }
 
+    /** Up to 6 of the run's sample grids (fixed noise, every training.log_frequency iterations), evenly spaced, as HTML. */
+    static String gridsOverTime(Path outDir, TrainingRun run) throws java.io.IOException {
+        if (!Files.isDirectory(run.samples())) {
+            return "";
+        }
+        java.util.List<Path> grids;
+        try (var files = Files.list(run.samples())) {
+            grids = files.filter(f -> f.getFileName().toString().matches("iter-\\d+\\.png")).sorted().toList();
+        }
+        if (grids.isEmpty()) {
+            return "";
+        }
+        int shown = Math.min(6, grids.size());
+        StringBuilder html = new StringBuilder("<h2>Samples during training</h2><p>The same noise every time, EMA weights.</p>\n");
+        for (int k = 0; k < shown; k++) {
+            Path g = grids.get(shown == 1 ? grids.size() - 1 : (int) Math.round((double) k * (grids.size() - 1) / (shown - 1)));
+            String name = g.getFileName().toString();
+            long iteration = Long.parseLong(name.substring(5, name.length() - 4));
+            html.append(String.format(Locale.ROOT, "<figure style=\"display:inline-block\"><img src=\"%s\" width=\"136\" "
+                    + "alt=\"samples at iteration %d\"><figcaption>iteration %,d</figcaption></figure>%n",
+                    outDir.relativize(g).toString().replace('\\', '/'), iteration, iteration));
+        }
+        return html.toString();
+    }
+
     private static String html(Trainer trainer, String category, int images, double loss, double itPerSec, double seconds,
-                               QualityProbe.Measurement kid, boolean kidCurve) {
+                               QualityProbe.Measurement kid, boolean kidCurve, String gridsOverTime) {
         DdimConfig c = trainer.config();
         String quality = kid == null ? "" : String.format(Locale.ROOT, """
                 <h2>Sample quality</h2><p>KID x1000 (emoji features, %d samples, %d steps, the unbiased MMD<sup>2</sup>
@@ -197,6 +231,7 @@ final class DemoCommand extends DdimCommand {
                 <h2>Samples</h2><p>48 samples from fixed noise, %d DDIM steps (%s spacing, eta 0), EMA weights.</p>
                 <img src="samples.png" width="%d" alt="samples">
                 %s
+                %s
                 <h2>Denoising</h2><p>x<sub>t</sub> (left) and the predicted x<sub>0</sub> (right) at each step.</p>
                 <img src="trajectory.gif" alt="denoising trajectory">
                 <h2>Training data</h2><img src="training-images.png" width="%d" alt="training images">
@@ -205,6 +240,6 @@ final class DemoCommand extends DdimCommand {
                 </body></html>
                 """, trainer.ema().parameters().trainableCount(), trainer.iteration(), itPerSec, images, category,
                 c.data().height(), c.data().width(), ProgressPrinter.clock(seconds), c.training().criterion(), loss,
-                c.diffusion().numTSteps(), c.diffusion().skipType(), 8 * 34 * 2, quality, 8 * 34 * 2);
+                c.diffusion().numTSteps(), c.diffusion().skipType(), 8 * 34 * 2, quality, gridsOverTime, 8 * 34 * 2);
     }
 }

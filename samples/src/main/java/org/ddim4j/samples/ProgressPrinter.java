@@ -27,6 +27,11 @@ final class ProgressPrinter implements TrainingListener {
         this.deadlineNanos = deadlineNanos;
     }
 
+    /** Sets the run's last iteration, when it is sized after it started. */
+    void setLast(long lastIteration) {
+        this.last = lastIteration;
+    }
+
     /** Sets the moment a time-limited run stops (System.nanoTime()), for the ETA. */
     void setDeadline(long deadlineNanos) {
         this.deadlineNanos = deadlineNanos;
