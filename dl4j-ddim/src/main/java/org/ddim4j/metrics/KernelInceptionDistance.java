@@ -64,6 +64,34 @@ public final class KernelInceptionDistance {
         return new Result(mean, Math.sqrt(var), subsets, m);
     }
 
+    /**
+     * The floor of KID when the held-out images are too few: the reference split into two random disjoint halves of
+     * m = floor(n / 2) vectors, MMD^2_u between them, over {@code splits} splits. Both halves come from one
+     * distribution, so its expected value is 0 (the estimator is unbiased) and its spread is how far chance alone
+     * moves KID with m images a side: a model whose KID lies within it is indistinguishable from real images at
+     * that size. (A model's KID uses subsets of min(1000, N, n) vectors, about twice m here, so its own chance
+     * spread is smaller: this floor is conservative.)
+     */
+    public static Result betweenHalves(INDArray x, int splits, long seed) {
+        int n = (int) x.size(0);
+        int m = n / 2;
+        if (m < 2 || splits < 1) {
+            throw new IllegalArgumentException("KID between halves needs at least 4 vectors and 1 split; got " + n
+                    + " vectors and " + splits + " splits");
+        }
+        INDArray xd = x.castTo(DataType.DOUBLE);
+        SplittableRandom rng = new SplittableRandom(seed);
+        double[] values = new double[splits];
+        for (int s = 0; s < splits; s++) {
+            int[] order = choose(rng, n, 2 * m);
+            values[s] = unbiasedMmd2(rows(xd, java.util.Arrays.copyOfRange(order, 0, m)),
+                    rows(xd, java.util.Arrays.copyOfRange(order, m, 2 * m)));
+        }
+        double mean = java.util.Arrays.stream(values).average().orElse(Double.NaN);
+        double var = java.util.Arrays.stream(values).map(v -> (v - mean) * (v - mean)).sum() / splits;
+        return new Result(mean, Math.sqrt(var), splits, m);
+    }
+
     /** MMD^2_u of two sets of m vectors each (rows), with the cubic polynomial kernel. */
     public static double unbiasedMmd2(INDArray x, INDArray y) {
         Features.checkSameWidth(x, y);

@@ -69,7 +69,7 @@ public final class KidLog {
         int top = 40;
         int bottom = 50;
         ChartCanvas canvas = ChartCanvas.create(w, h,
-                "KID x1000 of EMA samples (bars: std over subsets); dashed: held-out real images", 14, left, top, right, bottom);
+                "KID x1000 of EMA samples (bars: std over subsets); dashed: the floor (real images)", 14, left, top, right, bottom);
         BufferedImage img = canvas.image();
         Graphics2D g = canvas.graphics();
         if (!rows.isEmpty()) {
@@ -116,7 +116,7 @@ public final class KidLog {
             }
             double[] last = rows.get(rows.size() - 1);
             if (Double.isFinite(last[3])) {
-                // a small held-out set's unbiased estimate can fall below 0: the line stays on the axis, the label says so
+                // an unbiased floor estimate can fall below 0: the line stays on the axis, the label says so
                 int fy = (int) (y0 - 1000 * Math.max(0, last[3]) * sy);
                 g.setColor(new Color(200, 60, 40));
                 g.setStroke(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[]{6f, 6f}, 0f));

@@ -91,6 +91,24 @@ class QualityMetricsTest {
     }
 
     @Test
+    void kidBetweenHalvesOfOneSetIsZeroWithinItsSpreadAndSeesAMixture() {
+        // unbiased: the mean over splits is near 0 (the biased V-statistic would sit near 2 E k(x, x) / m, many stds up)
+        INDArray x = gaussian(5, 160, 16);
+        var halves = KernelInceptionDistance.betweenHalves(x, 100, 0);
+        assertEquals(80, halves.subsetSize());
+        assertTrue(Math.abs(halves.mean()) <= halves.std(), halves.toString());
+        assertEquals(halves, KernelInceptionDistance.betweenHalves(x, 100, 0), "a function of the seed");
+        // the same 160 vectors, half of them shifted: random halves hold both kinds alike, so still about 0, but
+        // each split's value now varies more than between halves of one Gaussian
+        INDArray mixed = Nd4j.concat(0, x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 80)),
+                x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(80, 160)).add(1.0));
+        var mixedHalves = KernelInceptionDistance.betweenHalves(mixed, 100, 0);
+        assertTrue(Math.abs(mixedHalves.mean()) <= mixedHalves.std(), mixedHalves.toString());
+        assertTrue(mixedHalves.std() > halves.std(), mixedHalves + " vs " + halves);
+        assertThrows(IllegalArgumentException.class, () -> KernelInceptionDistance.betweenHalves(gaussian(1, 3, 4), 10, 0));
+    }
+
+    @Test
     void precisionAndRecallOnManifoldsWithAKnownAnswer() {
         INDArray clusterA = gaussian(5, 100, 8);
         INDArray clusterB = gaussian(6, 100, 8).add(100);

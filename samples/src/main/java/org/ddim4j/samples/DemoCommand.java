@@ -163,7 +163,7 @@ final class DemoCommand extends DdimCommand {
         QualityProbe.Measurement kid = null;
         if (probe != null) {
             kid = probe.measure(trainer.model());
-            out.printf(Locale.ROOT, "KID x1000 of %d samples: %.3f (std %.3f); held-out real images: %.3f (std %.3f)%n",
+            out.printf(Locale.ROOT, "KID x1000 of %d samples: %.3f (std %.3f); floor (real images against real images): %.3f (std %.3f)%n",
                     trainer.config().evaluation().kidSamples(), 1000 * kid.kid(), 1000 * kid.kidStd(), 1000 * kid.floor(), 1000 * kid.floorStd());
             TrainingRun run = new TrainingRun(runDir);
             if (Files.exists(run.kidCurve())) {
@@ -212,9 +212,9 @@ final class DemoCommand extends DdimCommand {
         DdimConfig c = trainer.config();
         String quality = kid == null ? "" : String.format(Locale.ROOT, """
                 <h2>Sample quality</h2><p>KID x1000 (emoji features, %d samples, %d steps, the unbiased MMD<sup>2</sup>
-                times 1000): <b>%.3f</b> (std %.3f). The same figure for the held-out real images of the category
-                against its training images, the floor a perfect model reaches: %.3f (std %.3f; KID is unbiased, so a
-                perfect model's expected value is 0, and this estimate from the category's few held-out images shows how
+                times 1000): <b>%.3f</b> (std %.3f). The floor, the same figure for real images against the category's
+                training images (random halves of them when the category has too few held-out images), what a perfect
+                model reaches: %.3f (std %.3f; KID is unbiased, so a perfect model's expected value is 0, and the std shows how
                 far chance alone moves it). Lower is better.</p>
                 %s
                 """, c.evaluation().kidSamples(), c.evaluation().kidSteps() > 0 ? c.evaluation().kidSteps()

@@ -17,6 +17,7 @@ import org.ddim4j.metrics.FeatureExtractor;
 import org.ddim4j.metrics.Memorisation;
 import org.ddim4j.metrics.QualityMetrics;
 import org.ddim4j.metrics.QualityReport;
+import org.ddim4j.metrics.KernelInceptionDistance;
 import org.ddim4j.model.DdimModel;
 import org.ddim4j.sampler.Sampler;
 import org.ddim4j.sampler.SamplerKind;
@@ -51,7 +52,8 @@ import picocli.CommandLine.Option;
         footer = {"Samples N images (batch b from the noise of seed mix(seed, b)), extracts features and prints FID, KID (mean",
                 "and std of the unbiased MMD^2 over 100 subsets of min(1000, N); the table shows it x1000, the JSON plain),",
                 "precision and recall (k = 3) and the share of memorised samples, beside the same figures for the dataset's",
-                "held-out images against the reference split: the floor a perfect model reaches at that size. DIR gets",
+                "held-out images against the reference split (the floor a perfect model reaches at that size), and KID",
+                "between random halves of the reference (the floor from the reference alone, for few held-out images). DIR gets",
                 "metrics.json, samples.png, memorisation.png (the samples nearest to a training image, each beside it) and",
                 "features.npz. The last line is one JSON object."})
 final class EvalCommand extends DdimCommand {
@@ -136,6 +138,10 @@ final class EvalCommand extends DdimCommand {
         SampleQuality q = SampleQuality.measure(samples, ref, FEATURE_BATCH, seed);
         QualityReport floor = ref.floor(seed);
         printTable(out, q.samples(), floor);
+        KernelInceptionDistance.Result halves = ref.halvesFloor(seed);
+        out.printf(Locale.ROOT, "%-22s %14s   (floor: KID between random halves of the reference, %d images each, %d splits)%n",
+                "KID x1000 (std)", String.format(Locale.ROOT, "%.3f (%.3f)", 1000 * halves.mean(), 1000 * halves.std()),
+                halves.subsetSize(), halves.subsets());
 
         Files.createDirectories(outDir);
         Images.writePng(Images.grid(samples.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, Math.min(64, count))), 8),
@@ -159,6 +165,12 @@ final class EvalCommand extends DdimCommand {
         json.put("sampling_seconds", Math.round(sampling * 10) / 10.0);
         json.put("samples", q.samples().toMap());
         json.put("floor", floor == null ? null : floor.toMap());
+        Map<String, Object> halvesJson = new LinkedHashMap<>();
+        halvesJson.put("kid_mean", halves.mean());
+        halvesJson.put("kid_std", halves.std());
+        halvesJson.put("splits", halves.subsets());
+        halvesJson.put("half_size", halves.subsetSize());
+        json.put("floor_reference_halves", halvesJson);
         String line = new GsonBuilder().serializeNulls().serializeSpecialFloatingPointValues().create().toJson(json);
         AtomicFiles.writeString(outDir.resolve("metrics.json"),
                 new GsonBuilder().serializeNulls().serializeSpecialFloatingPointValues().setPrettyPrinting().create().toJson(json));
