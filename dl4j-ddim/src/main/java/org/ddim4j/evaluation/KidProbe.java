@@ -5,13 +5,13 @@ import org.ddim4j.config.EvaluationConfig;
 import org.ddim4j.metrics.KernelInceptionDistance;
 import org.ddim4j.metrics.QualityReport;
 import org.ddim4j.model.DdimModel;
-import org.ddim4j.sampler.DdimSampler;
+import org.ddim4j.sampler.Sampler;
 import org.ddim4j.train.QualityProbe;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * KID during training: evaluation.kid_samples samples of the EMA model from the same seeded noise every time
- * (evaluation.kid_steps deterministic steps, the config's spacing), measured against the reference features; the
+ * (the config's diffusion.sampler, evaluation.kid_steps steps, the config's spacing, eta 0), measured against the reference features; the
  * floor is computed once: the held-out images against the same reference when there are at least half as many
  * as reference images, else KID between random halves of the reference ({@link ReferenceFeatures#halvesFloor}: the
  * 8 held-out images of "Smileys & Emotion" gave a floor of -3,557 +- 3,632 x 1e-3, which says nothing).
@@ -42,7 +42,7 @@ public final class KidProbe implements QualityProbe {
         EvaluationConfig e = model.config().evaluation();
         var d = model.config().diffusion();
         int steps = e.kidSteps() > 0 ? e.kidSteps() : d.numTSteps();
-        DdimSampler sampler = model.sampler(steps, d.skipType(), 0.0);
+        Sampler sampler = model.sampler(d.sampler(), steps, d.skipType(), 0.0);
         INDArray samples = SampleDraws.draw(model, sampler, e.kidSamples(), Math.min(64, e.kidSamples()), seed, n -> {
         });
         KernelInceptionDistance.Result kid = SampleQuality.measure(samples, reference, FEATURE_BATCH, seed).samples().kid();

@@ -14,7 +14,7 @@ import org.ddim4j.data.emoji.EmojiDataset;
 import org.ddim4j.image.Images;
 import org.ddim4j.image.TrajectoryGif;
 import org.ddim4j.io.AtomicFiles;
-import org.ddim4j.sampler.DdimSampler;
+import org.ddim4j.sampler.SamplerKind;
 import org.ddim4j.sampler.SampleResult;
 import org.ddim4j.batches.ShuffledBatches;
 import org.ddim4j.train.Trainer;
@@ -60,7 +60,9 @@ final class DemoCommand extends DdimCommand {
         double forward = (System.nanoTime() - t0) / 1e9;
         double perSample = forward / FINAL_SAMPLES;
         int steps = config.diffusion().numTSteps();
-        double pictures = steps * forward + steps * perSample * config.training().logBatchSize() + 20;
+        // the trajectory's DDIM run, and the samples again with the config's sampler when it is another one
+        int runs = config.diffusion().sampler() == SamplerKind.DDIM ? 1 : 2;
+        double pictures = runs * steps * forward + steps * perSample * config.training().logBatchSize() + 20;
         var e = config.evaluation();
         int kidSteps = e.kidSteps() > 0 ? e.kidSteps() : steps;
         return new double[]{pictures, kid ? 1.5 * kidSteps * perSample * e.kidSamples() + 5 : 0};
@@ -153,11 +155,14 @@ final class DemoCommand extends DdimCommand {
         double trainSeconds = (System.nanoTime() - trainStart) / 1e9;
         double itPerSec = (trainer.iteration() - before) / Math.max(1e-9, trainSeconds);
 
-        // Final pictures with the EMA weights.
-        DdimSampler sampler = trainer.model().sampler();
+        // Final pictures with the EMA weights: the samples with the config's sampler, the trajectory with DDIM's steps
+        // (its x_t and predicted x_0 at each step)
+        var d = trainer.config().diffusion();
         INDArray noise = Seeds.gaussian(2026, FINAL_SAMPLES, 3, config.data().height(), config.data().width());
-        SampleResult result = sampler.run(trainer.model().noisePredictor(), noise, null, true);
-        Images.writePng(Images.grid(result.sample(), 8), outDir.resolve("samples.png"));
+        SampleResult result = trainer.model().sampler().run(trainer.model().noisePredictor(), noise, null, true);
+        INDArray samples = d.sampler() == SamplerKind.DDIM ? result.sample()
+                : trainer.model().sampler(d.sampler(), d.numTSteps(), d.skipType(), 0.0).sample(trainer.model().noisePredictor(), noise, null);
+        Images.writePng(Images.grid(samples, 8), outDir.resolve("samples.png"));
         TrajectoryGif.write(result.xs(), result.x0Predictions(), result.sample(), 9, outDir.resolve("trajectory.gif"));
         Files.copy(new TrainingRun(runDir).lossCurve(), outDir.resolve("loss.png"), StandardCopyOption.REPLACE_EXISTING);
         QualityProbe.Measurement kid = null;
@@ -228,7 +233,7 @@ final class DemoCommand extends DdimCommand {
                 <h1>ddim4j demo: a DDIM trained on emoji</h1>
                 <p>A %,d-parameter U-Net trained for %d iterations (%.2f it/s) on %d emoji (%s) at %dx%d,
                 in %s in all. Final training loss (%s): %.4f.</p>
-                <h2>Samples</h2><p>48 samples from fixed noise, %d DDIM steps (%s spacing, eta 0), EMA weights.</p>
+                <h2>Samples</h2><p>48 samples from fixed noise, %d steps of %s (%s spacing, eta 0), EMA weights.</p>
                 <img src="samples.png" width="%d" alt="samples">
                 %s
                 %s
@@ -240,6 +245,7 @@ final class DemoCommand extends DdimCommand {
                 </body></html>
                 """, trainer.ema().parameters().trainableCount(), trainer.iteration(), itPerSec, images, category,
                 c.data().height(), c.data().width(), ProgressPrinter.clock(seconds), c.training().criterion(), loss,
-                c.diffusion().numTSteps(), c.diffusion().skipType(), 8 * 34 * 2, quality, gridsOverTime, 8 * 34 * 2);
+                c.diffusion().numTSteps(), c.diffusion().sampler().key(), c.diffusion().skipType(), 8 * 34 * 2, quality, gridsOverTime,
+                8 * 34 * 2);
     }
 }
