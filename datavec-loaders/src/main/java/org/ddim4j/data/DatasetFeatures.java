@@ -86,7 +86,7 @@ public final class DatasetFeatures {
             }
         }
         String label = dataset + " " + split.name().toLowerCase() + " (" + refSize + " images at " + size + "px)"
-                + (heldOut == null ? ", no held-out split" : "; floor: " + heldName + " (" + heldOut.size(0) + " images)");
+                + (heldOut == null ? ", no held-out split" : "; held out: " + heldName + " (" + heldOut.size(0) + " images)");
         return new ReferenceFeatures(extractor, reference, training, heldOut, label);
     }
 }

@@ -28,9 +28,22 @@ public final class KidProbe implements QualityProbe {
         this.floor = floorOf(reference, seed);
     }
 
+    /** Which floor this probe reports, in words. */
+    public String floorDescription() {
+        if (floor == null) {
+            return "no floor (too few images)";
+        }
+        return usesHeldOut(reference) ? "floor: the held-out images"
+                : "floor: KID between random halves of the reference (" + floor.subsetSize() + " images each)";
+    }
+
+    private static boolean usesHeldOut(ReferenceFeatures reference) {
+        return reference.heldOut() != null && 2 * reference.heldOut().size(0) >= reference.reference().size(0);
+    }
+
     /** The floor this probe reports (null when neither kind can be computed). */
     static KernelInceptionDistance.Result floorOf(ReferenceFeatures reference, long seed) {
-        if (reference.heldOut() != null && 2 * reference.heldOut().size(0) >= reference.reference().size(0)) {
+        if (usesHeldOut(reference)) {
             QualityReport heldOut = reference.floor(seed);
             return heldOut.kid();
         }

@@ -11,7 +11,7 @@ public interface QualityProbe {
     /**
      * @param kid      KID of the model's samples (plain MMD^2: mean and std over subsets)
      * @param kidStd   its standard deviation
-     * @param floor    KID of held-out real images against the same reference (NaN when there are none)
+     * @param floor    KID of real images against the same reference, the floor (held-out images, or halves of the reference; NaN when there are too few)
      * @param floorStd its standard deviation
      */
     record Measurement(double kid, double kidStd, double floor, double floorStd) {

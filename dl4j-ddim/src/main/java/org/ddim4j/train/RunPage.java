@@ -21,7 +21,7 @@ final class RunPage {
             double[] last = kid.get(kid.size() - 1);
             kidPart = String.format(Locale.ROOT, """
                     <h2>Sample quality</h2><p>KID x1000 of %d EMA samples (%s steps) at iteration %d: <b>%.3f</b>
-                    (std %.3f); held-out real images against the same reference (the floor): %s.</p>
+                    (std %.3f); real images against the same reference (the floor: held-out images, or random halves of the reference when they are few): %s.</p>
                     <img src="kid.png" alt="KID curve">
                     """, c.evaluation().kidSamples(), c.evaluation().kidSteps() == 0 ? c.diffusion().numTSteps()
                             : c.evaluation().kidSteps(), (long) last[0], 1000 * last[1], 1000 * last[2],

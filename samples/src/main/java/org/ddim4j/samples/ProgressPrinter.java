@@ -84,7 +84,7 @@ final class ProgressPrinter implements TrainingListener {
         if (terminal) {
             out.println();
         }
-        out.printf(Locale.ROOT, "iteration %d: KID x1000 %.3f (std %.3f); held-out real images %.3f%n", iteration,
+        out.printf(Locale.ROOT, "iteration %d: KID x1000 %.3f (std %.3f); floor (real images) %.3f%n", iteration,
                 1000 * m.kid(), 1000 * m.kidStd(), 1000 * m.floor());
     }
 

@@ -171,8 +171,9 @@ final class TrainCommand extends DdimCommand {
         var reference = DatasetFeatures.reference(features, dataset, dataRoot, Split.TRAIN,
                 config.data().height(), FeatureCache.inHome(), 64);
         var e = config.evaluation();
-        out.printf("KID of %d samples every %d iterations, %s features, against %s%n", e.kidSamples(), e.kidEvery(),
-                features.id(), reference.label());
-        return new KidProbe(reference, config.training().seed());
+        KidProbe probe = new KidProbe(reference, config.training().seed());
+        out.printf("KID of %d samples every %d iterations, %s features, against %s; %s%n", e.kidSamples(), e.kidEvery(),
+                features.id(), reference.label(), probe.floorDescription());
+        return probe;
     }
 }
