@@ -5,6 +5,9 @@ candidates at each of its two values (each mean over half the grid). A value oth
 lowers the mean KID by more than its candidates' mean KID std (the std over subsets that ./ddim eval and the sweep
 report): the issue's rule, "kept only if KID improves beyond its std".
 
+Main effects average over the other keys: where two keys interact (sweep 2: a cosine decay helps v-prediction and
+hurts eps-prediction) the cells decide, and docs/quality/recipe.md says which.
+
 usage: python3 docs/quality/effects.py DIR/results.csv BASE.yml [--json]
 Prints a markdown table (KID x1000), or with --json the kept values as {key: value}.
 """
@@ -15,9 +18,16 @@ import sys
 import yaml
 
 
+# ddim4j's defaults for keys a config file may leave out (config.Defaults and the records' seed-default constructors)
+DEFAULTS = {"diffusion.prediction": "epsilon", "training.loss_weighting": "uniform", "training.min_snr_gamma": 5.0,
+            "optimizer.decay": "constant", "optimizer.warmup_iterations": 0, "diffusion.clip_x0": False,
+            "diffusion.sampler": "ddim", "optimizer.beta_2": 0.999}
+
+
 def base_value(base, key):
     section, name = key.split(".")
-    return base.get(section, {}).get(name)
+    value = base.get(section, {}).get(name)
+    return DEFAULTS.get(key) if value is None else value
 
 
 def same(a, b):
