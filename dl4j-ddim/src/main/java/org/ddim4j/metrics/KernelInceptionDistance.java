@@ -59,9 +59,14 @@ public final class KernelInceptionDistance {
             INDArray ys = rows(yd, choose(rng, (int) y.size(0), m));
             values[s] = unbiasedMmd2(xs, ys);
         }
+        return summary(values, m);
+    }
+
+    /** Mean and standard deviation (ddof 0) of per-subset values of m vectors a side. */
+    private static Result summary(double[] values, int m) {
         double mean = java.util.Arrays.stream(values).average().orElse(Double.NaN);
-        double var = java.util.Arrays.stream(values).map(v -> (v - mean) * (v - mean)).sum() / subsets;
-        return new Result(mean, Math.sqrt(var), subsets, m);
+        double var = java.util.Arrays.stream(values).map(v -> (v - mean) * (v - mean)).sum() / values.length;
+        return new Result(mean, Math.sqrt(var), values.length, m);
     }
 
     /**
@@ -87,9 +92,7 @@ public final class KernelInceptionDistance {
             values[s] = unbiasedMmd2(rows(xd, java.util.Arrays.copyOfRange(order, 0, m)),
                     rows(xd, java.util.Arrays.copyOfRange(order, m, 2 * m)));
         }
-        double mean = java.util.Arrays.stream(values).average().orElse(Double.NaN);
-        double var = java.util.Arrays.stream(values).map(v -> (v - mean) * (v - mean)).sum() / splits;
-        return new Result(mean, Math.sqrt(var), splits, m);
+        return summary(values, m);
     }
 
     /** MMD^2_u of two sets of m vectors each (rows), with the cubic polynomial kernel. */

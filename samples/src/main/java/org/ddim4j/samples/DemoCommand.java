@@ -21,6 +21,7 @@ import org.ddim4j.train.Trainer;
 import org.ddim4j.train.TrainingListener;
 import org.ddim4j.config.LearningRateDecay;
 import org.ddim4j.model.TrainingRun;
+import org.ddim4j.model.DdimModel;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -158,10 +159,11 @@ final class DemoCommand extends DdimCommand {
         // Final pictures with the EMA weights: the samples with the config's sampler, the trajectory with DDIM's steps
         // (its x_t and predicted x_0 at each step)
         var d = trainer.config().diffusion();
+        DdimModel model = trainer.model();
         INDArray noise = Seeds.gaussian(2026, FINAL_SAMPLES, 3, config.data().height(), config.data().width());
-        SampleResult result = trainer.model().sampler().run(trainer.model().noisePredictor(), noise, null, true);
+        SampleResult result = model.sampler().run(model.noisePredictor(), noise, null, true);
         INDArray samples = d.sampler() == SamplerKind.DDIM ? result.sample()
-                : trainer.model().sampler(d.sampler(), d.numTSteps(), d.skipType(), 0.0).sample(trainer.model().noisePredictor(), noise, null);
+                : model.sampler(d.sampler(), d.numTSteps(), d.skipType(), 0.0).sample(model.noisePredictor(), noise, null);
         Images.writePng(Images.grid(samples, 8), outDir.resolve("samples.png"));
         TrajectoryGif.write(result.xs(), result.x0Predictions(), result.sample(), 9, outDir.resolve("trajectory.gif"));
         Files.copy(new TrainingRun(runDir).lossCurve(), outDir.resolve("loss.png"), StandardCopyOption.REPLACE_EXISTING);
