@@ -53,6 +53,33 @@ public final class Bounds {
 
     /** True when every value of {@code a} is a finite number (no NaN, no infinity); integer arrays always are. */
     public static boolean allFinite(org.nd4j.linalg.api.ndarray.INDArray a) {
-        return !a.dataType().isFPType() || (!a.isNaN().any() && !a.isInfinite().any());
+        if (!a.dataType().isFPType() || a.isEmpty()) {
+            return true;
+        }
+        // one pass in Java over a buffer that holds exactly the array's elements (in whatever order): four native
+        // ops per array cost 0.5 ms each in a fresh JVM (a model's few hundred tensors took 140 ms that way), and
+        // ND4J's isNaN misses NaN in float16 arrays; views and other types are copied to such a buffer first
+        org.nd4j.linalg.api.buffer.DataType type = a.dataType();
+        boolean ownsBuffer = !a.isView() && a.offset() == 0 && a.data().length() == a.length();
+        boolean scannable = type == org.nd4j.linalg.api.buffer.DataType.FLOAT || type == org.nd4j.linalg.api.buffer.DataType.DOUBLE;
+        org.nd4j.linalg.api.ndarray.INDArray whole = ownsBuffer && scannable ? a
+                : a.castTo(type == org.nd4j.linalg.api.buffer.DataType.DOUBLE ? type : org.nd4j.linalg.api.buffer.DataType.FLOAT).dup('c');
+        int n = (int) whole.length();
+        if (whole.dataType() == org.nd4j.linalg.api.buffer.DataType.DOUBLE) {
+            java.nio.DoubleBuffer b = whole.data().asNioDouble();
+            for (int i = 0; i < n; i++) {
+                if (!Double.isFinite(b.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        java.nio.FloatBuffer b = whole.data().asNioFloat();
+        for (int i = 0; i < n; i++) {
+            if (!Float.isFinite(b.get(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 }

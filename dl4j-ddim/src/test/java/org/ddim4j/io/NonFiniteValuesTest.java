@@ -30,6 +30,31 @@ class NonFiniteValuesTest {
         assertTrue(e.getMessage().contains(name) && e.getMessage().contains("NaN or infinite"), e.getMessage());
     }
 
+    /** Every kind of array Bounds.allFinite meets: whole float and double buffers, f order, views, float16 (whose NaN ND4J's isNaN misses). */
+    @Test
+    void everyNonFiniteValueIsFoundWhereverItSits() {
+        for (DataType type : new DataType[]{DataType.FLOAT, DataType.DOUBLE, DataType.HALF}) {
+            for (double bad : new double[]{Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}) {
+                for (int at : new int[]{0, 17, 59}) {
+                    INDArray whole = Nd4j.linspace(-3, 3, 60, DataType.DOUBLE).reshape(3, 4, 5).castTo(type);
+                    assertTrue(Bounds.allFinite(whole), type + " finite");
+                    whole.putScalar(at, bad);
+                    assertFalse(Bounds.allFinite(whole), type + " " + bad + " at " + at);
+                    INDArray fOrder = whole.dup('f');
+                    assertFalse(Bounds.allFinite(fOrder), "f order: " + type + " " + bad + " at " + at);
+                }
+                INDArray base = Nd4j.linspace(-3, 3, 60, DataType.DOUBLE).reshape(6, 10).castTo(type);
+                base.putScalar(0, bad);                                        // outside the view below
+                INDArray view = base.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(1, 6));
+                assertTrue(Bounds.allFinite(view), "a view does not see its buffer's other elements: " + type);
+                view.putScalar(7, bad);
+                assertFalse(Bounds.allFinite(view), "a view's own non-finite value: " + type + " " + bad);
+            }
+        }
+        assertTrue(Bounds.allFinite(Nd4j.createFromArray(1L, Long.MAX_VALUE)), "integers are always finite");
+        assertTrue(Bounds.allFinite(Nd4j.create(DataType.FLOAT, 0)), "an empty array");
+    }
+
     @Test
     void aFloat16ExportThatWouldOverflowIsRefusedByName(@TempDir Path dir) throws Exception {
         Map<String, INDArray> tensors = Map.of("big", Nd4j.createFromArray(1f, 70000f), "fine", Nd4j.createFromArray(65504f));
