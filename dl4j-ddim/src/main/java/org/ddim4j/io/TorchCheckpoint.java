@@ -293,6 +293,13 @@ public final class TorchCheckpoint {
             }
             // a stride of 0 repeats elements: the array may be far larger than its storage, so check it fits
             Bounds.checkHeap(Math.multiplyExact(n, 8L), file + ": tensor on " + entryName);
+            if (t.storage().type().equals("FloatStorage") && isContiguous(shape, stride)) {
+                // the common case, in bulk: a float32 tensor laid out row-major in its storage
+                float[] floats = new float[(int) n];
+                buf.duplicate().order(order).position((int) t.offset() * 4).slice().order(order).asFloatBuffer().get(floats);
+                INDArray flat = Nd4j.createFromArray(floats);
+                return shape.length == 0 ? flat.reshape() : flat.reshape('c', shape);
+            }
             boolean integer = isInteger(t.storage().type());
             double[] values = new double[(int) n];
             long[] index = new long[shape.length];
@@ -313,6 +320,18 @@ public final class TorchCheckpoint {
             INDArray flat = Nd4j.createFromArray(values).castTo(type);
             return shape.length == 0 ? flat.reshape() : flat.reshape('c', shape);
         }
+    }
+
+    /** True when the strides are those of a row-major array of this shape (sizes of 1 take any stride). */
+    static boolean isContiguous(long[] shape, long[] stride) {
+        long expected = 1;
+        for (int d = shape.length - 1; d >= 0; d--) {
+            if (shape[d] != 1 && stride[d] != expected) {
+                return false;
+            }
+            expected *= shape[d];
+        }
+        return true;
     }
 
     private static int elementSize(String type, Path file) {
