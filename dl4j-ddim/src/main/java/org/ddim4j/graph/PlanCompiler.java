@@ -118,6 +118,9 @@ final class PlanCompiler {
         if (rewritten == null) {
             rewritten = PlanRewrites.oneFactorGradient(this, df, args, argNames, outNames, params, index);
         }
+        if (rewritten == null) {
+            rewritten = PlanRewrites.convolutionInputGradient(this, df, args, argNames, outNames, params, index);
+        }
         if (rewritten != null) {
             return rewritten;
         }

@@ -406,6 +406,44 @@ class GraphPlanTest {
     }
 
     @Test
+    void aConvolutionsInputGradientAloneIsOneTransposedConvolution() {
+        // a 3x3 and a 1x1 convolution of stride 1 (NHWC, as the U-Net's), then one of stride 2: with only x's
+        // gradient read, the two stride-1 convolutions' conv2d_bp become deconv2d, the stride-2 one keeps its
+        // conv2d_bp; with w1's gradient read too, w1's convolution keeps its conv2d_bp
+        SameDiff sd = SameDiff.create();
+        SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1, 8, 8, 4);
+        SDVariable w1 = sd.var("w1", Nd4j.linspace(-1, 1, 3 * 3 * 4 * 6, DataType.FLOAT).reshape(3, 3, 4, 6).divi(4));
+        SDVariable b1 = sd.var("b1", Nd4j.linspace(-0.2, 0.3, 6, DataType.FLOAT));
+        SDVariable w2 = sd.var("w2", Nd4j.linspace(1, -1, 6 * 5, DataType.FLOAT).reshape(1, 1, 6, 5).divi(2));
+        SDVariable b2 = sd.var("b2", Nd4j.linspace(0.1, -0.1, 5, DataType.FLOAT));
+        SDVariable w3 = sd.var("w3", Nd4j.linspace(-0.5, 0.5, 2 * 2 * 5 * 3, DataType.FLOAT).reshape(2, 2, 5, 3));
+        SDVariable b3 = sd.var("b3", Nd4j.zeros(DataType.FLOAT, 3));
+        var unit = org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig.builder().sH(1).sW(1).dH(1).dW(1)
+                .paddingMode(org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode.VALID)
+                .dataFormat(org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig.NHWC);
+        SDVariable h = sd.math().tanh(sd.cnn().conv2d(x, w1, b1, unit.kH(3).kW(3).pH(1).pW(1).build()));
+        h = sd.math().tanh(sd.cnn().conv2d(h, w2, b2, unit.kH(1).kW(1).pH(0).pW(0).build()));
+        h = sd.cnn().conv2d(h, w3, b3, unit.kH(2).kW(2).pH(0).pW(0).sH(2).sW(2).build());
+        sd.math().sin(h).sum().rename("loss");
+        sd.setLossVariables("loss");
+        Map<String, INDArray> in = Map.of("x", input(2 * 8 * 8, 4, 1.5).reshape(2, 8, 8, 4));
+
+        PlanCache.Execution planned = PlanCache.forGradients(sd, List.of("loss"), List.of("x")).run(in);
+        Sessions.useSafeSession(sd);
+        Map<String, INDArray> session = sd.calculateGradients(in, "x", "w1");
+        assertTrue(session.get("x").amaxNumber().doubleValue() > 1e-3, "a non-trivial gradient");
+        // float32: oneDNN's backward-data kernel against libnd4j's conv2d_bp, sums of 36 products of terms below 1
+        assertClose(session.get("x"), planned.gradients().get("x"), 1e-5);
+        GraphPlan inputOnly = GraphPlan.compile(sd.getFunction("grad"), in, List.of(x.getGradient().name()));
+        assertEquals(2, inputOnly.opNames().stream().filter("deconv2d"::equals).count(), inputOnly.opNames().toString());
+        assertEquals(1, inputOnly.opNames().stream().filter("conv2d_bp"::equals).count(), "the stride-2 one keeps it");
+        GraphPlan withW1 = GraphPlan.compile(sd.getFunction("grad"), in, List.of(x.getGradient().name(),
+                w1.getGradient().name()));
+        assertEquals(1, withW1.opNames().stream().filter("deconv2d"::equals).count(), withW1.opNames().toString());
+        assertClose(session.get("w1"), withW1.outputs().get(w1.getGradient().name()), 1e-5);
+    }
+
+    @Test
     void aProductWhoseOtherFactorsGradientIsUnreadComputesOnlyTheReadOne() {
         // x * mask (a placeholder: its gradient is not asked for) and a constant matrix times y: SameDiff's
         // multiply_bp and matmul_bp would compute both factors' gradients; the plan runs one product for each.
