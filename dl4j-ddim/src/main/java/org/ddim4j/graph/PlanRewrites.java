@@ -213,6 +213,11 @@ final class PlanRewrites {
         OpContext oc = Nd4j.getExecutioner().buildContext();
         oc.setArgs(new INDArray[]{g, w}, transposed.iArgs(), null, null, null);
         if (!Arrays.equals(transposed.calculateOutputShape(oc).get(0).getShape(), x.shape())) {
+            try {
+                oc.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("closing an op context failed", e);
+            }
             return null;
         }
         oc.setOutputArray(0, c.allocate(outNames.get(0), LongShapeDescriptor.fromShape(x.shape(), x.dataType())));
