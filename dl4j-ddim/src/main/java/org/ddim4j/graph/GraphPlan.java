@@ -112,6 +112,7 @@ public final class GraphPlan {
             }
             e.getValue().assign(given);
         }
+        Map<String, long[]> profile = OpProfile.active();
         for (PlanStep s : steps) {
             for (PlanStep.ParameterInput p : s.parameters()) {
                 INDArray current = p.variable().getArr();
@@ -125,7 +126,13 @@ public final class GraphPlan {
                     p.bound()[0] = current;
                 }
             }
-            execute(s);
+            if (profile == null) {
+                execute(s);
+            } else {
+                long t0 = System.nanoTime();
+                execute(s);
+                OpProfile.add(profile, s.op().opName(), System.nanoTime() - t0);
+            }
         }
         for (OutputCopy c : copies) {
             c.to().assign(c.from());

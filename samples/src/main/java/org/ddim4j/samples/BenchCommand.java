@@ -1,5 +1,7 @@
 package org.ddim4j.samples;
 
+import org.ddim4j.graph.OpProfile;
+
 import com.google.gson.GsonBuilder;
 import org.ddim4j.config.ConfigLoader;
 import org.ddim4j.config.DdimConfig;
@@ -111,6 +113,12 @@ final class BenchCommand extends DdimCommand {
     @Option(names = "--only", paramLabel = "CASE-PREFIX", defaultValue = "", description = "run only the cases whose name starts so")
     String only;
 
+    @Option(names = "--op-profile", description = "after timing each case, run it 5 more times with every plan op timed, "
+            + "and print where the time goes by op (OpProfile; the timing adds two clock reads per op)")
+    boolean opProfile;
+
+    private static final int PROFILED_RUNS = 5;
+
     @Override
     void run(PrintStream out) throws Exception {
         Map<String, Object> cases = new LinkedHashMap<>();
@@ -148,6 +156,14 @@ final class BenchCommand extends DdimCommand {
                     resetPeakRss();
                     cases.put(name, inversionIterations(net, sampler, b, shape, rep));
                     out.printf(Locale.ROOT, "%-22s %s%n", name, cases.get(name));
+                    if (opProfile) {
+                        OpProfile.start();
+                        OptimizationInversion.invert(net, sampler, Seeds.uniform(3, 0, 1, b, shape.get(0), shape.get(1), shape.get(2)),
+                                Seeds.gaussian(4, b, shape.get(0), shape.get(1), shape.get(2)),
+                                InversionSettings.defaults().withIterations(PROFILED_RUNS), (i, psnr, loss) -> { });
+                        // PROFILED_RUNS iterations and the final evaluation pass
+                        out.print(OpProfile.table(OpProfile.stop(), PROFILED_RUNS, 15));
+                    }
                 }
             }
             DpmSolverPlusPlus dpm = new DpmSolverPlusPlus(schedule, TimestepSpacing.UNIFORM, 10, 2);
@@ -198,7 +214,7 @@ final class BenchCommand extends DdimCommand {
      * timed, so later cases hold only their own memory, as on the PyTorch side (time() collects garbage first;
      * a network keeps the plans of its last two batch shapes).
      */
-    private static void timeForwardPasses(Map<String, Object> cases, String label, DdimConfig config, String only,
+    private void timeForwardPasses(Map<String, Object> cases, String label, DdimConfig config, String only,
                                           Repeats repeats, PrintStream out) throws Exception {
         List<Integer> shape = config.data().shape();
         for (int b : new int[]{16, 1}) {
@@ -217,8 +233,8 @@ final class BenchCommand extends DdimCommand {
         return t;
     }
 
-    private static void time(Map<String, Object> cases, String name, String only, Repeats repeats, Work work,
-                             PrintStream out) throws Exception {
+    private void time(Map<String, Object> cases, String name, String only, Repeats repeats, Work work,
+                      PrintStream out) throws Exception {
         if (!name.startsWith(only)) {
             return;
         }
@@ -231,6 +247,13 @@ final class BenchCommand extends DdimCommand {
             cases.put(name, failure("out of memory: " + e.getMessage()));
         }
         out.printf(Locale.ROOT, "%-22s %s%n", name, cases.get(name));
+        if (opProfile) {
+            OpProfile.start();
+            for (int i = 0; i < PROFILED_RUNS; i++) {
+                work.run();
+            }
+            out.print(OpProfile.table(OpProfile.stop(), PROFILED_RUNS, 15));
+        }
     }
 
     private static Map<String, Object> failure(String error) {
