@@ -62,7 +62,7 @@ public final class DdimZooModel extends ZooModel<DdimZooModel> {
      */
     public static final String EMOJI_CONFIG_RESOURCE = "/org/ddim4j/pretrained/emoji.yml";
     /** Adler-32 of {@link #EMOJI_RESOURCE} (docs/pretrained-emoji/README.md: how they were trained). */
-    static final long EMOJI_ADLER32 = 1512999041L;
+    static final long EMOJI_ADLER32 = 1598841278L;
 
     private final String preset;
     private final DdimConfig config;
