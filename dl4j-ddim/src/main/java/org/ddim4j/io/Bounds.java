@@ -62,8 +62,12 @@ public final class Bounds {
         org.nd4j.linalg.api.buffer.DataType type = a.dataType();
         boolean ownsBuffer = !a.isView() && a.offset() == 0 && a.data().length() == a.length();
         boolean scannable = type == org.nd4j.linalg.api.buffer.DataType.FLOAT || type == org.nd4j.linalg.api.buffer.DataType.DOUBLE;
-        org.nd4j.linalg.api.ndarray.INDArray whole = ownsBuffer && scannable ? a
-                : a.castTo(type == org.nd4j.linalg.api.buffer.DataType.DOUBLE ? type : org.nd4j.linalg.api.buffer.DataType.FLOAT).dup('c');
+        org.nd4j.linalg.api.ndarray.INDArray whole = a;
+        if (!(ownsBuffer && scannable)) {
+            // a cast to another type is a new array of its own already; a view of the same type needs a copy
+            org.nd4j.linalg.api.ndarray.INDArray cast = a.castTo(scannable ? type : org.nd4j.linalg.api.buffer.DataType.FLOAT);
+            whole = cast == a || cast.isView() || cast.data().length() != cast.length() ? cast.dup('c') : cast;
+        }
         int n = (int) whole.length();
         if (whole.dataType() == org.nd4j.linalg.api.buffer.DataType.DOUBLE) {
             java.nio.DoubleBuffer b = whole.data().asNioDouble();
