@@ -158,8 +158,7 @@ final class BenchCommand extends DdimCommand {
                     out.printf(Locale.ROOT, "%-22s %s%n", name, cases.get(name));
                     if (opProfile) {
                         OpProfile.start();
-                        OptimizationInversion.invert(net, sampler, Seeds.uniform(3, 0, 1, b, shape.get(0), shape.get(1), shape.get(2)),
-                                Seeds.gaussian(4, b, shape.get(0), shape.get(1), shape.get(2)),
+                        OptimizationInversion.invert(net, sampler, inversionTargets(b, shape), inversionStart(b, shape),
                                 InversionSettings.defaults().withIterations(PROFILED_RUNS), (i, psnr, loss) -> { });
                         // PROFILED_RUNS iterations and the final evaluation pass
                         out.print(OpProfile.table(OpProfile.stop(), PROFILED_RUNS, 15));
@@ -287,8 +286,8 @@ final class BenchCommand extends DdimCommand {
      */
     private static Map<String, Object> inversionIterations(UNet net, DdimSampler sampler, int batch, List<Integer> shape,
                                                            Repeats repeats) {
-        INDArray targets = Seeds.uniform(3, 0, 1, batch, shape.get(0), shape.get(1), shape.get(2));
-        INDArray start = Seeds.gaussian(4, batch, shape.get(0), shape.get(1), shape.get(2));
+        INDArray targets = inversionTargets(batch, shape);
+        INDArray start = inversionStart(batch, shape);
         double perIteration = 0;
         for (int i = 0; i < 2; i++) {
             long t0 = System.nanoTime();
@@ -306,6 +305,16 @@ final class BenchCommand extends DdimCommand {
             seconds[i] = (stamps.get(warm + i + 1) - stamps.get(warm + i)) / 1e9;
         }
         return summary(seconds, warm + 2);
+    }
+
+    /** The inversion cases' target images, in [0, 1]. */
+    private static INDArray inversionTargets(int batch, List<Integer> shape) {
+        return Seeds.uniform(3, 0, 1, batch, shape.get(0), shape.get(1), shape.get(2));
+    }
+
+    /** The inversion cases' starting latents. */
+    private static INDArray inversionStart(int batch, List<Integer> shape) {
+        return Seeds.gaussian(4, batch, shape.get(0), shape.get(1), shape.get(2));
     }
 
     private static Map<String, Object> summary(double[] seconds, int warmRuns) {
