@@ -20,6 +20,32 @@ public final class PairGeneration {
     private PairGeneration() {
     }
 
+    /** Pairs {@code [from, from + n)}: latents [n, C, H, W] and scores [n, A]. */
+    public record Batch(INDArray latents, INDArray scores) {
+    }
+
+    /**
+     * One batch of pairs starting at pair {@code from}: its latents come from {@code Seeds.mix(seed, from)}, so a
+     * store's pairs depend on the seed and the batch size (the batches' starts), not on who draws them.
+     */
+    public static Batch batch(DdimModel model, Sampler sampler, ComputationGraph classifier, int attributes, long seed,
+                              long from, int n) {
+        if (sampler instanceof DdimSampler ddim && ddim.eta() != 0) {
+            throw new IllegalArgumentException("pairs use the deterministic sampler (eta 0), got eta " + ddim.eta());
+        }
+        var data = model.config().data();
+        INDArray z = Seeds.gaussian(Seeds.mix(seed, from), n, data.channels(), data.height(), data.width());
+        INDArray x = sampler.sample(model.noisePredictor(), z, null);
+        INDArray images = org.nd4j.linalg.ops.transforms.Transforms.min(
+                org.nd4j.linalg.ops.transforms.Transforms.max(x, -1.0, false), 1.0, false);
+        INDArray s = AttributeClassifier.scores(classifier, images);
+        if (s.size(1) != attributes) {
+            throw new IllegalArgumentException("the classifier gives " + s.size(1) + " scores, but "
+                    + attributes + " attributes are named");
+        }
+        return new Batch(z, s);
+    }
+
     /**
      * @param sampler any deterministic sampler (DDIM with eta 0, the ODE solvers, EDICT or BDIA): the images are G(z)
      * @param steps   its step count, kept in the store's metadata
@@ -35,16 +61,8 @@ public final class PairGeneration {
         try (PairStore.Writer w = new PairStore.Writer(dir, shape, attributes, steps, seed)) {
             while (w.count() < count) {
                 int b = (int) Math.min(batchSize, count - w.count());
-                INDArray z = Seeds.gaussian(Seeds.mix(seed, w.count()), b, shape[0], shape[1], shape[2]);
-                INDArray x = sampler.sample(model.noisePredictor(), z, null);
-                INDArray images = org.nd4j.linalg.ops.transforms.Transforms.min(
-                        org.nd4j.linalg.ops.transforms.Transforms.max(x, -1.0, false), 1.0, false);
-                INDArray s = AttributeClassifier.scores(classifier, images);
-                if (s.size(1) != attributes.size()) {
-                    throw new IllegalArgumentException("the classifier gives " + s.size(1) + " scores, but "
-                            + attributes.size() + " attributes are named");
-                }
-                w.append(z, s);
+                Batch pairs = batch(model, sampler, classifier, attributes.size(), seed, w.count(), b);
+                w.append(pairs.latents(), pairs.scores());
                 if (progress != null) {
                     progress.accept(w.count());
                 }

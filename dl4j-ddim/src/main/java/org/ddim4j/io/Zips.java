@@ -18,10 +18,14 @@ public final class Zips {
         zip.closeEntry();
     }
 
+    /** The entries' time: fixed (DOS time's first day), so the same arrays always give the same bytes. */
+    private static final java.time.LocalDateTime REPRODUCIBLE_TIME = java.time.LocalDateTime.of(1980, 1, 1, 0, 0);
+
     /** An uncompressed entry (as NumPy's npz and PyTorch's checkpoints store their arrays). */
     public static void putStored(ZipOutputStream zip, String name, byte[] data) throws IOException {
         ZipEntry entry = new ZipEntry(name);
         entry.setMethod(ZipEntry.STORED);
+        entry.setTimeLocal(REPRODUCIBLE_TIME);
         entry.setSize(data.length);
         java.util.zip.CRC32 crc = new java.util.zip.CRC32();
         crc.update(data);

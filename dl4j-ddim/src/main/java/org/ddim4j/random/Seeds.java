@@ -38,6 +38,31 @@ public final class Seeds {
         return floats(v, shape);
     }
 
+    /**
+     * Rows {@code [from, to)} of {@code gaussian(seed, count, rowShape...)} for any count above {@code to}, as
+     * [to - from, rowShape...]: the values a batch of samples i in [from, to) starts from, drawn without the rows
+     * before (the stream's values are generated and dropped; SplittableRandom cannot jump: a Gaussian takes a
+     * varying number of its 64-bit draws).
+     */
+    public static INDArray gaussianRows(long seed, long from, long to, long... rowShape) {
+        if (from < 0 || to <= from) {
+            throw new IllegalArgumentException("rows must be 0 <= from < to, got [" + from + ", " + to + ")");
+        }
+        long row = length(rowShape);
+        SplittableRandom r = new SplittableRandom(seed);
+        for (long skip = from * row; skip > 0; skip--) {
+            r.nextGaussian();
+        }
+        long[] shape = new long[rowShape.length + 1];
+        shape[0] = to - from;
+        System.arraycopy(rowShape, 0, shape, 1, rowShape.length);
+        float[] v = new float[(int) length(shape)];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) r.nextGaussian();
+        }
+        return floats(v, shape);
+    }
+
     /** Uniform float32 values in [lo, hi), a function of the seed alone. */
     public static INDArray uniform(long seed, double lo, double hi, long... shape) {
         SplittableRandom r = new SplittableRandom(seed);

@@ -37,6 +37,18 @@ class SeedsTest {
         }
     }
 
+    @Test
+    void rowsOfALargerDrawAreDrawnAlone() {
+        INDArray all = Seeds.gaussian(4, 7, 3, 5, 5);
+        for (int[] r : new int[][]{{0, 7}, {0, 1}, {3, 5}, {6, 7}}) {
+            INDArray rows = Seeds.gaussianRows(4, r[0], r[1], 3, 5, 5);
+            assertArrayEquals(new long[]{r[1] - r[0], 3, 5, 5}, rows.shape());
+            assertArrayEquals(all.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(r[0], r[1])).dup().data().asFloat(),
+                    rows.data().asFloat(), "rows " + r[0] + ".." + r[1]);
+        }
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Seeds.gaussianRows(4, 2, 2, 3));
+    }
+
     private static INDArray mask(long seed, double keep, long... shape) {
         INDArray m = Nd4j.create(DataType.FLOAT, shape);
         Seeds.dropoutMask(seed, keep, m);

@@ -8,6 +8,7 @@ import org.ddim4j.data.MultiLabelIterator;
 import org.ddim4j.data.Split;
 import org.ddim4j.data.StreamingImageRecordReader;
 import org.ddim4j.edit.AttributeClassifier;
+import org.ddim4j.edit.ClassifierFile;
 import org.ddim4j.io.AtomicFiles;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
@@ -158,29 +159,6 @@ final class ClassifierCommand extends DdimCommand {
     }
 
     static Path sidecar(Path classifier) {
-        return classifier.resolveSibling(classifier.getFileName().toString().replaceAll("\\.zip$", "") + ".json");
-    }
-
-    /** A classifier written by this command, with its attribute names and image size. */
-    record Loaded(ComputationGraph net, List<String> attributes, int size) {
-    }
-
-    @SuppressWarnings("unchecked")
-    static Loaded load(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("classifier not found: " + file.toAbsolutePath());
-        }
-        Path side = sidecar(file);
-        if (!Files.isRegularFile(side)) {
-            throw new IllegalArgumentException(file + ": its attribute list " + side + " is missing (written by ./ddim classifier train)");
-        }
-        Map<String, Object> meta = new Gson().fromJson(Files.readString(side), Map.class);
-        ComputationGraph net;
-        try {
-            net = ModelSerializer.restoreComputationGraph(file.toFile(), false);
-        } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException(file + ": not a DL4J ComputationGraph zip: " + e.getMessage(), e);
-        }
-        return new Loaded(net, (List<String>) meta.get("attributes"), ((Number) meta.get("size")).intValue());
+        return ClassifierFile.sidecar(classifier);
     }
 }

@@ -1,5 +1,6 @@
 package org.ddim4j.samples;
 
+import org.ddim4j.edit.ClassifierFile;
 import com.google.gson.Gson;
 import org.ddim4j.edit.EditEffect;
 import org.ddim4j.edit.AttributeClassifier;
@@ -180,7 +181,7 @@ final class EditCommand extends DdimCommand {
         line.put("alphas", alphas);
         line.put("distances", boundary.distance(latents).toDoubleVector());
         if (classifier != null) {
-            ClassifierCommand.Loaded cls = ClassifierCommand.load(classifier);
+            ClassifierFile cls = ClassifierFile.load(classifier);
             String base = boundary.attribute().split(" \\| ")[0];
             int index = cls.attributes().indexOf(base);
             if (index < 0) {

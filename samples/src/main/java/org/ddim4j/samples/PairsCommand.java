@@ -1,5 +1,6 @@
 package org.ddim4j.samples;
 
+import org.ddim4j.edit.ClassifierFile;
 import org.ddim4j.edit.PairGeneration;
 import org.ddim4j.edit.PairStore;
 import org.ddim4j.model.DdimModel;
@@ -58,7 +59,7 @@ final class PairsCommand extends DdimCommand {
             throw usageError("--steps must be in [1, " + d.numT() + "], got " + s);
         }
         Sampler sampler = samplers.create(model, samplers.kind(d), s, skip == null ? d.skipType() : skip, 0.0, this);
-        ClassifierCommand.Loaded cls = ClassifierCommand.load(classifier);
+        ClassifierFile cls = ClassifierFile.load(classifier);
         if (cls.size() != model.config().data().height()) {
             throw new IllegalArgumentException("the classifier takes " + cls.size() + " pixel images, the model makes "
                     + model.config().data().height());

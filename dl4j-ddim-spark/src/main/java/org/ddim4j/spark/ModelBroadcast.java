@@ -1,0 +1,50 @@
+package org.ddim4j.spark;
+
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.ddim4j.model.DdimModel;
+import org.ddim4j.model.ModelFile;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A model shipped to the executors: the bytes of its ddim4j model file (config and weights) as a Spark broadcast,
+ * so executors need no shared filesystem for it; Spark fetches a broadcast once per executor JVM.
+ */
+public final class ModelBroadcast implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final Broadcast<byte[]> bytes;
+
+    private ModelBroadcast(Broadcast<byte[]> bytes) {
+        this.bytes = bytes;
+    }
+
+    /** Broadcasts {@code model} (written to a model file on the driver's temporary folder, read back, deleted). */
+    public static ModelBroadcast of(JavaSparkContext sc, DdimModel model) throws IOException {
+        Path tmp = Files.createTempFile("ddim4j-broadcast-", ".ddim");
+        try {
+            ModelFile.save(model, tmp);
+            return new ModelBroadcast(sc.broadcast(Files.readAllBytes(tmp)));
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Spark's id of the broadcast: one per model shipped. */
+    long id() {
+        return bytes.id();
+    }
+
+    /** The model file's bytes (on an executor: fetched once per JVM by Spark). */
+    byte[] bytes() {
+        return bytes.value();
+    }
+
+    /** Frees the broadcast's copies on the executors. */
+    public void destroy() {
+        bytes.destroy();
+    }
+}
