@@ -1,9 +1,10 @@
 package org.ddim4j.config;
 
 /**
- * The {@code optimizer} section: Adam as PyTorch's {@code torch.optim.Adam}, plus clipping by global norm.
+ * The {@code optimizer} section: Adam as PyTorch's {@code torch.optim.Adam} (or plain SGD), plus clipping by global norm.
  *
- * @param name         {@code adam} (the only optimiser the seed uses)
+ * @param name         {@code adam} (the only optimiser the seed uses) or {@code sgd} (plain SGD; the beta, amsgrad and
+ *                     epsilon keys are then unused)
  * @param learningRate step size
  * @param weightDecay  L2 penalty added to the gradient (PyTorch Adam's {@code weight_decay})
  * @param beta1        first-moment decay

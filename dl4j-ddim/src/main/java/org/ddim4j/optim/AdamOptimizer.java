@@ -25,7 +25,7 @@ import java.util.Map;
  * corrections and 1 - beta in float32 where PyTorch rounds 1 - beta2 once: v's increments differ by 1.3e-5
  * relative for beta2 = 0.999 (steps by 6.4e-6 relative). The state (m, v, v_max, k) is exposed for checkpoints.
  */
-public final class AdamOptimizer implements ParameterOptimizer {
+public final class AdamOptimizer implements TrainingOptimizer {
     private final double learningRate;
     private final double beta1;
     private final double beta2;
@@ -67,6 +67,7 @@ public final class AdamOptimizer implements ParameterOptimizer {
     }
 
     /** As {@link #apply(Map, Map)} with this step's learning rate (a {@link LearningRateSchedule}'s). */
+    @Override
     public void apply(Map<String, INDArray> params, Map<String, INDArray> grads, double learningRate) {
         step++;
         double bias1 = 1 - Math.pow(beta1, step);
@@ -112,6 +113,7 @@ public final class AdamOptimizer implements ParameterOptimizer {
     }
 
     /** The optimiser state as named arrays ({@code m.NAME}, {@code v.NAME}, {@code vmax.NAME}, {@code step}). */
+    @Override
     public Map<String, INDArray> state() {
         Map<String, INDArray> out = new LinkedHashMap<>();
         m.forEach((k, a) -> out.put("m." + k, a));
@@ -122,6 +124,7 @@ public final class AdamOptimizer implements ParameterOptimizer {
     }
 
     /** Restores a state written by {@link #state()}. */
+    @Override
     public void restore(Map<String, INDArray> state) {
         m.clear();
         v.clear();

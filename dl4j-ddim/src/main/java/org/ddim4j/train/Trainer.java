@@ -3,7 +3,7 @@ package org.ddim4j.train;
 import org.ddim4j.config.Choices;
 import org.ddim4j.batches.BatchSource;
 import org.ddim4j.optim.GradientClipping;
-import org.ddim4j.optim.AdamOptimizer;
+import org.ddim4j.optim.TrainingOptimizer;
 import org.ddim4j.optim.LearningRateSchedule;
 import org.ddim4j.config.LossWeighting;
 import org.ddim4j.model.TrainingRun;
@@ -34,6 +34,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -68,7 +69,7 @@ public final class Trainer {
     private final TrainingListener listener;
     private final UNet network;
     private final UNet ema;
-    private final AdamOptimizer optimizer;
+    private final TrainingOptimizer optimizer;
     private final NoiseSchedule schedule;
     private LearningRateSchedule learningRates;
     private final long seed;
@@ -82,7 +83,7 @@ public final class Trainer {
     private QualityProbe probe;
 
     private Trainer(DdimConfig config, BatchSource data, Path runDir, TrainingListener listener, UNet network, UNet ema,
-                    AdamOptimizer optimizer, long iteration, double elapsedSeconds) {
+                    TrainingOptimizer optimizer, long iteration, double elapsedSeconds) {
         this.config = config;
         this.data = data;
         this.run = new TrainingRun(runDir);
@@ -111,7 +112,7 @@ public final class Trainer {
         Files.createDirectories(runDir);
         AtomicFiles.writeString(run.config(), ConfigLoader.toYaml(config));
         UNet net = UNet.create(config.network(), config.data().shape(), Seeds.mix(config.training().seed(), -2));
-        return new Trainer(config, data, runDir, listener, net, net.copy(), AdamOptimizer.from(config.optimizer()), 0, 0);
+        return new Trainer(config, data, runDir, listener, net, net.copy(), TrainingOptimizer.from(config.optimizer()), 0, 0);
     }
 
     /**
@@ -130,12 +131,42 @@ public final class Trainer {
             var t = config.training();
             config = config.withTraining(t.withIterations(numIterations, t.logFrequency(), t.saveFrequency()));
         }
+        return fromCheckpoint(new Checkpoint(config, c.iteration(), c.seed(), c.weights(), c.ema(), c.optimizerState(),
+                c.elapsedSeconds()), data, runDir, listener);
+    }
+
+    /**
+     * A trainer continuing from a state held in memory (a checkpoint's, or the averaged state of parameter-averaging
+     * workers). Nothing is written to {@code runDir} until {@link #train} or a {@code write} method runs.
+     */
+    public static Trainer fromCheckpoint(Checkpoint c, BatchSource data, Path runDir, TrainingListener listener) {
+        DdimConfig config = c.config();
         checkData(config, data);
         UNetArchitecture arch = UNetArchitecture.of(config);
-        AdamOptimizer adam = AdamOptimizer.from(config.optimizer());
-        adam.restore(c.optimizerState());
-        return new Trainer(config, data, runDir, listener, new UNet(arch, c.weights()), new UNet(arch, c.ema()), adam,
-                c.iteration(), c.elapsedSeconds());
+        TrainingOptimizer optimizer = TrainingOptimizer.from(config.optimizer());
+        optimizer.restore(c.optimizerState());
+        return new Trainer(config, data, runDir, listener, new UNet(arch, c.weights().copy()), new UNet(arch, c.ema().copy()),
+                optimizer, c.iteration(), c.elapsedSeconds());
+    }
+
+    /** The whole state (copies): what a checkpoint holds. */
+    public Checkpoint state() {
+        Map<String, INDArray> opt = new java.util.LinkedHashMap<>();
+        optimizer.state().forEach((k, a) -> opt.put(k, a.dup()));
+        return new Checkpoint(config, iteration, seed, network.parameters().copy(), ema().parameters().copy(), opt, elapsedSeconds);
+    }
+
+    /**
+     * Takes the state of {@code c} (weights, EMA, optimiser, iteration, elapsed time), which must be of this run's
+     * network; the compiled training graph is kept.
+     */
+    public void restore(Checkpoint c) {
+        network.parameters().assign(c.weights());
+        ema.parameters().assign(c.ema());
+        emaBuffersStale = false;
+        optimizer.restore(c.optimizerState());
+        iteration = c.iteration();
+        elapsedSeconds = c.elapsedSeconds();
     }
 
     private static void checkData(DdimConfig config, BatchSource data) {
@@ -270,8 +301,26 @@ public final class Trainer {
      * @return {loss, gradient norm before clipping}
      */
     public double[] trainStep() {
+        return trainStep(0, 1);
+    }
+
+    /**
+     * One iteration on shard {@code shard} of {@code shards} equal row ranges of the iteration's batch (its images,
+     * timesteps and noise as a single process draws them; training.batch_size must divide into the shards): what one
+     * of {@code shards} data-parallel workers computes. The loss is the shard's mean, so the gradient averaged over the
+     * shards is the whole batch's. Dropout masks are drawn for the shard's shape (not rows of the batch's masks), and
+     * BatchNorm statistics are the shard's.
+     *
+     * @return {loss, gradient norm before clipping}
+     */
+    public double[] trainStep(int shard, int shards) {
+        int batch = config.training().batchSize();
+        if (shards < 1 || shard < 0 || shard >= shards || batch % shards != 0) {
+            throw new IllegalArgumentException("shard " + shard + " of " + shards + ": needs 0 <= shard < shards and shards "
+                    + "dividing training.batch_size " + batch);
+        }
         ensureGraph();
-        double[] lossAndNorm = step(iteration + 1);
+        double[] lossAndNorm = step(iteration + 1, (long) shard * batch / shards, (long) (shard + 1) * batch / shards);
         iteration++;
         return lossAndNorm;
     }
@@ -285,6 +334,11 @@ public final class Trainer {
 
     /** One training iteration (1-based number i); returns {loss, gradient norm before clipping}. */
     double[] step(long i) {
+        return step(i, 0, config.training().batchSize());
+    }
+
+    /** Iteration i on rows [from, to) of its batch; returns {loss, gradient norm before clipping}. */
+    private double[] step(long i, long from, long to) {
         long stepSeed = Seeds.mix(seed, i);
         SplittableRandom rng = new SplittableRandom(stepSeed);
         int batch = config.training().batchSize();
@@ -314,7 +368,15 @@ public final class Trainer {
         //    timestep under min-SNR weighting
         INDArray target = config.diffusion().prediction().target(schedule, x0, noise, ts);
         INDArray weights = LossWeights.of(config.training(), config.diffusion().prediction(), schedule, ts);
-        TrainingGraph.Pass pass = graph.run(xt, Nd4j.createFromArray(tFloat), target, weights, Seeds.mix(stepSeed, 2));
+        INDArray t = Nd4j.createFromArray(tFloat);
+        if (to - from < batch) {   // a data-parallel worker's rows of the batch
+            var rows = org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to);
+            xt = xt.get(rows).dup();
+            t = t.get(rows).dup();
+            target = target.get(rows).dup();
+            weights = weights == null ? null : weights.get(rows).dup();
+        }
+        TrainingGraph.Pass pass = graph.run(xt, t, target, weights, Seeds.mix(stepSeed, 2));
         if (!Double.isFinite(pass.loss())) {
             throw new TrainingDivergedException(i, pass.loss(), lastCheckpointName());
         }
@@ -328,7 +390,7 @@ public final class Trainer {
         // (updates the network's tensors, views of weightsFlat; consumes the gradients as its scratch)
         optimizer.apply(Map.of(FLAT, weightsFlat), Map.of(FLAT, grads), learningRates.at(i));
         // 6. running statistics and EMA (the EMA's BatchNorm statistics are copied when next needed)
-        updateRunningStatistics(pass.batchStatistics(), batch);
+        updateRunningStatistics(pass.batchStatistics(), (int) (to - from));
         Ema.update(emaFlat, weightsFlat, Ema.warmedUpDecay(config.network().ema(), i));
         emaBuffersStale = true;
         return new double[]{pass.loss(), norm};
@@ -350,6 +412,27 @@ public final class Trainer {
 
     private String lastCheckpointName() {
         return Files.exists(run.checkpoint()) ? run.checkpoint().toString() : "(none written yet)";
+    }
+
+    /** Writes the checkpoint and the model file now (as {@link #train} does every training.save_frequency). */
+    public void writeCheckpoint() throws IOException {
+        saveCheckpoint();
+    }
+
+    /** Writes the sample grid of this iteration and the run page (as {@link #train} does every training.log_frequency). */
+    public void writeSampleGrid() throws IOException {
+        writeSamples();
+    }
+
+    /** Writes the loss curve of these loss-log rows and the run page (as {@link #train} does at its end). */
+    public void writeLossCurveAndPage(List<double[]> lossRows) throws IOException {
+        LossCurve.write(lossRows, "training loss (" + Choices.name(config.training().criterion()) + ")", run.lossCurve());
+        RunPage.write(run, config, iteration, elapsedSeconds);
+    }
+
+    /** Records training time spent outside {@link #train} (a driver of data-parallel workers). */
+    public void addElapsedSeconds(double seconds) {
+        elapsedSeconds += seconds;
     }
 
     private void saveCheckpoint() throws IOException {

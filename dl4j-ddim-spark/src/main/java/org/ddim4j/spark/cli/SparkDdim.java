@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
 @Command(name = "ddim spark", mixinStandardHelpOptions = true, version = "ddim4j 0.1.0", synopsisSubcommandLabel = "COMMAND",
         description = "ddim4j on Apache Spark: sampling, editing pairs, inversion, evaluation features, sweeps and "
                 + "data-parallel training. ./ddim spark COMMAND --help shows a command's options.",
-        subcommands = {SparkSampleCommand.class, SparkPairsCommand.class})
+        subcommands = {SparkSampleCommand.class, SparkPairsCommand.class, SparkTrainCommand.class})
 public final class SparkDdim implements Callable<Integer> {
     final PrintStream out;
     final PrintStream err;
