@@ -96,6 +96,34 @@ public final class Sweep {
         return SweepResults.ranked(all, spec.score());
     }
 
+    /** A candidate of a sweep whose candidates do not depend on earlier scores: its index and config overrides. */
+    public record PlannedCandidate(int index, Map<String, Object> overrides) implements java.io.Serializable {
+    }
+
+    /**
+     * The candidates {@link #run} would train, in order, for a grid or random search: Arbiter's generator with the
+     * spec's seed, as {@code run} builds it. A genetic search's candidates depend on the scores of earlier ones, so it
+     * cannot be planned ahead (an IllegalArgumentException).
+     */
+    @SuppressWarnings("unchecked")
+    public static List<PlannedCandidate> candidates(SweepSpec spec) {
+        ConfigSpace space = new ConfigSpace(spec);
+        CandidateGenerator generator = switch (spec.search()) {
+            case GRID -> new GridSearchCandidateGenerator(space, 1, GridSearchCandidateGenerator.Mode.Sequential, null);
+            case RANDOM -> new RandomSearchGenerator(space, null);
+            case GENETIC -> throw new IllegalArgumentException("a genetic search's candidates depend on earlier scores and "
+                    + "cannot be planned ahead; run it with ./ddim sweep, or use search: grid or random");
+        };
+        generator.setRngSeed(spec.seed());
+        generator = new LimitedGenerator(generator, spec.candidateCount());
+        List<PlannedCandidate> out = new ArrayList<>();
+        while (generator.hasMoreCandidates()) {
+            var c = generator.getCandidate();
+            out.add(new PlannedCandidate(c.getIndex(), new java.util.LinkedHashMap<>((Map<String, Object>) c.getValue())));
+        }
+        return out;
+    }
+
     /** The first N images of the dataset's validation split (test split where there is none), in [-1, 1]. */
     static INDArray heldOut(SweepSpec spec) {
         var data = spec.base().data();

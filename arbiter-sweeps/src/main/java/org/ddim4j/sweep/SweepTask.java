@@ -129,6 +129,10 @@ final class SweepTask implements TaskCreator {
         return new Trained(index, trainer.model().network(), trainer.iteration(), loss, (System.nanoTime() - t0) / 1e9);
     }
 
+    Path out() {
+        return out;
+    }
+
     static Path folder(Path out, int index) {
         return out.resolve(String.format("candidate-%03d", index));
     }
@@ -166,7 +170,7 @@ final class SweepTask implements TaskCreator {
         return new OptimizationResult(candidate, score, index, record, info, null);
     }
 
-    private CandidateRecord train(int index, Map<String, Object> overrides, String key, Path folder) {
+    CandidateRecord train(int index, Map<String, Object> overrides, String key, Path folder) {
         long t0 = System.nanoTime();
         try {
             DdimConfig config = ConfigOverrides.apply(spec.base(), overrides);
