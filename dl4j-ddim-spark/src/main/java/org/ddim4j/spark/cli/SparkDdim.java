@@ -3,6 +3,8 @@ package org.ddim4j.spark.cli;
 import org.apache.spark.SparkException;
 import org.ddim4j.config.ConfigException;
 import org.ddim4j.io.TensorFormatException;
+import org.ddim4j.sampler.SamplerKind;
+import org.ddim4j.schedule.TimestepSpacing;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParameterException;
@@ -20,7 +22,8 @@ import java.util.concurrent.Callable;
 @Command(name = "ddim spark", mixinStandardHelpOptions = true, version = "ddim4j 0.1.0", synopsisSubcommandLabel = "COMMAND",
         description = "ddim4j on Apache Spark: sampling, editing pairs, inversion, evaluation features, sweeps and "
                 + "data-parallel training. ./ddim spark COMMAND --help shows a command's options.",
-        subcommands = {SparkSampleCommand.class, SparkPairsCommand.class, SparkTrainCommand.class})
+        subcommands = {SparkSampleCommand.class, SparkPairsCommand.class, SparkInvertCommand.class,
+                SparkEvalCommand.class, SparkSweepCommand.class, SparkTrainCommand.class})
 public final class SparkDdim implements Callable<Integer> {
     final PrintStream out;
     final PrintStream err;
@@ -40,15 +43,29 @@ public final class SparkDdim implements Callable<Integer> {
     public static int run(String[] args, PrintStream out, PrintStream err) {
         CommandLine cl = new CommandLine(new SparkDdim(out, err));
         cl.setUsageHelpWidth(110);
+        cl.registerConverter(TimestepSpacing.class, parsedBy(TimestepSpacing::fromName));
+        cl.registerConverter(SamplerKind.class, parsedBy(SamplerKind::of));
         cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         cl.setParameterExceptionHandler((ParameterException e, String[] a) -> {
-            err.println(e.getCommandLine().getCommandName() + ": " + e.getMessage());
+            String name = e.getCommandLine().getCommandName();
+            err.println((name.equals("ddim spark") ? name : "ddim spark " + name) + ": " + e.getMessage());
             e.getCommandLine().usage(err);
             return 2;
         });
         cl.setExecutionExceptionHandler((e, command, parsed) -> failed(e, "ddim spark " + command.getCommandName(), err));
         return cl.execute(args);
+    }
+
+    /** A converter from a parser whose IllegalArgumentException names the accepted values. */
+    private static <E> CommandLine.ITypeConverter<E> parsedBy(java.util.function.Function<String, E> parser) {
+        return value -> {
+            try {
+                return parser.apply(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        };
     }
 
     @Override
