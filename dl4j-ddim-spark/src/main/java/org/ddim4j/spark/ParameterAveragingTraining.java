@@ -58,23 +58,26 @@ public final class ParameterAveragingTraining {
             throw new IllegalArgumentException("training.batch_size " + batch + " must divide into " + spec.workers() + " workers");
         }
         String job = "trainer-" + UUID.randomUUID();
-        long first = driver.iteration() + 1;
+        long firstIteration = driver.iteration() + 1;
         long end = c.training().numI();
         int rounds = 0;
         double lastLoss = Double.NaN;
         long t0 = System.nanoTime();
         TrainingRun run = driver.run();
-        listener.onStart(first, end);
+        listener.onStart(firstIteration, end);
+        // a worker's trainer is built once per executor slot, from the run's state when the session started (the
+        // checkpoint format carries the config); every round then sends the arrays alone
+        Broadcast<byte[]> firstState = sc.broadcast(bytes(driver.state()));
         try (LossLog log = new LossLog(run.lossCsv(), driver.iteration())) {
             while (driver.iteration() < end) {
                 long from = driver.iteration();
                 int k = (int) Math.min(spec.averagingFrequency(), end - from);
                 long r0 = System.nanoTime();
-                Broadcast<byte[]> state = sc.broadcast(bytes(driver.state()));
+                Broadcast<TrainingState> state = sc.broadcast(TrainingState.of(driver.state()));
                 WorkerState sum;
                 try {
                     sum = sc.parallelize(IntStream.range(0, spec.workers()).boxed().toList(), spec.workers())
-                            .map(w -> train(job, state, data, w, spec.workers(), k))
+                            .map(w -> train(job, state, firstState, data, w, spec.workers(), k, from))
                             .treeAggregate(new WorkerState(), WorkerState::add, WorkerState::add);
                 } finally {
                     state.destroy();
@@ -104,12 +107,14 @@ public final class ParameterAveragingTraining {
                     driver.writeCheckpoint();
                 }
             }
-            if (driver.iteration() >= first) {
+            if (driver.iteration() >= firstIteration) {
                 driver.writeCheckpoint();
                 driver.writeLossCurveAndPage(log.rows());
             }
+        } finally {
+            firstState.destroy();
         }
-        return new Result(first, driver.iteration(), rounds, lastLoss, (System.nanoTime() - t0) / 1e9);
+        return new Result(firstIteration, driver.iteration(), rounds, lastLoss, (System.nanoTime() - t0) / 1e9);
     }
 
     /** The config of the run in {@code runDir} (its config.yml), to open its data before its checkpoint is read. */
@@ -127,12 +132,14 @@ public final class ParameterAveragingTraining {
     }
 
     /** A worker's round: the broadcast state, K iterations on shard w of W, the new state and the losses. */
-    private static WorkerState train(String job, Broadcast<byte[]> state, TrainingData data, int w, int workers, int k) {
+    private static WorkerState train(String job, Broadcast<TrainingState> state, Broadcast<byte[]> first, TrainingData data,
+                                     int w, int workers, int k, long iteration) {
         TaskThreads.apply();
-        Checkpoint start = checkpoint(state.value());
-        return ExecutorPool.with(job, () -> Trainer.fromCheckpoint(start, data.open(start.config()), workerFolder(),
-                TrainingListener.NONE), (Trainer t) -> {
-            t.restore(start);
+        return ExecutorPool.with(job, () -> {
+            Checkpoint c = checkpoint(first.value());
+            return Trainer.fromCheckpoint(c, data.open(c.config()), workerFolder(), TrainingListener.NONE);
+        }, (Trainer t) -> {
+            t.restore(state.value().into(t.state(), iteration, 0));
             double[] losses = new double[k];
             for (int j = 0; j < k; j++) {
                 losses[j] = t.trainStep(w, workers)[0];
