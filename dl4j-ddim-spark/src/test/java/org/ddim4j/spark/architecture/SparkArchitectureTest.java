@@ -8,6 +8,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -51,5 +52,14 @@ class SparkArchitectureTest {
     @Test
     void nothingBelowKnowsSpark() {
         NOTHING_BELOW_KNOWS_SPARK.check(main);
+    }
+
+    @Test
+    void everyRuleCatchesAForbiddenDependency() throws ClassNotFoundException {
+        JavaClasses forbidden = new ClassFileImporter().importClasses(Class.forName("org.ddim4j.spark.ForbiddenJobUsingTheLaunchers"),
+                Class.forName("org.ddim4j.model.ForbiddenModelUsingSpark"));
+        for (ArchRule rule : new ArchRule[]{JOBS_NOT_ON_LAUNCHERS, JOBS_NOT_ON_THEIR_COMMAND_LINE, NOTHING_BELOW_KNOWS_SPARK}) {
+            assertThrows(AssertionError.class, () -> rule.check(forbidden), rule.getDescription());
+        }
     }
 }
