@@ -76,7 +76,7 @@ class ConfigLoaderTest {
             "training:\\n  criterion: huber|training.criterion = huber: expected one of [l1, l2]",
             "diffusion:\\n  beta_schedule: sigmoid|diffusion.beta_schedule = sigmoid: expected one of [linear, quadratic, cosine]",
             "diffusion:\\n  skip_type: cubic|diffusion.skip_type = cubic: expected one of [uniform, quadratic, linspace, trailing, karras]",
-            "optimizer:\\n  name: sgd|optimizer.name = sgd: expected one of [adam]",
+            "optimizer:\\n  name: rmsprop|optimizer.name = rmsprop: expected one of [adam, sgd]",
             "diffusion:\\n  sampler: heun2|diffusion.sampler = heun2: expected one of [ddim, dpm++2m, dpm++3m",
             "data:\\n  dataset: mnist|data.dataset = mnist: expected one of [celeba, ffhq, church",
             "diffusion:\\n  num_t_steps: 2000|diffusion.num_t_steps = 2000",

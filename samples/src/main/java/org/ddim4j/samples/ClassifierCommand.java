@@ -1,6 +1,5 @@
 package org.ddim4j.samples;
 
-import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import org.ddim4j.data.ImageDatasets;
 import org.ddim4j.data.ImageSplit;
@@ -18,7 +17,6 @@ import org.nd4j.linalg.dataset.DataSet;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
