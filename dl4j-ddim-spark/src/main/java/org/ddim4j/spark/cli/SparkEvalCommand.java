@@ -3,8 +3,6 @@ package org.ddim4j.spark.cli;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.ddim4j.data.Split;
 import org.ddim4j.model.DdimModel;
-import org.ddim4j.sampler.SamplerKind;
-import org.ddim4j.schedule.TimestepSpacing;
 import org.ddim4j.spark.EvalJob;
 import org.ddim4j.spark.EvalSpec;
 import picocli.CommandLine.Command;
@@ -25,6 +23,8 @@ final class SparkEvalCommand implements Callable<Integer> {
     SparkOptions spark;
     @Mixin
     SparkModelOptions model;
+    @Mixin
+    SparkStepOptions stepOptions;
 
     @Option(names = "--count", required = true, paramLabel = "N", description = "samples to draw (at least 2)")
     long count;
@@ -34,12 +34,6 @@ final class SparkEvalCommand implements Callable<Integer> {
     String root;
     @Option(names = "--split", defaultValue = "train", paramLabel = "SPLIT", description = "the reference split (default ${DEFAULT-VALUE})")
     String split;
-    @Option(names = "--steps", paramLabel = "S", description = "sampling steps (default: the config's)")
-    Integer steps;
-    @Option(names = "--skip", paramLabel = "SPACING", description = "timestep spacing (default: the config's)")
-    TimestepSpacing skip;
-    @Option(names = "--sampler", paramLabel = "KIND", description = "a deterministic sampler (default: the config's)")
-    SamplerKind sampler;
     @Option(names = "--seed", defaultValue = "0", paramLabel = "N", description = "seed of the samples and KID's subsets (default ${DEFAULT-VALUE})")
     long seed;
     @Option(names = "--batch", defaultValue = "64", paramLabel = "B", description = "samples per batch (default ${DEFAULT-VALUE}, as ./ddim eval)")
@@ -58,11 +52,7 @@ final class SparkEvalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         DdimModel m = model.load();
         var d = m.config().diffusion();
-        int s = steps == null ? d.numTSteps() : steps;
-        if (s < 1 || s > d.numT()) {
-            throw new IllegalArgumentException("--steps must be in [1, " + d.numT() + "], got " + s);
-        }
-        EvalSpec spec = new EvalSpec(count, seed, s, skip == null ? d.skipType() : skip, sampler == null ? d.sampler() : sampler,
+        EvalSpec spec = new EvalSpec(count, seed, stepOptions.steps(d, null), stepOptions.spacing(d), stepOptions.kind(d),
                 batch, shardSize, dataset == null ? m.config().data().dataset().key() : dataset, root, Split.fromName(split),
                 features, inceptionUnchecked);
         long t0 = System.nanoTime();

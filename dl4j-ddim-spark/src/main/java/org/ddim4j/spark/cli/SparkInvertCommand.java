@@ -4,7 +4,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.ddim4j.data.Split;
 import org.ddim4j.invert.Inverter;
 import org.ddim4j.model.DdimModel;
-import org.ddim4j.schedule.TimestepSpacing;
 import org.ddim4j.spark.InvertJob;
 import org.ddim4j.spark.InvertSpec;
 import picocli.CommandLine.Command;
@@ -24,6 +23,8 @@ final class SparkInvertCommand implements Callable<Integer> {
     SparkOptions spark;
     @Mixin
     SparkModelOptions model;
+    @Mixin
+    SparkStepOptions stepOptions;
 
     @Option(names = "--dataset", required = true, paramLabel = "NAME", description = "the dataset (./ddim dataset --help)")
     String dataset;
@@ -35,10 +36,6 @@ final class SparkInvertCommand implements Callable<Integer> {
     long count;
     @Option(names = "--method", defaultValue = "ode", paramLabel = "METHOD", description = "ode, optimize, hybrid, edict or bdia (default ${DEFAULT-VALUE})")
     String method;
-    @Option(names = "--steps", paramLabel = "S", description = "sampling steps (default: the config's)")
-    Integer steps;
-    @Option(names = "--skip", paramLabel = "SPACING", description = "timestep spacing: uniform or quad (default: the config's)")
-    TimestepSpacing skip;
     @Option(names = "--iterations", defaultValue = "300", paramLabel = "N", description = "optimize and hybrid: iterations (default ${DEFAULT-VALUE})")
     int iterations;
     @Option(names = "--lr", defaultValue = "0.01", paramLabel = "LR", description = "optimize and hybrid: the latent's learning rate (default ${DEFAULT-VALUE})")
@@ -58,12 +55,11 @@ final class SparkInvertCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         DdimModel m = model.load();
         var d = m.config().diffusion();
-        int s = steps == null ? d.numTSteps() : steps;
-        if (s < 1 || s > d.numT()) {
-            throw new IllegalArgumentException("--steps must be in [1, " + d.numT() + "], got " + s);
+        if (stepOptions.sampler != null) {
+            throw new IllegalArgumentException("spark invert takes no --sampler: --method edict and bdia invert those samplers, the others DDIM's");
         }
-        InvertSpec spec = new InvertSpec(dataset, root, Split.fromName(split), count, Inverter.Method.fromName(method), s,
-                skip == null ? d.skipType() : skip, iterations, lr, fixedPoint, seed, shardSize, Math.min(batch, shardSize));
+        InvertSpec spec = new InvertSpec(dataset, root, Split.fromName(split), count, Inverter.Method.fromName(method),
+                stepOptions.steps(d, null), stepOptions.spacing(d), iterations, lr, fixedPoint, seed, shardSize, Math.min(batch, shardSize));
         long t0 = System.nanoTime();
         try (JavaSparkContext sc = spark.context("invert")) {
             InvertJob.Result r = InvertJob.run(sc, m, spec, out);

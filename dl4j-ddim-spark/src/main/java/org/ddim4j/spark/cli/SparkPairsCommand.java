@@ -2,8 +2,6 @@ package org.ddim4j.spark.cli;
 
 import org.apache.spark.api.java.JavaSparkContext;
 import org.ddim4j.model.DdimModel;
-import org.ddim4j.sampler.SamplerKind;
-import org.ddim4j.schedule.TimestepSpacing;
 import org.ddim4j.spark.PairsJob;
 import org.ddim4j.spark.PairsSpec;
 import picocli.CommandLine.Command;
@@ -17,8 +15,8 @@ import java.util.concurrent.Callable;
 
 /** {@code ./ddim spark pairs}: {@link PairsJob}. */
 @Command(name = "pairs", description = "draw and score editing pairs over the executors into a pair store (for ./ddim boundary)",
-        footer = {"Pair i equals ./ddim pairs' pair i for the same --seed and --batch. Shards go to --work (default",
-                "PAIRS_DIR.shards), are assembled into PAIRS_DIR on the driver, then deleted."})
+        footer = {"Pair i equals ./ddim pairs' pair i for the same --seed and --batch (--steps defaults to 50, the seed's).",
+                "Shards go to --work (default PAIRS_DIR.shards), are assembled into PAIRS_DIR on the driver, then deleted."})
 final class SparkPairsCommand implements Callable<Integer> {
     @ParentCommand
     SparkDdim parent;
@@ -26,17 +24,13 @@ final class SparkPairsCommand implements Callable<Integer> {
     SparkOptions spark;
     @Mixin
     SparkModelOptions model;
+    @Mixin
+    SparkStepOptions stepOptions;
 
     @Option(names = "--classifier", required = true, paramLabel = "CLS.zip", description = "the attribute classifier (./ddim classifier train)")
     Path classifier;
     @Option(names = "--count", required = true, paramLabel = "N", description = "how many pairs")
     long count;
-    @Option(names = "--steps", defaultValue = "50", paramLabel = "S", description = "sampling steps (default ${DEFAULT-VALUE}, the seed's)")
-    int steps;
-    @Option(names = "--skip", paramLabel = "SPACING", description = "timestep spacing: uniform or quad (default: the config's)")
-    TimestepSpacing skip;
-    @Option(names = "--sampler", paramLabel = "KIND", description = "a deterministic sampler (default: the config's)")
-    SamplerKind sampler;
     @Option(names = "--batch", defaultValue = "64", paramLabel = "B", description = "latents per batch (default ${DEFAULT-VALUE}, as ./ddim pairs)")
     int batch;
     @Option(names = "--shard-size", defaultValue = "1024", paramLabel = "N", description = "pairs per task, a multiple of --batch (default ${DEFAULT-VALUE})")
@@ -52,11 +46,8 @@ final class SparkPairsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         DdimModel m = model.load();
         var d = m.config().diffusion();
-        if (steps < 1 || steps > d.numT()) {
-            throw new IllegalArgumentException("--steps must be in [1, " + d.numT() + "], got " + steps);
-        }
-        PairsSpec spec = new PairsSpec(count, seed, steps, skip == null ? d.skipType() : skip,
-                sampler == null ? d.sampler() : sampler, batch, shardSize);
+        int steps = stepOptions.steps(d, 50);   // the seed's pairs: 50 steps, as ./ddim pairs
+        PairsSpec spec = new PairsSpec(count, seed, steps, stepOptions.spacing(d), stepOptions.kind(d), batch, shardSize);
         String shards = work != null ? work : out.toAbsolutePath() + ".shards";
         long t0 = System.nanoTime();
         try (JavaSparkContext sc = spark.context("pairs")) {

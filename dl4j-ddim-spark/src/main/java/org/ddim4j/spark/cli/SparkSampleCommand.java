@@ -2,8 +2,6 @@ package org.ddim4j.spark.cli;
 
 import org.apache.spark.api.java.JavaSparkContext;
 import org.ddim4j.model.DdimModel;
-import org.ddim4j.sampler.SamplerKind;
-import org.ddim4j.schedule.TimestepSpacing;
 import org.ddim4j.spark.SampleJob;
 import org.ddim4j.spark.SampleSpec;
 import picocli.CommandLine.Command;
@@ -24,17 +22,13 @@ final class SparkSampleCommand implements Callable<Integer> {
     SparkOptions spark;
     @Mixin
     SparkModelOptions model;
+    @Mixin
+    SparkStepOptions stepOptions;
 
     @Option(names = "--count", required = true, paramLabel = "N", description = "number of samples")
     long count;
     @Option(names = "--seed", defaultValue = "0", paramLabel = "N", description = "seed of the starting noise (default ${DEFAULT-VALUE})")
     long seed;
-    @Option(names = "--steps", paramLabel = "S", description = "sampling steps (default: the config's)")
-    Integer steps;
-    @Option(names = "--skip", paramLabel = "SPACING", description = "timestep spacing: uniform or quad (default: the config's)")
-    TimestepSpacing skip;
-    @Option(names = "--sampler", paramLabel = "KIND", description = "a deterministic sampler: ddim, heun, dpm2, dpmpp2m, ... (default: the config's)")
-    SamplerKind sampler;
     @Option(names = "--shard-size", defaultValue = "256", paramLabel = "N", description = "samples per task and file (default ${DEFAULT-VALUE})")
     int shardSize;
     @Option(names = "--batch", defaultValue = "16", paramLabel = "B", description = "samples per network call (default ${DEFAULT-VALUE})")
@@ -48,12 +42,8 @@ final class SparkSampleCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         DdimModel m = model.load();
         var d = m.config().diffusion();
-        int s = steps == null ? d.numTSteps() : steps;
-        if (s < 1 || s > d.numT()) {
-            throw new IllegalArgumentException("--steps must be in [1, " + d.numT() + "], got " + s);
-        }
-        SampleSpec spec = new SampleSpec(count, seed, s, skip == null ? d.skipType() : skip,
-                sampler == null ? d.sampler() : sampler, Double.NaN, shardSize, Math.min(batch, shardSize), png);
+        SampleSpec spec = new SampleSpec(count, seed, stepOptions.steps(d, null), stepOptions.spacing(d), stepOptions.kind(d),
+                Double.NaN, shardSize, Math.min(batch, shardSize), png);
         long t0 = System.nanoTime();
         try (JavaSparkContext sc = spark.context("sample")) {
             SampleJob.Result r = SampleJob.run(sc, m, spec, out);
