@@ -46,6 +46,9 @@ public final class GraphPlan {
     private final Map<String, INDArray> outputs;
     private final long bytes;
     private final List<OutputCopy> copies;
+    /** Of a plan compiled in two phases: the placeholder the second phase reads, and the index of its first step. */
+    private final String secondPhasePlaceholder;
+    private final int secondPhaseFrom;
 
     /** An output given an array of its own that its op could not write directly (an alias or a view). */
     record OutputCopy(INDArray from, INDArray to) {
@@ -53,11 +56,18 @@ public final class GraphPlan {
 
     GraphPlan(Map<String, INDArray> placeholderBuffers, List<PlanStep> steps, Map<String, INDArray> outputs, long bytes,
               List<OutputCopy> copies) {
+        this(placeholderBuffers, steps, outputs, bytes, copies, null, steps.size());
+    }
+
+    GraphPlan(Map<String, INDArray> placeholderBuffers, List<PlanStep> steps, Map<String, INDArray> outputs, long bytes,
+              List<OutputCopy> copies, String secondPhasePlaceholder, int secondPhaseFrom) {
         this.placeholderBuffers = placeholderBuffers;
         this.steps = steps;
         this.outputs = outputs;
         this.bytes = bytes;
         this.copies = copies;
+        this.secondPhasePlaceholder = secondPhasePlaceholder;
+        this.secondPhaseFrom = secondPhaseFrom;
     }
 
     /**
@@ -93,17 +103,64 @@ public final class GraphPlan {
                 .compile(order));
     }
 
-    /** Runs the plan: copies the placeholders in, executes every op, returns the outputs (owned by the plan). */
-    public Map<String, INDArray> run(Map<String, INDArray> placeholders) {
-        return SingleThreadedBlas.during(() -> runOps(placeholders));
+    /**
+     * Compiles {@code sd} in two phases (and runs it once): the first runs every op that does not depend on the
+     * placeholder {@code secondPhasePlaceholder}, the second the rest. A stable partition of the topological order
+     * is one too (no op of the first phase reads one of the second), and liveness is counted on it, so what the
+     * second phase reads of the first stays in the plan's buffers between the two: for a vector-Jacobian product the
+     * first phase is the forward pass (its outputs, e.g. the network's, are ready after it) and the second the
+     * backward pass for a cotangent known later, with no recomputation and no copy.
+     */
+    public static GraphPlan compileInPhases(SameDiff sd, Map<String, INDArray> placeholders, Collection<String> outputNames,
+                                           String secondPhasePlaceholder) {
+        if (!placeholders.containsKey(secondPhasePlaceholder)) {
+            throw new IllegalArgumentException("the second phase's placeholder '" + secondPhasePlaceholder + "' is not among "
+                    + placeholders.keySet());
+        }
+        List<SameDiffOp> order = OpSchedule.requiredOpsInOrder(sd, outputNames);
+        List<SameDiffOp> phased = OpSchedule.secondPhaseLast(sd, order, secondPhasePlaceholder);
+        int boundary = OpSchedule.firstPhaseSize(sd, order, secondPhasePlaceholder);
+        Map<String, Integer> lastRead = OpSchedule.lastReaders(sd, phased, outputNames);
+        return SingleThreadedBlas.during(() -> new PlanCompiler(sd, placeholders, outputNames, Map.of(), lastRead)
+                .compile(phased, boundary, secondPhasePlaceholder));
     }
 
-    private Map<String, INDArray> runOps(Map<String, INDArray> placeholders) {
-        if (!placeholders.keySet().equals(placeholderBuffers.keySet())) {
-            throw new IllegalArgumentException("the plan takes placeholders " + placeholderBuffers.keySet()
-                    + ", got " + placeholders.keySet());
+    /** Runs the plan: copies the placeholders in, executes every op, returns the outputs (owned by the plan). */
+    public Map<String, INDArray> run(Map<String, INDArray> placeholders) {
+        return SingleThreadedBlas.during(() -> runOps(placeholders, placeholderBuffers.keySet(), 0, steps.size()));
+    }
+
+    /**
+     * A two-phase plan's first phase ({@link #compileInPhases}): copies these placeholders (all but the second
+     * phase's) in and runs the ops that do not depend on the second phase's placeholder. The outputs those ops
+     * compute are then ready in {@link #outputs()}.
+     */
+    public Map<String, INDArray> runFirstPhase(Map<String, INDArray> placeholders) {
+        checkPhased();
+        java.util.Set<String> first = new java.util.LinkedHashSet<>(placeholderBuffers.keySet());
+        first.remove(secondPhasePlaceholder);
+        return SingleThreadedBlas.during(() -> runOps(placeholders, first, 0, secondPhaseFrom));
+    }
+
+    /** A two-phase plan's second phase, after its first: copies the placeholder in and runs the remaining ops. */
+    public Map<String, INDArray> runSecondPhase(INDArray value) {
+        checkPhased();
+        return SingleThreadedBlas.during(() -> runOps(Map.of(secondPhasePlaceholder, value), java.util.Set.of(secondPhasePlaceholder),
+                secondPhaseFrom, steps.size()));
+    }
+
+    private void checkPhased() {
+        if (secondPhasePlaceholder == null) {
+            throw new IllegalStateException("this plan was not compiled in phases (GraphPlan.compileInPhases)");
         }
-        for (Map.Entry<String, INDArray> e : placeholderBuffers.entrySet()) {
+    }
+
+    private Map<String, INDArray> runOps(Map<String, INDArray> placeholders, java.util.Set<String> expected, int from, int to) {
+        if (!placeholders.keySet().equals(expected)) {
+            throw new IllegalArgumentException("the plan takes placeholders " + expected + ", got " + placeholders.keySet());
+        }
+        for (String name : expected) {
+            Map.Entry<String, INDArray> e = Map.entry(name, placeholderBuffers.get(name));
             INDArray given = placeholders.get(e.getKey());
             if (!Arrays.equals(given.shape(), e.getValue().shape())) {
                 throw new IllegalArgumentException("placeholder '" + e.getKey() + "' must have shape "
@@ -113,7 +170,7 @@ public final class GraphPlan {
             e.getValue().assign(given);
         }
         Map<String, long[]> profile = OpProfile.active();
-        for (PlanStep s : steps) {
+        for (PlanStep s : steps.subList(from, to)) {
             for (PlanStep.ParameterInput p : s.parameters()) {
                 INDArray current = p.variable().getArr();
                 if (current != p.bound()[0]) {

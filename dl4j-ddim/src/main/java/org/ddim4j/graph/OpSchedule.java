@@ -85,6 +85,35 @@ final class OpSchedule {
         return order;
     }
 
+    /** The ops of {@code order} that depend, directly or through other ops, on the placeholder {@code name}. */
+    private static Set<String> dependingOn(SameDiff sd, List<SameDiffOp> order, String name) {
+        Set<String> tainted = new HashSet<>(List.of(name));
+        Set<String> ops = new HashSet<>();
+        for (SameDiffOp op : order) {   // a topological order: inputs are tainted before their readers are seen
+            boolean reads = op.getInputsToOp() != null && op.getInputsToOp().stream().anyMatch(tainted::contains)
+                    || op.getControlDeps() != null && op.getControlDeps().stream().anyMatch(ops::contains);
+            if (reads) {
+                ops.add(op.getName());
+                tainted.addAll(op.getOutputsOfOp());
+            }
+        }
+        return ops;
+    }
+
+    /** {@code order} with the ops depending on placeholder {@code name} moved after all others (a stable partition). */
+    static List<SameDiffOp> secondPhaseLast(SameDiff sd, List<SameDiffOp> order, String name) {
+        Set<String> second = dependingOn(sd, order, name);
+        List<SameDiffOp> out = new ArrayList<>(order.size());
+        order.stream().filter(op -> !second.contains(op.getName())).forEach(out::add);
+        order.stream().filter(op -> second.contains(op.getName())).forEach(out::add);
+        return out;
+    }
+
+    /** How many ops of {@code order} do not depend on placeholder {@code name}. */
+    static int firstPhaseSize(SameDiff sd, List<SameDiffOp> order, String name) {
+        return order.size() - dependingOn(sd, order, name).size();
+    }
+
     private static boolean ready(SameDiff sd, SameDiffOp op, Map<String, Variable> vars, Set<String> available,
                                  Set<String> done) {
         if (op.getInputsToOp() != null) {

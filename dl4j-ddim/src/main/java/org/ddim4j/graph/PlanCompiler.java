@@ -58,12 +58,24 @@ final class PlanCompiler {
     }
 
     GraphPlan compile(List<SameDiffOp> order) {
+        return compile(order, order.size(), null);
+    }
+
+    /** The plan of these ops; with a second-phase placeholder, ops from index {@code boundary} on are its second phase. */
+    GraphPlan compile(List<SameDiffOp> order, int boundary, String secondPhasePlaceholder) {
         List<PlanStep> steps = new ArrayList<>(order.size());
+        int secondPhaseFrom = -1;
         for (int i = 0; i < order.size(); i++) {
+            if (i == boundary) {
+                secondPhaseFrom = steps.size();
+            }
             PlanStep step = compileStep(order.get(i), i);
             if (step.context() != null) {
                 steps.add(step);
             }
+        }
+        if (secondPhaseFrom < 0) {
+            secondPhaseFrom = steps.size();
         }
         Map<String, INDArray> outs = new LinkedHashMap<>();
         List<GraphPlan.OutputCopy> copies = new ArrayList<>();
@@ -82,7 +94,8 @@ final class PlanCompiler {
         if (!unused.isEmpty()) {
             throw new IllegalArgumentException("placeholders " + unused + " are not used by outputs " + outputNames);
         }
-        return new GraphPlan(placeholderBuffers, steps, Collections.unmodifiableMap(outs), pool.bytes(), copies);
+        return new GraphPlan(placeholderBuffers, steps, Collections.unmodifiableMap(outs), pool.bytes(), copies,
+                secondPhasePlaceholder, secondPhaseFrom);
     }
 
     private PlanStep compileStep(SameDiffOp sdo, int index) {

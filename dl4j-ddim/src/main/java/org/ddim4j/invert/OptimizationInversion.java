@@ -64,40 +64,46 @@ public final class OptimizationInversion {
         java.util.Arrays.fill(best, Double.POSITIVE_INFINITY);
         List<double[]> history = new ArrayList<>();
         List<INDArray> frames = new ArrayList<>();
-        for (int i = 0; i <= settings.iterations(); i++) {
-            boolean last = i == settings.iterations();
-            // 1. x = sampler(z)
-            SampleResult run = sampler.run(model, z, !last);
-            INDArray x = run.sample();
-            // 2. loss and dL/dx (the last pass only evaluates)
-            ReconstructionLoss.Evaluation e = last ? new ReconstructionLoss.Evaluation(loss.value(x, targets), null)
-                    : loss.evaluate(x, targets, settings.clamp());
-            if (bestX == null) {
-                bestX = x.dup();
-            }
-            for (int b = 0; b < batch; b++) {
-                double v = e.perImage().getDouble(b);
-                if (v < best[b]) {
-                    best[b] = v;
-                    bestZ.slice(b).assign(z.slice(b));
-                    bestX.slice(b).assign(x.slice(b));
+        ForwardTape tape = new ForwardTape(model);
+        try {
+            for (int i = 0; i <= settings.iterations(); i++) {
+                boolean last = i == settings.iterations();
+                // 1. x = sampler(z), its forward passes taped for step 3
+                tape.clear();
+                SampleResult run = sampler.run(last ? model : tape, z, !last);
+                INDArray x = run.sample();
+                // 2. loss and dL/dx (the last pass only evaluates)
+                ReconstructionLoss.Evaluation e = last ? new ReconstructionLoss.Evaluation(loss.value(x, targets), null)
+                        : loss.evaluate(x, targets, settings.clamp());
+                if (bestX == null) {
+                    bestX = x.dup();
                 }
+                for (int b = 0; b < batch; b++) {
+                    double v = e.perImage().getDouble(b);
+                    if (v < best[b]) {
+                        best[b] = v;
+                        bestZ.slice(b).assign(z.slice(b));
+                        bestX.slice(b).assign(x.slice(b));
+                    }
+                }
+                if (settings.frameEvery() > 0 && (i % settings.frameEvery() == 0 || last)) {
+                    frames.add(x.dup());
+                }
+                if (last) {
+                    break;
+                }
+                INDArray psnr = loss == ReconstructionLoss.PSNR ? e.perImage().neg() : ReconstructionLoss.psnr(x, targets);
+                history.add(psnr.castTo(DataType.DOUBLE).toDoubleVector());
+                if (listener != null) {
+                    listener.iteration(i + 1, psnr, e.perImage());
+                }
+                // 3. dL/dz through the unrolled sampler
+                INDArray gradZ = sampler.inputGradient(tape, run, e.gradient());
+                // 4. one optimiser step on z
+                optimizer.apply(Map.of("z", z), Map.of("z", gradZ));
             }
-            if (settings.frameEvery() > 0 && (i % settings.frameEvery() == 0 || last)) {
-                frames.add(x.dup());
-            }
-            if (last) {
-                break;
-            }
-            INDArray psnr = loss == ReconstructionLoss.PSNR ? e.perImage().neg() : ReconstructionLoss.psnr(x, targets);
-            history.add(psnr.castTo(DataType.DOUBLE).toDoubleVector());
-            if (listener != null) {
-                listener.iteration(i + 1, psnr, e.perImage());
-            }
-            // 3. dL/dz through the unrolled sampler
-            INDArray gradZ = sampler.inputGradient(model, run, e.gradient());
-            // 4. one optimiser step on z
-            optimizer.apply(Map.of("z", z), Map.of("z", gradZ));
+        } finally {
+            tape.clear();
         }
         return InversionResult.measured(bestZ, bestX, targets, (System.nanoTime() - t0) / 1e9, history, frames);
     }

@@ -13,4 +13,12 @@ public interface DifferentiableNoisePredictor extends NoisePredictor {
      * @return same shape as x
      */
     INDArray inputGradient(INDArray x, INDArray t, INDArray cotangent);
+
+    /**
+     * eps(x, t) with what its vector-Jacobian product needs, for a backward pass that comes later (reverse-mode
+     * through several evaluations). By default the pullback recomputes the forward pass; the U-Net keeps it.
+     */
+    default Linearization linearize(INDArray x, INDArray t) {
+        return Linearization.recomputing(this, x, t);
+    }
 }

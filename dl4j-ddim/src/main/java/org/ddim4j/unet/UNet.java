@@ -1,13 +1,16 @@
 package org.ddim4j.unet;
 
 import org.ddim4j.graph.Sessions;
+import org.ddim4j.graph.PhasedPlanPool;
 import org.ddim4j.graph.PlanCache;
+import org.ddim4j.schedule.Linearization;
 import org.ddim4j.config.NetworkConfig;
 import org.ddim4j.schedule.DifferentiableNoisePredictor;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Arrays;
 import java.util.List;
@@ -18,7 +21,7 @@ import java.util.Map;
  * Thread-confined: one UNet serves one thread at a time.
  */
 public final class UNet implements DifferentiableNoisePredictor {
-    private static final String COTANGENT = "eps_cotangent";
+    static final String COTANGENT = "eps_cotangent";
     private static final String VJP = "eps_dot_cotangent";
 
     private final UNetArchitecture architecture;
@@ -26,6 +29,8 @@ public final class UNet implements DifferentiableNoisePredictor {
     private UNetGraph evalGraph;
     private PlanCache noisePlans;
     private PlanCache vjpPlans;
+    private SameDiff vjpGraph;
+    private PhasedPlanPool linearizations;
 
     public UNet(UNetArchitecture architecture, Parameters parameters) {
         if (!architecture.params().equals(parameters.specs())) {
@@ -94,18 +99,67 @@ public final class UNet implements DifferentiableNoisePredictor {
     public INDArray inputGradient(INDArray x, INDArray t, INDArray cotangent) {
         checkInputs(x, t);
         if (vjpPlans == null) {
-            // a graph of its own: closed-form GroupNorm gradients, and the evaluation graph (saved in model
-            // files) stays free of the product's placeholder and loss
+            vjpPlans = PlanCache.forGradients(vjpGraph(), List.of(), List.of(UNetGraph.INPUT));
+        }
+        return vjpPlans.run(Map.of(UNetGraph.INPUT, x.castTo(DataType.FLOAT), UNetGraph.TIMESTEP, t.castTo(DataType.FLOAT),
+                COTANGENT, cotangent.castTo(DataType.FLOAT))).gradients().get(UNetGraph.INPUT).dup();
+    }
+
+    /**
+     * eps(x, t) from the forward phase of a two-phase plan of the vector-Jacobian product, whose backward phase is
+     * the pullback: nothing recomputed, the plan's activations kept in between ({@link PhasedPlanPool}). Plans come
+     * from a pool under a byte budget (a quarter of ND4J's physical-memory limit); past it, the pullback recomputes.
+     * eps equals {@link #predictNoise}'s to float rounding (another plan of the same graph: measured equal), the
+     * pullback {@link #inputGradient}'s bit for bit (the same ops in the same order).
+     */
+    @Override
+    public Linearization linearize(INDArray x, INDArray t) {
+        checkInputs(x, t);
+        if (linearizations == null) {
+            linearizations = PhasedPlanPool.forGradients(vjpGraph(), List.of(UNetGraph.OUTPUT), List.of(UNetGraph.INPUT),
+                    COTANGENT, org.bytedeco.javacpp.Pointer.maxPhysicalBytes() / 4);
+        }
+        INDArray xf = x.castTo(DataType.FLOAT);
+        PhasedPlanPool.Checkout plan = linearizations.checkout(Map.of(UNetGraph.INPUT, xf,
+                UNetGraph.TIMESTEP, t.castTo(DataType.FLOAT)), Nd4j.zeros(DataType.FLOAT, xf.shape()));
+        if (plan == null) {
+            return Linearization.recomputing(this, x, t);
+        }
+        INDArray eps = plan.outputs().get(UNetGraph.OUTPUT).dup();
+        return new Linearization() {
+            @Override
+            public INDArray eps() {
+                return eps;
+            }
+
+            @Override
+            public INDArray pullback(INDArray cotangent) {
+                return plan.secondPhase(cotangent.castTo(DataType.FLOAT)).get(UNetGraph.INPUT);
+            }
+
+            @Override
+            public void release() {
+                plan.release();
+            }
+        };
+    }
+
+    /**
+     * The graph of the vector-Jacobian product: a graph of its own (closed-form GroupNorm gradients; the evaluation
+     * graph, saved in model files, stays free of the product's placeholder and loss), shared by {@link #inputGradient}
+     * and {@link #linearize}.
+     */
+    SameDiff vjpGraph() {
+        if (vjpGraph == null) {
             SameDiff sd = UNetGraph.build(architecture, parameters, GraphMode.EVAL, true).sameDiff();
             SDVariable eps = sd.getVariable(UNetGraph.OUTPUT);
             SDVariable cot = sd.placeHolder(COTANGENT, DataType.FLOAT, -1, architecture.inChannels(),
                     architecture.size(), architecture.size());
             eps.mul(cot).sum().rename(VJP);
             sd.setLossVariables(VJP);
-            vjpPlans = PlanCache.forGradients(sd, List.of(), List.of(UNetGraph.INPUT));
+            vjpGraph = sd;
         }
-        return vjpPlans.run(Map.of(UNetGraph.INPUT, x.castTo(DataType.FLOAT), UNetGraph.TIMESTEP, t.castTo(DataType.FLOAT),
-                COTANGENT, cotangent.castTo(DataType.FLOAT))).gradients().get(UNetGraph.INPUT).dup();
+        return vjpGraph;
     }
 
     private void checkInputs(INDArray x, INDArray t) {

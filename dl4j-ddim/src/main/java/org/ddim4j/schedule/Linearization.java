@@ -1,0 +1,40 @@
+package org.ddim4j.schedule;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * eps(x, t) at one point with its vector-Jacobian product there, to be taken once: what a forward pass leaves for
+ * the backward pass of reverse-mode differentiation.
+ */
+public interface Linearization {
+    /** eps(x, t). */
+    INDArray eps();
+
+    /** J_x^T cotangent at this point (once: it frees what it held). */
+    INDArray pullback(INDArray cotangent);
+
+    /** Frees what it holds without a pullback. */
+    void release();
+
+    /** A linearization that keeps x and t and recomputes the network's forward pass in its pullback. */
+    static Linearization recomputing(DifferentiableNoisePredictor model, INDArray x, INDArray t) {
+        INDArray eps = model.predictNoise(x, t);
+        INDArray xs = x.dup();
+        INDArray ts = t.dup();
+        return new Linearization() {
+            @Override
+            public INDArray eps() {
+                return eps;
+            }
+
+            @Override
+            public INDArray pullback(INDArray cotangent) {
+                return model.inputGradient(xs, ts, cotangent);
+            }
+
+            @Override
+            public void release() {
+            }
+        };
+    }
+}
