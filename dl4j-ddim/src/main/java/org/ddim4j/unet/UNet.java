@@ -109,8 +109,8 @@ public final class UNet implements DifferentiableNoisePredictor {
      * eps(x, t) from the forward phase of a two-phase plan of the vector-Jacobian product, whose backward phase is
      * the pullback: nothing recomputed, the plan's activations kept in between ({@link PhasedPlanPool}). Plans come
      * from a pool under a byte budget (a quarter of ND4J's physical-memory limit); past it, the pullback recomputes.
-     * eps equals {@link #predictNoise}'s to float rounding (another plan of the same graph: measured equal), the
-     * pullback {@link #inputGradient}'s bit for bit (the same ops in the same order).
+     * eps equals {@link #predictNoise}'s and the pullback {@link #inputGradient}'s bit for bit (the same ops on the same
+     * values; LinearizationTest).
      */
     @Override
     public Linearization linearize(INDArray x, INDArray t) {
