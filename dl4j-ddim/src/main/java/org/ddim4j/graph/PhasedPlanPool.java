@@ -30,6 +30,9 @@ public final class PhasedPlanPool {
     private final Map<String, ArrayDeque<GraphPlan>> idle = new HashMap<>();
     private long bytes;
     private int compiled;
+    /** The bytes of the largest plan compiled, for the budget's check before compiling another. */
+    private long planBytes;
+    private int compilations;
 
     private PhasedPlanPool(SameDiff gradientGraph, List<String> wanted, Map<String, String> gradientNames,
                            String secondPhasePlaceholder, long budgetBytes) {
@@ -113,19 +116,19 @@ public final class PhasedPlanPool {
         ArrayDeque<GraphPlan> free = idle.get(key);
         GraphPlan plan = free == null ? null : free.poll();
         if (plan == null) {
-            if (compiled > 0 && bytes + bytes / compiled > budgetBytes) {
-                return null;
+            if (planBytes > 0 && bytes + planBytes > budgetBytes) {
+                return null;   // (known from a plan compiled before: another would pass the budget)
             }
             Map<String, INDArray> all = new LinkedHashMap<>(firstPhase);
             all.put(secondPhasePlaceholder, secondPhaseLike);
             plan = GraphPlan.compileInPhases(gradientGraph, all, wanted, secondPhasePlaceholder);
+            compilations++;
+            planBytes = Math.max(planBytes, plan.ownedBytes());
+            if (bytes + plan.ownedBytes() > budgetBytes) {
+                return null;   // dropped; and no other plan of this size will be compiled
+            }
             bytes += plan.ownedBytes();
             compiled++;
-            if (bytes > budgetBytes) {
-                compiled--;
-                bytes -= plan.ownedBytes();
-                return null;
-            }
         }
         plan.runFirstPhase(firstPhase);
         return new Checkout(plan, key);
@@ -136,9 +139,14 @@ public final class PhasedPlanPool {
         return bytes;
     }
 
-    /** Plans compiled so far. */
+    /** Plans the pool holds (idle or checked out). */
     public int plans() {
         return compiled;
+    }
+
+    /** Plans compiled so far, kept or dropped for the budget. */
+    public int compilations() {
+        return compilations;
     }
 
     private static String signature(Map<String, INDArray> placeholders) {

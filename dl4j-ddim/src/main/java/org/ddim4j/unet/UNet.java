@@ -108,7 +108,8 @@ public final class UNet implements DifferentiableNoisePredictor {
     /**
      * eps(x, t) from the forward phase of a two-phase plan of the vector-Jacobian product, whose backward phase is
      * the pullback: nothing recomputed, the plan's activations kept in between ({@link PhasedPlanPool}). Plans come
-     * from a pool under a byte budget (a quarter of ND4J's physical-memory limit); past it, the pullback recomputes.
+     * from a pool under a byte budget (a quarter of ND4J's physical-memory limit; without one, the Java heap's size);
+     * past it, the pullback recomputes.
      * eps equals {@link #predictNoise}'s and the pullback {@link #inputGradient}'s bit for bit (the same ops on the same
      * values; LinearizationTest).
      */
@@ -116,8 +117,9 @@ public final class UNet implements DifferentiableNoisePredictor {
     public Linearization linearize(INDArray x, INDArray t) {
         checkInputs(x, t);
         if (linearizations == null) {
+            long physical = org.bytedeco.javacpp.Pointer.maxPhysicalBytes();   // 0: no limit set
             linearizations = PhasedPlanPool.forGradients(vjpGraph(), List.of(UNetGraph.OUTPUT), List.of(UNetGraph.INPUT),
-                    COTANGENT, org.bytedeco.javacpp.Pointer.maxPhysicalBytes() / 4);
+                    COTANGENT, physical > 0 ? physical / 4 : Runtime.getRuntime().maxMemory());
         }
         INDArray xf = x.castTo(DataType.FLOAT);
         PhasedPlanPool.Checkout plan = linearizations.checkout(Map.of(UNetGraph.INPUT, xf,

@@ -54,6 +54,9 @@ class LinearizationTest {
                 List.of(UNetGraph.INPUT), UNet.COTANGENT, 1);
         assertEquals(null, tiny.checkout(java.util.Map.of(UNetGraph.INPUT, x, UNetGraph.TIMESTEP, t), Nd4j.zerosLike(x)));
         assertEquals(0, tiny.plans());
+        // and it does not compile another to find that out again
+        assertEquals(null, tiny.checkout(java.util.Map.of(UNetGraph.INPUT, x, UNetGraph.TIMESTEP, t), Nd4j.zerosLike(x)));
+        assertEquals(1, tiny.compilations(), "a refusal compiles nothing once the plans' size is known");
         PhasedPlanPool roomy = PhasedPlanPool.forGradients(net.vjpGraph(), List.of(UNetGraph.OUTPUT),
                 List.of(UNetGraph.INPUT), UNet.COTANGENT, Long.MAX_VALUE);
         var a = roomy.checkout(java.util.Map.of(UNetGraph.INPUT, x, UNetGraph.TIMESTEP, t), Nd4j.zerosLike(x));
