@@ -49,10 +49,19 @@ public record CandidateRecord(int index, Map<String, Object> overrides, String k
             return null;
         }
         try {
-            CandidateRecord r = GSON.fromJson(Files.readString(f), CandidateRecord.class);
+            return parse(Files.readString(f));
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The record of a result.json's text, or null if it is not one. */
+    public static CandidateRecord parse(String json) {
+        try {
+            CandidateRecord r = GSON.fromJson(json, CandidateRecord.class);
             return r == null || r.key() == null ? null : new CandidateRecord(r.index(), new LinkedHashMap<>(r.overrides()),
                     r.key(), r.status(), r.scores(), r.error(), r.seconds());
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             return null;
         }
     }

@@ -3,10 +3,6 @@ package org.ddim4j.spark;
 import org.ddim4j.model.DdimModel;
 import org.ddim4j.model.ModelFile;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.function.Function;
 
 /**
@@ -32,16 +28,6 @@ public final class ExecutorModels {
     }
 
     private static DdimModel build(ModelBroadcast model) {
-        try {
-            Path tmp = Files.createTempFile("ddim4j-model-", ".ddim");
-            try {
-                Files.write(tmp, model.bytes());
-                return ModelFile.load(tmp);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not unpack the broadcast model: " + e.getMessage(), e);
-        }
+        return LocalFiles.readBytes(model.bytes(), ".ddim", ModelFile::load);
     }
 }

@@ -123,7 +123,7 @@ public final class InvertJob {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            SampleJob.deleteQuietly(local);
+            LocalFiles.deleteQuietly(local);
         }
     }
 

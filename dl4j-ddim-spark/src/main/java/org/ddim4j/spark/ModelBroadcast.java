@@ -5,10 +5,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.ddim4j.model.DdimModel;
 import org.ddim4j.model.ModelFile;
 
-import java.io.IOException;
 import java.io.Serializable;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * A model shipped to the executors: the bytes of its ddim4j model file (config and weights) as a Spark broadcast,
@@ -22,15 +19,9 @@ public final class ModelBroadcast implements Serializable {
         this.bytes = bytes;
     }
 
-    /** Broadcasts {@code model} (written to a model file on the driver's temporary folder, read back, deleted). */
-    public static ModelBroadcast of(JavaSparkContext sc, DdimModel model) throws IOException {
-        Path tmp = Files.createTempFile("ddim4j-broadcast-", ".ddim");
-        try {
-            ModelFile.save(model, tmp);
-            return new ModelBroadcast(sc.broadcast(Files.readAllBytes(tmp)));
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+    /** Broadcasts {@code model} as the bytes of its model file. */
+    public static ModelBroadcast of(JavaSparkContext sc, DdimModel model) {
+        return new ModelBroadcast(sc.broadcast(LocalFiles.bytesOf(".ddim", file -> ModelFile.save(model, file))));
     }
 
     /** Spark's id of the broadcast: one per model shipped. */

@@ -5,6 +5,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.ddim4j.edit.ClassifierFile;
 import org.ddim4j.edit.PairGeneration;
 import org.ddim4j.edit.PairStore;
+import org.ddim4j.io.FloatRows;
 import org.ddim4j.model.DdimModel;
 import org.ddim4j.sampler.Sampler;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -105,7 +106,7 @@ public final class PairsJob {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            SampleJob.deleteQuietly(local);
+            LocalFiles.deleteQuietly(local);
         }
     }
 
@@ -129,7 +130,7 @@ public final class PairsJob {
             }
             return w.finish();
         } finally {
-            SampleJob.deleteQuietly(local);
+            LocalFiles.deleteQuietly(local);
         }
     }
 }

@@ -11,7 +11,6 @@ import org.ddim4j.train.Trainer;
 import org.ddim4j.train.TrainingListener;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -73,7 +72,8 @@ public final class ParameterAveragingTraining {
                 long from = driver.iteration();
                 int k = (int) Math.min(spec.averagingFrequency(), end - from);
                 long r0 = System.nanoTime();
-                Broadcast<TrainingState> state = sc.broadcast(TrainingState.of(driver.state()));
+                Checkpoint start = driver.state();   // a copy: the average is written into its arrays
+                Broadcast<TrainingState> state = sc.broadcast(TrainingState.of(start));
                 WorkerState sum;
                 try {
                     sum = sc.parallelize(IntStream.range(0, spec.workers()).boxed().toList(), spec.workers())
@@ -86,7 +86,7 @@ public final class ParameterAveragingTraining {
                     throw new IllegalStateException(sum.count() + " of " + spec.workers() + " workers returned a state");
                 }
                 double seconds = (System.nanoTime() - r0) / 1e9;
-                driver.restore(sum.averageInto(driver.state(), from + k, driver.state().elapsedSeconds()));
+                driver.restore(sum.averageInto(start, from + k, start.elapsedSeconds()));
                 driver.addElapsedSeconds(seconds);
                 double[] losses = sum.meanLosses();
                 for (int j = 0; j < k; j++) {
@@ -154,30 +154,10 @@ public final class ParameterAveragingTraining {
     }
 
     static byte[] bytes(Checkpoint c) {
-        try {
-            Path tmp = Files.createTempFile("ddim4j-state-", ".ckpt");
-            try {
-                CheckpointFile.write(c, tmp);
-                return Files.readAllBytes(tmp);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return LocalFiles.bytesOf(".ckpt", file -> CheckpointFile.write(c, file));
     }
 
     static Checkpoint checkpoint(byte[] bytes) {
-        try {
-            Path tmp = Files.createTempFile("ddim4j-state-", ".ckpt");
-            try {
-                Files.write(tmp, bytes);
-                return CheckpointFile.read(tmp);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return LocalFiles.readBytes(bytes, ".ckpt", CheckpointFile::read);
     }
 }

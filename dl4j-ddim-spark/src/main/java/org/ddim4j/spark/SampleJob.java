@@ -18,12 +18,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.LongStream;
-import java.util.stream.Stream;
 
 /**
  * {@code ./ddim spark sample}: N samples over the executors, one task per shard of sample indices. Output folder:
@@ -103,7 +101,7 @@ public final class SampleJob {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            deleteQuietly(local);
+            LocalFiles.deleteQuietly(local);
         }
     }
 
@@ -117,16 +115,5 @@ public final class SampleJob {
         }
         index.put("shards", list);
         output.commitText("index.json", GSON.toJson(index));
-    }
-
-    static void deleteQuietly(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a temporary folder; the OS cleans it
-        }
     }
 }

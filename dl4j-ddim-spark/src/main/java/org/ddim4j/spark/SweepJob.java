@@ -63,10 +63,8 @@ public final class SweepJob {
         Path local = Files.createTempDirectory("ddim4j-sweep-");
         try {
             for (Sweep.PlannedCandidate c : candidates) {
-                Path folder = CandidateRunner.folder(local, c.index());
-                Files.createDirectories(folder);
-                output.copyToLocal(resultName(c.index()), folder.resolve(CandidateRecord.FILE));
-                CandidateRecord r = CandidateRecord.read(folder);
+                String json = output.readText(resultName(c.index()));
+                CandidateRecord r = json == null ? null : CandidateRecord.parse(json);
                 if (r == null) {
                     throw new IOException(out + ": " + resultName(c.index()) + " is not a candidate record");
                 }
@@ -82,7 +80,7 @@ public final class SweepJob {
             output.removeAttempts();
             return new Result(todo.size(), candidates.size() - todo.size(), ranked);
         } finally {
-            SampleJob.deleteQuietly(local);
+            LocalFiles.deleteQuietly(local);
         }
     }
 
@@ -117,6 +115,6 @@ public final class SweepJob {
         files.add(folder.resolve(CandidateRecord.FILE));
         names.add(resultName(c.index()));
         output.commit(files, names);
-        SampleJob.deleteQuietly(folder);
+        LocalFiles.deleteQuietly(folder);
     }
 }

@@ -144,10 +144,7 @@ public final class PairStore {
         }
 
         private static void write(OutputStream out, INDArray a) throws IOException {
-            float[] v = a.castTo(DataType.FLOAT).dup('c').data().asFloat();
-            ByteBuffer b = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-            b.asFloatBuffer().put(v);
-            out.write(b.array());
+            out.write(org.ddim4j.io.FloatRows.bytes(a));
         }
 
         public long count() {

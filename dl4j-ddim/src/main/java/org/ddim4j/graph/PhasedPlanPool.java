@@ -108,10 +108,10 @@ public final class PhasedPlanPool {
 
     /**
      * Checks out a plan for these first-phase placeholders and runs its first phase; compiles one if none is idle
-     * ({@code secondPhaseShape} gives its placeholder's shape for the compiling run). Null when a new plan would
-     * pass the budget.
+     * ({@code secondPhaseLike} gives a value of the second phase's placeholder for the compiling run, asked for only
+     * then). Null when a new plan would pass the budget.
      */
-    public Checkout checkout(Map<String, INDArray> firstPhase, INDArray secondPhaseLike) {
+    public Checkout checkout(Map<String, INDArray> firstPhase, java.util.function.Supplier<INDArray> secondPhaseLike) {
         String key = signature(firstPhase);
         ArrayDeque<GraphPlan> free = idle.get(key);
         GraphPlan plan = free == null ? null : free.poll();
@@ -120,7 +120,7 @@ public final class PhasedPlanPool {
                 return null;   // (known from a plan compiled before: another would pass the budget)
             }
             Map<String, INDArray> all = new LinkedHashMap<>(firstPhase);
-            all.put(secondPhasePlaceholder, secondPhaseLike);
+            all.put(secondPhasePlaceholder, secondPhaseLike.get());
             plan = GraphPlan.compileInPhases(gradientGraph, all, wanted, secondPhasePlaceholder);
             compilations++;
             planBytes = Math.max(planBytes, plan.ownedBytes());

@@ -30,7 +30,11 @@ public final class Seeds {
 
     /** Standard normal float32 values of the given shape, a function of the seed alone. */
     public static INDArray gaussian(long seed, long... shape) {
-        SplittableRandom r = new SplittableRandom(seed);
+        return gaussians(new SplittableRandom(seed), shape);
+    }
+
+    /** The next standard normal values of {@code r} as a float32 array of this shape. */
+    private static INDArray gaussians(SplittableRandom r, long[] shape) {
         float[] v = new float[(int) length(shape)];
         for (int i = 0; i < v.length; i++) {
             v[i] = (float) r.nextGaussian();
@@ -56,11 +60,7 @@ public final class Seeds {
         long[] shape = new long[rowShape.length + 1];
         shape[0] = to - from;
         System.arraycopy(rowShape, 0, shape, 1, rowShape.length);
-        float[] v = new float[(int) length(shape)];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (float) r.nextGaussian();
-        }
-        return floats(v, shape);
+        return gaussians(r, shape);
     }
 
     /** Uniform float32 values in [lo, hi), a function of the seed alone. */

@@ -123,7 +123,7 @@ public final class UNet implements DifferentiableNoisePredictor {
         }
         INDArray xf = x.castTo(DataType.FLOAT);
         PhasedPlanPool.Checkout plan = linearizations.checkout(Map.of(UNetGraph.INPUT, xf,
-                UNetGraph.TIMESTEP, t.castTo(DataType.FLOAT)), Nd4j.zeros(DataType.FLOAT, xf.shape()));
+                UNetGraph.TIMESTEP, t.castTo(DataType.FLOAT)), () -> Nd4j.zeros(DataType.FLOAT, xf.shape()));
         if (plan == null) {
             return Linearization.recomputing(this, x, t);
         }

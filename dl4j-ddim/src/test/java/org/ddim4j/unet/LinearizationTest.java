@@ -52,19 +52,19 @@ class LinearizationTest {
         // a pool of one byte cannot keep a plan: every linearization recomputes, with the same results
         PhasedPlanPool tiny = PhasedPlanPool.forGradients(net.vjpGraph(), List.of(UNetGraph.OUTPUT),
                 List.of(UNetGraph.INPUT), UNet.COTANGENT, 1);
-        assertEquals(null, tiny.checkout(java.util.Map.of(UNetGraph.INPUT, x, UNetGraph.TIMESTEP, t), Nd4j.zerosLike(x)));
+        assertEquals(null, tiny.checkout(java.util.Map.of(UNetGraph.INPUT, x, UNetGraph.TIMESTEP, t), () -> Nd4j.zerosLike(x)));
         assertEquals(0, tiny.plans());
         // and it does not compile another to find that out again
-        assertEquals(null, tiny.checkout(java.util.Map.of(UNetGraph.INPUT, x, UNetGraph.TIMESTEP, t), Nd4j.zerosLike(x)));
+        assertEquals(null, tiny.checkout(java.util.Map.of(UNetGraph.INPUT, x, UNetGraph.TIMESTEP, t), () -> Nd4j.zerosLike(x)));
         assertEquals(1, tiny.compilations(), "a refusal compiles nothing once the plans' size is known");
         PhasedPlanPool roomy = PhasedPlanPool.forGradients(net.vjpGraph(), List.of(UNetGraph.OUTPUT),
                 List.of(UNetGraph.INPUT), UNet.COTANGENT, Long.MAX_VALUE);
-        var a = roomy.checkout(java.util.Map.of(UNetGraph.INPUT, x, UNetGraph.TIMESTEP, t), Nd4j.zerosLike(x));
-        var b = roomy.checkout(java.util.Map.of(UNetGraph.INPUT, x, UNetGraph.TIMESTEP, t), Nd4j.zerosLike(x));
+        var a = roomy.checkout(java.util.Map.of(UNetGraph.INPUT, x, UNetGraph.TIMESTEP, t), () -> Nd4j.zerosLike(x));
+        var b = roomy.checkout(java.util.Map.of(UNetGraph.INPUT, x, UNetGraph.TIMESTEP, t), () -> Nd4j.zerosLike(x));
         assertEquals(2, roomy.plans(), "two forward passes alive at once: two plans");
         a.release();
         b.secondPhase(Nd4j.onesLike(x));
-        roomy.checkout(java.util.Map.of(UNetGraph.INPUT, x, UNetGraph.TIMESTEP, t), Nd4j.zerosLike(x)).release();
+        roomy.checkout(java.util.Map.of(UNetGraph.INPUT, x, UNetGraph.TIMESTEP, t), () -> Nd4j.zerosLike(x)).release();
         assertEquals(2, roomy.plans(), "given back plans are reused");
         assertTrue(roomy.bytes() > 0);
     }

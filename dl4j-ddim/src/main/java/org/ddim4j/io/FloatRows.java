@@ -1,4 +1,4 @@
-package org.ddim4j.spark;
+package org.ddim4j.io;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -10,19 +10,26 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Rows of float32, little-endian, row after row: the pair store's own layout, for its shards. */
-final class FloatRows {
+/** Rows of float32, little-endian, row after row, no header: the pair store's files and the Spark pair shards. */
+public final class FloatRows {
     private FloatRows() {
     }
 
-    static void write(INDArray rows, Path file) throws IOException {
+    /** The values of {@code rows} (any shape; cast to float32, in c order) as little-endian bytes. */
+    public static byte[] bytes(INDArray rows) {
         float[] v = rows.castTo(DataType.FLOAT).dup('c').data().asFloat();
         ByteBuffer b = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         b.asFloatBuffer().put(v);
-        Files.write(file, b.array());
+        return b.array();
     }
 
-    static INDArray read(Path file, long... rowShape) throws IOException {
+    /** Writes {@code rows} to a file (replacing it). */
+    public static void write(INDArray rows, Path file) throws IOException {
+        Files.write(file, bytes(rows));
+    }
+
+    /** A whole file of rows of {@code rowShape} as [n, rowShape...]; a file that is not whole rows is an error. */
+    public static INDArray read(Path file, long... rowShape) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
         long row = 1;
         for (long d : rowShape) {
