@@ -5,6 +5,8 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.imports.converters.ImportClassMapping;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.api.ops.CustomOpDescriptor;
 
@@ -29,9 +31,17 @@ import java.util.Map;
  * affine) makes about twice as many with libnd4j's slower {@code *_bp} kernels and keeps the centred map alive
  * for them (docs/PERFORMANCE.md).
  *
+ * <p>{@link #applyWithSwish} passes s = y (1 + tanh y) through instead (the planned swish of half the norm:
+ * {@code PlannedMath}), and the gradient first goes back through it, from y and tanh y recomputed from n, gamma and
+ * beta: 0. dL/dy = g ((1 + tanh y) + y (1 - tanh^2 y)) = g (1 + tanh y)(1 + y (1 - tanh y)). So the backward pass
+ * reads n alone of the block's maps, as PyTorch's GroupNorm and SiLU read their inputs alone: y and 1 + tanh y,
+ * which the composed product's gradient would keep from the forward pass to the backward one, are not kept
+ * (two maps per block: docs/PERFORMANCE.md).
+ *
  * <p>Inputs: y, x (which receives the gradient), n, std [B, 1, 1, C], A, gamma [C], beta [C] and, for the norm
- * of x + shift, the shift [B, C]; the number of pixels H W is the op's integer argument. The gradients of y, n, std and A are zero, so SameDiff's gradient of
- * the forward chain (which starts at stop-gradients) is never run.
+ * of x + shift, the shift [B, C] (with {@link #applyWithSwish}, s in y's place). Integer arguments: the number of
+ * pixels H W, and 1 for the swish's form (0 otherwise). The gradients of y, n, std and A are zero, so SameDiff's
+ * gradient of the forward chain (which starts at stop-gradients) is never run.
  *
  * <p>SameDiff copies a graph's ops by serialising them when it creates the gradient function, and finds an op's
  * class by name; the class registers its name with ND4J's op table for that. A graph holding this op can be saved
@@ -50,9 +60,9 @@ public final class GroupNormGradient extends DynamicCustomOp {
     public GroupNormGradient() {
     }
 
-    private GroupNormGradient(SameDiff sd, SDVariable[] inputs, long pixels) {
+    private GroupNormGradient(SameDiff sd, SDVariable[] inputs, long pixels, boolean swish) {
         super(null, sd, inputs, false);
-        addIArgument(pixels);
+        addIArgument(pixels, swish ? 1 : 0);
     }
 
     /**
@@ -80,9 +90,28 @@ public final class GroupNormGradient extends DynamicCustomOp {
     public static SDVariable apply(SameDiff sd, SDVariable y, SDVariable x, SDVariable normed, SDVariable std,
                                    SDVariable averaging, SDVariable gamma, SDVariable beta, SDVariable shift,
                                    long pixels) {
-        SDVariable[] inputs = shift == null ? new SDVariable[]{y, x, normed, std, averaging, gamma, beta}
-                : new SDVariable[]{y, x, normed, std, averaging, gamma, beta, shift};
-        return new GroupNormGradient(sd, inputs, pixels).outputVariable();
+        return create(sd, y, x, normed, std, averaging, gamma, beta, shift, pixels, false);
+    }
+
+    /**
+     * As {@link #apply(SameDiff, SDVariable, SDVariable, SDVariable, SDVariable, SDVariable, SDVariable, SDVariable,
+     * SDVariable, long)}, passing through s = y (1 + tanh y) with y = gamma n + beta, computed from stop-gradient
+     * copies, and differentiating through it (0. above).
+     *
+     * @param swish s, the planned swish of y
+     */
+    public static SDVariable applyWithSwish(SameDiff sd, SDVariable swish, SDVariable x, SDVariable normed,
+                                            SDVariable std, SDVariable averaging, SDVariable gamma, SDVariable beta,
+                                            SDVariable shift, long pixels) {
+        return create(sd, swish, x, normed, std, averaging, gamma, beta, shift, pixels, true);
+    }
+
+    private static SDVariable create(SameDiff sd, SDVariable out, SDVariable x, SDVariable normed, SDVariable std,
+                                     SDVariable averaging, SDVariable gamma, SDVariable beta, SDVariable shift,
+                                     long pixels, boolean swish) {
+        SDVariable[] inputs = shift == null ? new SDVariable[]{out, x, normed, std, averaging, gamma, beta}
+                : new SDVariable[]{out, x, normed, std, averaging, gamma, beta, shift};
+        return new GroupNormGradient(sd, inputs, pixels, swish).outputVariable();
     }
 
     @Override
@@ -119,6 +148,16 @@ public final class GroupNormGradient extends DynamicCustomOp {
         return List.of(inputTypes.get(0));
     }
 
+    /** 0. dL/dy = g (1 + t)(1 + y (1 - t)) with y = gamma n + beta (the forward pass's affine) and t = tanh y. */
+    private static SDVariable throughSwish(SameDiff sd, SDVariable g, SDVariable n, SDVariable gamma,
+                                           SDVariable beta, long channels) {
+        Conv2DConfig pointwise = Conv2DConfig.builder().kH(1).kW(1).sH(1).sW(1).pH(0).pW(0).dH(1).dW(1)
+                .paddingMode(PaddingMode.VALID).dataFormat(Conv2DConfig.NHWC).build();
+        SDVariable y = sd.cnn().depthWiseConv2d(n, gamma.reshape(1, 1, channels, 1), beta, pointwise);
+        SDVariable t = sd.math().tanh(y);
+        return g.mul(t.add(1.0)).mul(y.mul(t.rsub(1.0)).add(1.0));
+    }
+
     @Override
     public List<SDVariable> doDiff(List<SDVariable> gradients) {
         SameDiff sd = sameDiff;
@@ -127,9 +166,10 @@ public final class GroupNormGradient extends DynamicCustomOp {
         SDVariable std = in[3];
         SDVariable averaging = in[4];
         SDVariable gamma = in[5];
-        SDVariable g = gradients.get(0);
         long pixels = getIArgument(0);
         long channels = averaging.getShape()[0];
+        SDVariable g = iArgs().length > 1 && getIArgument(1) == 1
+                ? throughSwish(sd, gradients.get(0), n, in[5], in[6], channels) : gradients.get(0);
         // per-channel pixel means of g and g n, [B, C]
         SDVariable q = g.mean(false, 1, 2);
         SDVariable p = g.mul(n).mean(false, 1, 2);

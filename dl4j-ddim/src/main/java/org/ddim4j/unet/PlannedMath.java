@@ -40,17 +40,19 @@ public record PlannedMath(boolean closedFormGradients) implements LayerMath {
     @Override
     public SDVariable norm(GraphContext ctx, String name, SDVariable x, SDVariable shift, long channels, long height,
                            long width) {
-        return norm(ctx, name, x, shift, channels, height, width, 1.0);
+        return norm(ctx, name, x, shift, channels, height, width, 1.0, false);
     }
 
     /**
      * 2. swish(norm(x + shift)) with the norm's affine yielding h = norm(x + shift) / 2 itself (gamma / 2 and
-     * beta / 2: halving is exact in binary floating point, so h is the same to the bit).
+     * beta / 2: halving is exact in binary floating point, so h is the same to the bit). With
+     * {@link #closedFormGradients} the gradient of the swish joins the norm's closed form, which recomputes h from
+     * the normalised map instead of keeping h and 1 + tanh h for the backward pass.
      */
     @Override
     public SDVariable normSwish(GraphContext ctx, String name, SDVariable x, SDVariable shift, long channels,
                                 long height, long width) {
-        return swishOfHalf(ctx, norm(ctx, name, x, shift, channels, height, width, 0.5));
+        return norm(ctx, name, x, shift, channels, height, width, 0.5, true);
     }
 
     /**
@@ -60,15 +62,17 @@ public record PlannedMath(boolean closedFormGradients) implements LayerMath {
      * average pooling on oneDNN). With {@link #closedFormGradients}, its gradient is {@link GroupNormGradient}'s.
      */
     private SDVariable norm(GraphContext ctx, String name, SDVariable x, SDVariable shift, long channels,
-                            long height, long width, double scale) {
+                            long height, long width, double scale, boolean thenSwish) {
         if (shift != null && ctx.numGroups() <= 0) {
-            return norm(ctx, name, Layers.shifted(x, shift, channels), null, channels, height, width, scale);
+            return norm(ctx, name, Layers.shifted(x, shift, channels), null, channels, height, width, scale, thenSwish);
         }
         SameDiff sd = ctx.sd();
         SDVariable gamma = scaled(ctx.param(name + ".weight"), scale);
         SDVariable beta = scaled(ctx.param(name + ".bias"), scale);
         if (ctx.numGroups() <= 0) {
-            return Layers.affine(sd, Layers.batchNormalised(ctx, name, x, channels, height, width), gamma, beta, channels);
+            SDVariable y = Layers.affine(sd, Layers.batchNormalised(ctx, name, x, channels, height, width), gamma, beta,
+                    channels);
+            return thenSwish ? swishOfHalf(ctx, y) : y;
         }
         long groups = ctx.numGroups();
         // the forward pass reads stop-gradient copies of x, the shift, gamma and beta, whose gradients SameDiff
@@ -90,10 +94,14 @@ public record PlannedMath(boolean closedFormGradients) implements LayerMath {
         if (closedFormGradients) {
             SDVariable y = Layers.affine(sd, normed, Layers.stopGradient(sd, gamma), Layers.stopGradient(sd, beta),
                     channels);
-            return GroupNormGradient.apply(sd, y, x, normed, std, averaging, gamma, beta, shift, height * width);
+            return thenSwish
+                    ? GroupNormGradient.applyWithSwish(sd, swishOfHalf(ctx, y), x, normed, std, averaging, gamma, beta,
+                    shift, height * width)
+                    : GroupNormGradient.apply(sd, y, x, normed, std, averaging, gamma, beta, shift, height * width);
         }
         // 5. gamma (x - mean) / std + beta
-        return Layers.affine(sd, normed, gamma, beta, channels);
+        SDVariable y = Layers.affine(sd, normed, gamma, beta, channels);
+        return thenSwish ? swishOfHalf(ctx, y) : y;
     }
 
     /**

@@ -223,8 +223,15 @@ public final class UNetArchitecture {
                 h = named(ctx, level.resample.name() + ".out", level.resample.apply(ctx, h));
             }
         }
-        h = named(ctx, "out_norm.out", Layers.norm(ctx, "out_norm", h, config.hiddenChannels(), size, size));
-        return Layers.conv(ctx, "out_conv", Layers.swish(ctx, h), 3).permute(0, 3, 1, 2);
+        if (ctx.math() instanceof PlannedMath planned && planned.closedFormGradients()) {
+            // a gradient graph (training, vector-Jacobian products) names no intermediate: the norm and the swish as
+            // one, whose backward pass keeps the normalised map alone (PlannedMath.normSwish)
+            h = Layers.normSwish(ctx, "out_norm", h, config.hiddenChannels(), size, size);
+        } else {
+            h = Layers.swish(ctx, named(ctx, "out_norm.out", Layers.norm(ctx, "out_norm", h, config.hiddenChannels(),
+                    size, size)));
+        }
+        return Layers.conv(ctx, "out_conv", h, 3).permute(0, 3, 1, 2);
     }
 
     /** Gives an intermediate activation a stable name (a rename, not an extra op). */
