@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A SameDiff graph compiled for fixed placeholder shapes: the ops that the requested outputs need, in one
@@ -42,6 +43,7 @@ import java.util.Map;
 public final class GraphPlan {
     private static final NativeOps NATIVE_OPS = NativeOpsHolder.getInstance().getDeviceNativeOps();
     private final Map<String, INDArray> placeholderBuffers;
+    private final Set<String> readInPlace;
     private final List<PlanStep> steps;
     private final Map<String, INDArray> outputs;
     private final long bytes;
@@ -56,12 +58,14 @@ public final class GraphPlan {
 
     GraphPlan(Map<String, INDArray> placeholderBuffers, List<PlanStep> steps, Map<String, INDArray> outputs, long bytes,
               List<OutputCopy> copies) {
-        this(placeholderBuffers, steps, outputs, bytes, copies, null, steps.size());
+        this(placeholderBuffers, Set.of(), steps, outputs, bytes, copies, null, steps.size());
     }
 
-    GraphPlan(Map<String, INDArray> placeholderBuffers, List<PlanStep> steps, Map<String, INDArray> outputs, long bytes,
-              List<OutputCopy> copies, String secondPhasePlaceholder, int secondPhaseFrom) {
+    GraphPlan(Map<String, INDArray> placeholderBuffers, Set<String> readInPlace, List<PlanStep> steps,
+              Map<String, INDArray> outputs, long bytes, List<OutputCopy> copies, String secondPhasePlaceholder,
+              int secondPhaseFrom) {
         this.placeholderBuffers = placeholderBuffers;
+        this.readInPlace = readInPlace;
         this.steps = steps;
         this.outputs = outputs;
         this.bytes = bytes;
@@ -85,6 +89,16 @@ public final class GraphPlan {
      */
     public static GraphPlan compile(SameDiff sd, Map<String, INDArray> placeholders, Collection<String> outputNames,
                                     Map<String, INDArray> outputArrays) {
+        return compile(sd, placeholders, outputNames, outputArrays, Set.of());
+    }
+
+    /**
+     * As {@link #compile(SameDiff, Map, Collection, Map)}, reading the placeholders {@code readInPlace} straight from
+     * the arrays given now, with no copy of the plan's own: every run must be given these same arrays (whose
+     * contents the caller changes between runs; e.g. a training step's dropout masks, redrawn in place).
+     */
+    public static GraphPlan compile(SameDiff sd, Map<String, INDArray> placeholders, Collection<String> outputNames,
+                                    Map<String, INDArray> outputArrays, Set<String> readInPlace) {
         if (!outputNames.containsAll(outputArrays.keySet())) {
             throw new IllegalArgumentException("arrays given for " + outputArrays.keySet() + ", which are not all among the outputs "
                     + outputNames);
@@ -99,7 +113,8 @@ public final class GraphPlan {
         }
         List<SameDiffOp> order = OpSchedule.requiredOpsInOrder(sd, outputNames);
         Map<String, Integer> lastRead = OpSchedule.lastReaders(sd, order, outputNames);
-        return SingleThreadedBlas.during(() -> new PlanCompiler(sd, placeholders, outputNames, outputArrays, lastRead)
+        return SingleThreadedBlas.during(() -> new PlanCompiler(sd, placeholders, outputNames, outputArrays, lastRead,
+                readInPlace)
                 .compile(order));
     }
 
@@ -167,7 +182,14 @@ public final class GraphPlan {
                         + Arrays.toString(e.getValue().shape()) + " (the shape this plan was compiled for), got "
                         + Arrays.toString(given.shape()));
             }
-            e.getValue().assign(given);
+            if (readInPlace.contains(name)) {
+                if (given != e.getValue()) {
+                    throw new IllegalArgumentException("placeholder '" + name + "' is read in place: give the array the"
+                            + " plan was compiled with, not another");
+                }
+            } else {
+                e.getValue().assign(given);
+            }
         }
         Map<String, long[]> profile = OpProfile.active();
         for (PlanStep s : steps.subList(from, to)) {

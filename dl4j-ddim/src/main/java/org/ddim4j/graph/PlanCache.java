@@ -7,8 +7,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The {@link GraphPlan}s of one graph and one set of outputs, one per set of placeholder shapes, the most
@@ -24,6 +26,7 @@ public final class PlanCache {
     private final List<String> outputs;
     private final Map<String, String> gradientNames;   // variable -> its gradient variable in the graph
     private final Map<String, INDArray> outputArrays;  // by graph variable name: where a plan writes it
+    private final Set<String> readInPlace;             // placeholders a plan reads from the given arrays, uncopied
     private final LinkedHashMap<String, GraphPlan> plans = new LinkedHashMap<>(4, 0.75f, true);
 
     /** Outputs by name, and gradients by the name of the variable they are the gradient of. */
@@ -31,16 +34,17 @@ public final class PlanCache {
     }
 
     private PlanCache(SameDiff graph, List<String> outputs, Map<String, String> gradientNames,
-                      Map<String, INDArray> outputArrays) {
+                      Map<String, INDArray> outputArrays, Set<String> readInPlace) {
         this.graph = graph;
         this.outputs = List.copyOf(outputs);
         this.gradientNames = gradientNames;
         this.outputArrays = outputArrays;
+        this.readInPlace = Set.copyOf(readInPlace);
     }
 
     /** Plans that compute {@code outputs} of {@code sd}. */
     public static PlanCache forOutputs(SameDiff sd, List<String> outputs) {
-        return new PlanCache(sd, outputs, Map.of(), Map.of());
+        return new PlanCache(sd, outputs, Map.of(), Map.of(), Set.of());
     }
 
     /**
@@ -59,6 +63,16 @@ public final class PlanCache {
      * view of one vector of gradients), which {@link Execution#gradients()} then returns.
      */
     public static PlanCache forGradients(SameDiff sd, List<String> outputs, Map<String, INDArray> gradientArrays) {
+        return forGradients(sd, outputs, gradientArrays, Set.of());
+    }
+
+    /**
+     * As {@link #forGradients(SameDiff, List, Map)}, each plan reading the placeholders {@code readInPlace} from the
+     * arrays it was compiled with, uncopied ({@link GraphPlan#compile(SameDiff, Map, Collection, Map, Set)}): a run
+     * for a batch shape must be given the arrays of that shape's first run.
+     */
+    public static PlanCache forGradients(SameDiff sd, List<String> outputs, Map<String, INDArray> gradientArrays,
+                                         Set<String> readInPlace) {
         List<String> variables = List.copyOf(gradientArrays.keySet());
         boolean existed = sd.hasGradientFunction();
         GradientFunctions.createQuietly(sd, variables.toArray(new String[0]));
@@ -82,7 +96,7 @@ public final class PlanCache {
                 arrays.put(names.get(v), a);
             }
         });
-        return new PlanCache(sd.getFunction("grad"), outputs, names, arrays);
+        return new PlanCache(sd.getFunction("grad"), outputs, names, arrays, readInPlace);
     }
 
     /** Runs the plan for these placeholder shapes, compiling it (which runs it) on first use. */
@@ -93,7 +107,7 @@ public final class PlanCache {
         if (plan == null) {
             List<String> wanted = new ArrayList<>(outputs);
             wanted.addAll(gradientNames.values());
-            plan = GraphPlan.compile(graph, placeholders, wanted, outputArrays);
+            plan = GraphPlan.compile(graph, placeholders, wanted, outputArrays, readInPlace);
             plans.put(key, plan);
             if (plans.size() > CAPACITY) {
                 plans.remove(plans.keySet().iterator().next());

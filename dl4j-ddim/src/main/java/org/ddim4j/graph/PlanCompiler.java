@@ -45,16 +45,24 @@ final class PlanCompiler {
     private final Collection<String> outputNames;
     private final Map<String, INDArray> outputArrays;
     private final Map<String, Integer> lastRead;
+    private final Set<String> readInPlace;
     private final Map<String, INDArray> placeholderBuffers = new LinkedHashMap<>();
     private final BufferPool pool = new BufferPool();
 
     PlanCompiler(SameDiff sd, Map<String, INDArray> placeholders, Collection<String> outputNames,
                  Map<String, INDArray> outputArrays, Map<String, Integer> lastRead) {
+        this(sd, placeholders, outputNames, outputArrays, lastRead, Set.of());
+    }
+
+    /** @param readInPlace placeholders whose given arrays the plan reads as they are, instead of copies of them */
+    PlanCompiler(SameDiff sd, Map<String, INDArray> placeholders, Collection<String> outputNames,
+                 Map<String, INDArray> outputArrays, Map<String, Integer> lastRead, Set<String> readInPlace) {
         this.sd = sd;
         this.placeholders = placeholders;
         this.outputNames = outputNames;
         this.outputArrays = outputArrays;
         this.lastRead = lastRead;
+        this.readInPlace = readInPlace;
     }
 
     GraphPlan compile(List<SameDiffOp> order) {
@@ -94,8 +102,8 @@ final class PlanCompiler {
         if (!unused.isEmpty()) {
             throw new IllegalArgumentException("placeholders " + unused + " are not used by outputs " + outputNames);
         }
-        return new GraphPlan(placeholderBuffers, steps, Collections.unmodifiableMap(outs), pool.bytes(), copies,
-                secondPhasePlaceholder, secondPhaseFrom);
+        return new GraphPlan(placeholderBuffers, readInPlace, steps, Collections.unmodifiableMap(outs), pool.bytes(),
+                copies, secondPhasePlaceholder, secondPhaseFrom);
     }
 
     private PlanStep compileStep(SameDiffOp sdo, int index) {
@@ -209,7 +217,10 @@ final class PlanCompiler {
         return kind == VariableType.ARRAY || kind == VariableType.PLACEHOLDER;
     }
 
-    /** The array an op reads for {@code v}: the parameter itself, the plan's placeholder copy, or an earlier output. */
+    /**
+     * The array an op reads for {@code v}: the parameter itself, the plan's placeholder copy (or the given array, for
+     * a placeholder read in place), or an earlier output.
+     */
     INDArray input(SDVariable v) {
         String name = v.name();
         return switch (v.getVariableType()) {
@@ -224,6 +235,14 @@ final class PlanCompiler {
                 INDArray given = placeholders.get(n);
                 if (given == null) {
                     throw new IllegalArgumentException("placeholder '" + n + "' is needed but was not given");
+                }
+                if (readInPlace.contains(n)) {
+                    if (given.dataType() != v.dataType() || given.ordering() != 'c' || given.isView()) {
+                        throw new IllegalArgumentException("placeholder '" + n + "' is read in place: it must be a "
+                                + v.dataType() + " array of its own in c order, got " + given.dataType() + ", order "
+                                + given.ordering() + (given.isView() ? ", a view" : ""));
+                    }
+                    return given;
                 }
                 return pool.own(Nd4j.createUninitialized(v.dataType(), given.shape(), 'c').assign(given));
             });

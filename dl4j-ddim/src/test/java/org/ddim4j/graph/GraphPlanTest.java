@@ -11,9 +11,11 @@ import org.nd4j.autodiff.samediff.array.SingleThreadArrayHolder;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -200,6 +202,27 @@ class GraphPlanTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> plan.run(Map.of("x", b)));
         assertTrue(e.getMessage().contains("'w'") && e.getMessage().contains("[4, 4]") && e.getMessage().contains("[8, 8]"),
                 e.getMessage());
+    }
+
+    @Test
+    void aPlaceholderReadInPlaceFollowsItsArrayWithoutACopyAndRefusesAnother() {
+        SameDiff sd = chain(8);
+        INDArray x = input(2, 8, 1).dup();
+        GraphPlan copying = GraphPlan.compile(sd, Map.of("x", x), List.of("z"));
+        GraphPlan inPlace = GraphPlan.compile(sd, Map.of("x", x), List.of("z"), Map.of(), Set.of("x"));
+        // the copying plan owns a copy of x, the other reads x itself
+        assertEquals(2L * 8 * Float.BYTES, copying.ownedBytes() - inPlace.ownedBytes());
+        x.assign(input(2, 8, 3));                                    // the caller changes its array between runs
+        INDArray expected = copying.run(Map.of("x", x)).get("z").dup();
+        assertClose(sd.output(Map.of("x", x), "z").get("z"), expected);
+        assertEquals(expected, inPlace.run(Map.of("x", x)).get("z"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> inPlace.run(Map.of("x", x.dup())));
+        assertTrue(e.getMessage().contains("'x'") && e.getMessage().contains("read in place"), e.getMessage());
+        IllegalArgumentException view = assertThrows(IllegalArgumentException.class, () -> GraphPlan.compile(sd,
+                Map.of("x", input(4, 8, 1).get(NDArrayIndex.interval(0, 2), NDArrayIndex.all())), List.of("z"),
+                Map.of(), Set.of("x")));
+        assertTrue(view.getMessage().contains("'x'") && view.getMessage().contains("a view"), view.getMessage());
     }
 
     @Test
