@@ -126,7 +126,7 @@ final class PlanRewrites {
     }
 
     /**
-     * 4. The gradient of a product whose other factor's gradient no op reads (a dropout mask's, of bytes, a constant
+     * 4. The gradient of a product whose other factor's gradient no op reads (a dropout mask's, a constant
      * interpolation matrix's) as one product: {@code multiply_bp}(x, y, g) of one shape gives g y and g x,
      * {@code matmul_bp}(a, b, g) of c = a b gives g b^T and a^T g, each as large as the product; null for other
      * ops, or when both gradients are read.
@@ -145,7 +145,8 @@ final class PlanRewrites {
         INDArray[] inputs;
         int[] transposes;
         if (op.opName().equals("multiply_bp") && Arrays.equals(args[0].shape(), g.shape())
-                && Arrays.equals(args[1].shape(), g.shape()) && args[wanted].dataType() == g.dataType()) {
+                && Arrays.equals(args[1].shape(), g.shape()) && args[0].dataType() == g.dataType()
+                && args[1].dataType() == g.dataType()) {
             inputs = new INDArray[]{g, args[1 - wanted]};                     // d/dx = g y, d/dy = g x
             transposes = null;
         } else if (op.opName().equals("matmul_bp") && Arrays.stream(op.iArgs()).allMatch(t -> t == 0)

@@ -39,10 +39,9 @@ public final class TrainingGraph {
     private final PlanCache plans;
     private final INDArray gradientVector;
     private final Map<String, INDArray> gradientViews;
-    // dropout masks (bytes) by placeholder and batch size, redrawn in place each pass: the plan of that batch size
-    // reads them where they are (no copy of its own)
+    // dropout masks by placeholder and batch size, redrawn in place each pass: the plan of that batch size reads
+    // them where they are (no copy of its own: 140 MB for the 64x64 network at batch 8)
     private final Map<String, INDArray> masks = new HashMap<>();
-    private INDArray maskScratch;
 
     /**
      * The result of one forward and backward pass. The gradients are views of {@code gradientVector}, laid
@@ -122,13 +121,9 @@ public final class TrainingGraph {
 
         long batch = xt.size(0);
         for (GraphContext.DropoutMask m : graph.dropoutMasks()) {
-            long[] shape = {batch, m.size(), m.size(), m.channels()};
             INDArray mask = masks.computeIfAbsent(m.placeholder() + "@" + batch,
-                    k -> Nd4j.create(GraphContext.DropoutMask.TYPE, shape));
-            // drawn as a float mask (0 or 1 / (1 - p)) in a scratch array, then kept as 0 or 1
-            INDArray drawn = maskScratch(shape);
-            Seeds.dropoutMask(Seeds.mix(dropoutSeed, feed.size()), 1.0 - m.probability(), drawn);
-            mask.assign(drawn.gt(0));
+                    k -> Nd4j.create(DataType.FLOAT, batch, m.size(), m.size(), m.channels()));
+            Seeds.dropoutMask(Seeds.mix(dropoutSeed, feed.size()), 1.0 - m.probability(), mask);
             feed.put(m.placeholder(), mask);
         }
         if (weights != null) {
@@ -142,15 +137,6 @@ public final class TrainingGraph {
         }
         // the plan overwrites these arrays in its next run: the caller consumes them before then
         return new Pass(r.outputs().get(LOSS).getDouble(0), gradientViews, gradientVector, stats);
-    }
-
-    /** A float array of this shape over the start of one scratch buffer, grown to the largest mask drawn. */
-    private INDArray maskScratch(long[] shape) {
-        long length = shape[0] * shape[1] * shape[2] * shape[3];
-        if (maskScratch == null || maskScratch.length() < length) {
-            maskScratch = Nd4j.createUninitialized(DataType.FLOAT, length);
-        }
-        return Nd4j.create(maskScratch.data(), shape, Nd4j.getStrides(shape, 'c'), 0, 'c', DataType.FLOAT);
     }
 
     public List<GraphContext.BatchStatistics> batchStatisticsLayout() {

@@ -111,29 +111,15 @@ public final class GraphContext {
         });
     }
 
-    /**
-     * A dropout mask placeholder of the training graph: [B, size, size, channels] bytes, 1 where a value is kept and
-     * 0 where it is dropped (a quarter of a float mask's memory, as PyTorch's boolean masks); the graph scales the
-     * kept values by {@link #scale()}.
-     */
+    /** A dropout mask placeholder of the training graph: [B, size, size, channels] of 0 or 1/(1 - p). */
     public record DropoutMask(String placeholder, long channels, long size, double probability) {
-        /** The data type of the mask. */
-        public static final DataType TYPE = DataType.UINT8;
-
-        /** 1 / (1 - p) in float32, the value a float mask holds where it keeps (random.Seeds.dropoutMask). */
-        public float scale() {
-            return 1f / (float) (1.0 - probability);
-        }
     }
 
     private final List<DropoutMask> dropoutMasks = new ArrayList<>();
 
-    /** Inverted dropout of h: h m / (1 - p), with the 0/1 mask m fed as a placeholder. */
-    SDVariable dropout(SDVariable h, String placeholder, long channels, long size, double probability) {
-        DropoutMask mask = new DropoutMask(placeholder, channels, size, probability);
-        dropoutMasks.add(mask);
-        // (h m) s equals h (m s) of a float mask holding s to the bit, and so does the gradient (g s) m
-        return h.mul(sd.placeHolder(placeholder, DropoutMask.TYPE, -1, size, size, channels)).mul(mask.scale());
+    SDVariable dropoutMask(String placeholder, long channels, long size, double probability) {
+        dropoutMasks.add(new DropoutMask(placeholder, channels, size, probability));
+        return sd.placeHolder(placeholder, DataType.FLOAT, -1, size, size, channels);
     }
 
     public List<DropoutMask> dropoutMasks() {

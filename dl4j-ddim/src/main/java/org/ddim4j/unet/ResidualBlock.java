@@ -31,10 +31,10 @@ public record ResidualBlock(String name, int inChannels, int outChannels, int em
         SDVariable temb = Layers.linear(ctx, name + ".time_embed_proj", tembSwished);
         h = Layers.normSwish(ctx, name + ".norm_2", h, temb, outChannels, size, size);
         if (ctx.mode() == GraphMode.TRAIN && dropout > 0) {
-            // Inverted dropout with a mask fed in (0 or 1, scaled by 1/(1-p)): SameDiff's dropout ops have no gradient, and a
+            // Inverted dropout with a mask fed in (0 or 1/(1-p)): SameDiff's dropout ops have no gradient, and a
             // mask drawn from the training RNG keeps runs exactly repeatable and resumable.
             // (the mask is fed [B, H, W, C], the layout of the maps inside the graph)
-            h = ctx.dropout(h, name + ".dropout_mask", outChannels, size, dropout);
+            h = h.mul(ctx.dropoutMask(name + ".dropout_mask", outChannels, size, dropout));
         }
         h = Layers.conv(ctx, name + ".conv_2", h, 3);
         SDVariable skip = inChannels != outChannels ? Layers.conv(ctx, name + ".conv_skip", x, 1) : x;

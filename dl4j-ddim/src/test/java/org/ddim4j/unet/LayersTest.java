@@ -106,37 +106,4 @@ class LayersTest {
             }
         }
     }
-
-    /**
-     * Dropout with a mask of bytes scaled in the graph equals, output and gradient to the bit, the product with a
-     * float mask holding 0 or 1 / (1 - p) (what Seeds.dropoutMask draws), in a plan, where the mask's own gradient
-     * is never computed (so h is not kept for it).
-     */
-    @Test
-    void dropoutWithAByteMaskIsTheFloatMasksProductToTheBit() {
-        double p = 0.1;
-        INDArray h = Nd4j.linspace(-3, 2, 2 * 4 * 4 * 8, DataType.FLOAT).reshape(2, 4, 4, 8);
-        INDArray c = Nd4j.math().sin(Nd4j.linspace(0, 20, h.length(), DataType.FLOAT)).reshape(h.shape());
-        INDArray floatMask = Nd4j.create(DataType.FLOAT, h.shape());
-        org.ddim4j.random.Seeds.dropoutMask(7, 1 - p, floatMask);
-        INDArray byteMask = floatMask.gt(0).castTo(GraphContext.DropoutMask.TYPE);
-        assertTrue(byteMask.sumNumber().doubleValue() > 0 && byteMask.sumNumber().doubleValue() < h.length());
-
-        INDArray[] bytes = dropoutAndGradient(h, c, true, byteMask, p);
-        INDArray[] floats = dropoutAndGradient(h, c, false, floatMask, p);
-        assertTrue(Fixtures.maxAbsDiff(bytes[0], floats[0]) == 0, "outputs differ");
-        assertTrue(Fixtures.maxAbsDiff(bytes[1], floats[1]) == 0, "gradients differ");
-    }
-
-    private static INDArray[] dropoutAndGradient(INDArray h, INDArray c, boolean byteMask, INDArray mask, double p) {
-        SameDiff sd = SameDiff.create();
-        GraphContext ctx = new GraphContext(sd, GraphMode.TRAIN, 4);
-        SDVariable in = sd.var("h", h.dup());
-        SDVariable y = (byteMask ? ctx.dropout(in, "m", 8, 4, p)
-                : in.mul(sd.placeHolder("m", DataType.FLOAT, -1, 4, 4, 8))).rename("y");
-        y.mul(sd.constant("c", c)).sum().rename("loss");
-        sd.setLossVariables("loss");
-        PlanCache.Execution r = PlanCache.forGradients(sd, List.of("y"), List.of("h")).run(Map.of("m", mask));
-        return new INDArray[]{r.outputs().get("y").dup(), r.gradients().get("h").dup()};
-    }
 }
