@@ -148,12 +148,21 @@ public final class GroupNormGradient extends DynamicCustomOp {
         return List.of(inputTypes.get(0));
     }
 
+    /**
+     * y = gamma n + beta per channel of an NHWC map: a depthwise 1x1 convolution with weights gamma and bias beta (in
+     * SameDiff M2.1 cheaper than a broadcast multiply and add, forward and backward; docs/PERFORMANCE.md). The norm's
+     * forward pass uses it, and {@link #throughSwish} recomputes y with it.
+     */
+    public static SDVariable affine(SameDiff sd, SDVariable normed, SDVariable gamma, SDVariable beta, long channels) {
+        Conv2DConfig pointwise = Conv2DConfig.builder().kH(1).kW(1).sH(1).sW(1).pH(0).pW(0).dH(1).dW(1)
+                .paddingMode(PaddingMode.VALID).dataFormat(Conv2DConfig.NHWC).build();
+        return sd.cnn().depthWiseConv2d(normed, gamma.reshape(1, 1, channels, 1), beta, pointwise);
+    }
+
     /** 0. dL/dy = g (1 + t)(1 + y (1 - t)) with y = gamma n + beta (the forward pass's affine) and t = tanh y. */
     private static SDVariable throughSwish(SameDiff sd, SDVariable g, SDVariable n, SDVariable gamma,
                                            SDVariable beta, long channels) {
-        Conv2DConfig pointwise = Conv2DConfig.builder().kH(1).kW(1).sH(1).sW(1).pH(0).pW(0).dH(1).dW(1)
-                .paddingMode(PaddingMode.VALID).dataFormat(Conv2DConfig.NHWC).build();
-        SDVariable y = sd.cnn().depthWiseConv2d(n, gamma.reshape(1, 1, channels, 1), beta, pointwise);
+        SDVariable y = affine(sd, n, gamma, beta, channels);
         SDVariable t = sd.math().tanh(y);
         return g.mul(t.add(1.0)).mul(y.mul(t.rsub(1.0)).add(1.0));
     }

@@ -19,8 +19,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.HashSet;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The U-Net in training mode with the denoising loss on top: placeholders {@code x} (x_t), {@code t} and
@@ -90,8 +90,8 @@ public final class TrainingGraph {
         this.gradientViews = params.viewsOf(gradientVector);
         Map<String, INDArray> taken = new LinkedHashMap<>(gradientViews);
         taken.keySet().removeAll(arch.outputInvariantParams());
-        Set<String> maskPlaceholders = new HashSet<>();
-        graph.dropoutMasks().forEach(m -> maskPlaceholders.add(m.placeholder()));
+        Set<String> maskPlaceholders = graph.dropoutMasks().stream().map(GraphContext.DropoutMask::placeholder)
+                .collect(Collectors.toSet());
         this.plans = PlanCache.forGradients(sd, outputs, taken, maskPlaceholders);
     }
 

@@ -1,5 +1,6 @@
 package org.ddim4j.unet;
 
+import org.ddim4j.graph.GroupNormGradient;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ops.impl.controlflow.compat.StopGradient;
@@ -116,13 +117,11 @@ public final class Layers {
     }
 
     /**
-     * The norm's per-channel scale and shift: a depthwise 1x1 convolution with weights gamma and bias beta (in
-     * SameDiff M2.1 cheaper than a broadcast multiply and add, forward and backward; docs/PERFORMANCE.md).
+     * The norm's per-channel scale and shift, as {@link GroupNormGradient#affine} computes it (the closed-form
+     * gradient recomputes it the same way, to the bit).
      */
     static SDVariable affine(SameDiff sd, SDVariable normed, SDVariable gamma, SDVariable beta, long channels) {
-        Conv2DConfig pointwise = Conv2DConfig.builder().kH(1).kW(1).sH(1).sW(1).pH(0).pW(0).dH(1).dW(1)
-                .paddingMode(PaddingMode.VALID).dataFormat(Conv2DConfig.NHWC).build();
-        return sd.cnn().depthWiseConv2d(normed, gamma.reshape(1, 1, channels, 1), beta, pointwise);
+        return GroupNormGradient.affine(sd, normed, gamma, beta, channels);
     }
 
     static SDVariable shifted(SDVariable x, SDVariable shift, long channels) {
