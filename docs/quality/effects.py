@@ -8,7 +8,8 @@ report): the issue's rule, "kept only if KID improves beyond its std".
 Main effects average over the other keys: where two keys interact (sweep 2: a cosine decay helps v-prediction and
 hurts eps-prediction) the cells decide, and docs/quality/recipe.md says which.
 
-usage: python3 docs/quality/effects.py DIR/results.csv BASE.yml [--json]
+usage: python3 docs/quality/effects.py DIR/results.csv [DIR2/results.csv ...] BASE.yml [--json]
+A design split over several sweeps (one per core, e.g. sweep 3's two halves by batch size) is read as one grid.
 Prints a markdown table (KID x1000), or with --json the kept values as {key: value}.
 """
 import csv
@@ -38,8 +39,11 @@ def same(a, b):
 
 
 def main():
-    rows = [r for r in csv.DictReader(open(sys.argv[1])) if r["status"] == "complete"]
-    base = yaml.safe_load(open(sys.argv[2]))
+    args = [a for a in sys.argv[1:] if a != "--json"]
+    if len(args) < 2:
+        sys.exit("usage: effects.py RESULTS.csv [RESULTS.csv ...] BASE.yml [--json]")
+    rows = [r for path in args[:-1] for r in csv.DictReader(open(path)) if r["status"] == "complete"]
+    base = yaml.safe_load(open(args[-1]))
     fixed = {"rank", "candidate", "status", "validation_loss", "inversion_psnr", "sampling_seconds", "kid", "kid_std",
              "fid", "iterations", "training_loss", "seconds", "error"}
     keys = [k for k in rows[0] if k not in fixed]

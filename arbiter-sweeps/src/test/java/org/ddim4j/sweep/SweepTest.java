@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -166,6 +167,24 @@ class SweepTest {
                 """);
         assertEquals(List.of("training.criterion", "network.num_groups", "diffusion.num_t_steps", "network.ema",
                 "optimizer.learning_rate", "diffusion.eta"), List.copyOf(s.values().keySet()));
+    }
+
+    @Test
+    void aKeyWithOneValueIsFixedInEveryCandidateOfTheGrid() {
+        // Arbiter's grid hands out one number per key with more than one value: a one-value key shifted the others
+        // and every candidate failed with "expected 3 parameter values, got 2" (found splitting issue 28's sweep 3
+        // into one half per batch size)
+        SweepSpec s = spec("""
+                sweep: {training.batch_size: [4], training.criterion: [l1, l2], diffusion.num_t_steps: [2, 4]}
+                """);
+        List<Map<String, Object>> grid = Sweep.candidates(s).stream().map(Sweep.PlannedCandidate::overrides).toList();
+        assertEquals(4, grid.size());
+        for (Map<String, Object> c : grid) {
+            assertEquals(List.of("training.batch_size", "training.criterion", "diffusion.num_t_steps"), List.copyOf(c.keySet()));
+            assertEquals(4, ((Number) c.get("training.batch_size")).intValue());
+        }
+        assertEquals(Set.of("l1/2", "l1/4", "l2/2", "l2/4"), grid.stream()
+                .map(c -> c.get("training.criterion") + "/" + c.get("diffusion.num_t_steps")).collect(Collectors.toSet()));
     }
 
     @Test
