@@ -124,7 +124,13 @@ final class SweepTask implements TaskCreator {
             trainer = Trainer.start(config, data, runDir, new TrainingListener() {
             });
         }
-        Duration limit = spec.budgetMinutes() > 0 ? Duration.ofMillis((long) (spec.budgetMinutes() * 60_000)) : null;
+        Duration limit = null;
+        if (spec.budgetMinutes() > 0) {
+            // a resumed candidate gets what is left of its budget (its checkpoint records the training time spent),
+            // not the whole budget again
+            double left = spec.budgetMinutes() * 60 - trainer.elapsedSeconds();
+            limit = Duration.ofMillis(Math.max(0, (long) (left * 1000)));
+        }
         double loss = trainer.train(limit);
         return new Trained(index, trainer.model().network(), trainer.iteration(), loss, (System.nanoTime() - t0) / 1e9);
     }

@@ -158,6 +158,22 @@ class SweepTest {
     }
 
     @Test
+    void aResumedCandidateOnAMinutesBudgetTrainsOnlyWhatIsLeftOfIt(@TempDir Path out) throws IOException {
+        // resumed from its checkpoint, a candidate trained a whole budget again (found when the OOM killer stopped a
+        // candidate of issue 28's sweep 3 in its evaluation, after its 15 minutes of training)
+        SweepSpec s = SweepSpec.parse("base: tiny.yml\ndata_root: " + data + "\nbudget: {minutes: 0.02}\n"
+                + "evaluation: {images: 2, inversion_iterations: 1}\nsweep: {training.criterion: [l1, l2]}\n",
+                shared.resolve("sweep.yml"));
+        long trained = Sweep.run(s, out, 1, false).stream().filter(r -> r.index() == 0).findFirst().orElseThrow()
+                .scores().iterations();
+        // (a trainer checks its limit before each iteration, so a whole budget given again trains at least one more)
+        Files.delete(SweepTask.folder(out, 0).resolve(CandidateRecord.FILE));   // candidate 0 "was stopped" after training
+        CandidateRecord resumed = Sweep.run(s, out, 1, true).stream().filter(r -> r.index() == 0).findFirst().orElseThrow();
+        assertTrue(resumed.complete(), resumed.error());
+        assertEquals(trained, resumed.scores().iterations());   // its budget was spent: scored without training further
+    }
+
+    @Test
     void theGridIsNumberedInTheFilesOrderSoAResumedSweepFindsItsFolders() {
         // Map.copyOf iterated in an order salted per JVM: a resumed sweep numbered the grid differently and trained
         // candidates into folders that held others (found resuming issue 28's recipe sweep)

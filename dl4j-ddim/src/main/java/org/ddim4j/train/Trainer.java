@@ -219,6 +219,11 @@ public final class Trainer {
         return iteration;
     }
 
+    /** Training time spent on this run so far, over every session (kept in the checkpoint; what time limits count). */
+    public double elapsedSeconds() {
+        return elapsedSeconds;
+    }
+
     public UNet network() {
         return network;
     }
@@ -257,7 +262,7 @@ public final class Trainer {
         double rate = 0;
         try (LossLog log = new LossLog(run.lossCsv(), iteration)) {
             while (iteration < config.training().numI()) {   // (re-read: withTotalIterations may move the end)
-                if (timeLimit != null && System.nanoTime() - startNanos > timeLimit.toNanos()) {
+                if (timeLimit != null && System.nanoTime() - startNanos >= timeLimit.toNanos()) {
                     LOG.info("time limit of {} reached at iteration {}", timeLimit, iteration);
                     break;
                 }
