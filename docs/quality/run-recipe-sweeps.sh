@@ -9,6 +9,9 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$here/../.."
 out="${1:?usage: run-recipe-sweeps.sh OUT}"
 mkdir -p "$out"
+# each process plans its memory limits (and the inversion's plan budget) for half of the machine's: with the whole
+# machine's each, two candidates' evaluations at once passed it and the OOM killer stopped one (sweep 3)
+export DDIM_MEM_KB=$(( $(awk '/^MemTotal:/ {print $2}' /proc/meminfo) / 2 ))
 for n in 1 2; do
   OMP_NUM_THREADS=1 "$root/ddim" sweep --spec "$here/sweep-recipe-$n/sweep.yml" --out "$out/sweep-recipe-$n" --resume \
       > "$out/sweep-recipe-$n.log" 2>&1 &
