@@ -51,12 +51,16 @@ def main():
     lines = ["| key | base value | KID x1000 at base (n) | other value | KID x1000 there (n) | its mean std | change | decision |",
              "|---|---|---:|---|---:|---:|---:|---|"]
     for key in keys:
-        values = sorted({r[key] for r in rows})
+        values = []
+        for r in rows:   # distinct values, "16" and "16.0" (an older resumed sweep's text) as one
+            if not any(same(r[key], v) for v in values):
+                values.append(r[key])
+        values.sort()
         b = base_value(base, key)
         at_base = [r for r in rows if same(r[key], b)]
         others = [v for v in values if not same(v, b)]
         for v in others:
-            at_v = [r for r in rows if r[key] == v]
+            at_v = [r for r in rows if same(r[key], v)]
             if not at_base or not at_v:
                 continue
             kid_b = 1000 * sum(float(r["kid"]) for r in at_base) / len(at_base)

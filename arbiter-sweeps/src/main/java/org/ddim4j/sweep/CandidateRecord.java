@@ -2,6 +2,7 @@ package org.ddim4j.sweep;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.ToNumberPolicy;
 import org.ddim4j.io.AtomicFiles;
 
 import java.io.IOException;
@@ -23,7 +24,10 @@ import java.util.Map;
 public record CandidateRecord(int index, Map<String, Object> overrides, String key, String status, CandidateScores scores,
                               String error, double seconds) {
     public static final String FILE = "result.json";
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
+    // whole numbers read back as longs, not doubles: a resumed sweep's results.csv wrote batch size 16 as "16.0"
+    // beside its fresh candidates' "16"
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
+            .setObjectToNumberStrategy(ToNumberPolicy.LONG_OR_DOUBLE).create();
 
     public boolean complete() {
         return "complete".equals(status);

@@ -174,6 +174,14 @@ class SweepTest {
     }
 
     @Test
+    void aRecordReadBackKeepsWholeNumbersWhole() {
+        CandidateRecord r = CandidateRecord.parse("""
+                {"index": 3, "overrides": {"training.batch_size": 16, "optimizer.learning_rate": 0.001, "diffusion.eta": 1.0},
+                 "key": "k", "status": "complete"}""");
+        assertEquals("{training.batch_size=16, optimizer.learning_rate=0.001, diffusion.eta=1.0}", r.overrides().toString());
+    }
+
+    @Test
     void theGridIsNumberedInTheFilesOrderSoAResumedSweepFindsItsFolders() {
         // Map.copyOf iterated in an order salted per JVM: a resumed sweep numbered the grid differently and trained
         // candidates into folders that held others (found resuming issue 28's recipe sweep)
