@@ -5,7 +5,7 @@
 #   off-heap: 5/12 of memory (ND4J's arrays)
 #   heap:     1/4 of memory, at most 6 GiB (ddim4j keeps tensors off the heap)
 # 24 GiB gives 18G / 10G / 6g, the fixed values before. DDIM_MEM_KB overrides the detected memory (for tests, and
-# for processes sharing the machine: docs/quality/run-recipe-sweep-3.sh gives each of its two half).
+# for processes sharing the machine: docs/quality/run-recipe-sweeps.sh gives each of its processes its share).
 ddim_mem_kb="${DDIM_MEM_KB:-}"
 if [[ -z "$ddim_mem_kb" ]]; then
   ddim_mem_kb=$(awk '/^MemTotal:/ {print $2}' /proc/meminfo 2>/dev/null || true)
