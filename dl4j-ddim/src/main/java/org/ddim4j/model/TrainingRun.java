@@ -12,6 +12,8 @@ import java.nio.file.Path;
  * loss.png          the loss curve
  * samples/          sample grids from fixed noise, one per log_frequency iterations
  * kid.csv, kid.png  KID of the EMA samples and the real-data floor, when evaluation.kid_every is set
+ * best-kid.ddim     the EMA network as it was at the lowest KID in kid.csv (the model to keep when quality peaks
+ * best-kid.json     before the run ends), and that measurement: iteration, kid, kid_std
  * index.html        a page showing the run: figures, loss and KID curves, the latest samples
  * </pre>
  */
@@ -26,6 +28,16 @@ public record TrainingRun(Path dir) {
 
     public Path model() {
         return dir.resolve("model.ddim");
+    }
+
+    /** The EMA network at the lowest KID the run's probe measured. */
+    public Path bestKidModel() {
+        return dir.resolve("best-kid.ddim");
+    }
+
+    /** Which measurement {@link #bestKidModel()} is: iteration, kid, kid_std. */
+    public Path bestKid() {
+        return dir.resolve("best-kid.json");
     }
 
     public Path lossCsv() {

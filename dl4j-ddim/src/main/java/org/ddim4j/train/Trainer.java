@@ -15,6 +15,7 @@ import org.ddim4j.image.Flips;
 import org.ddim4j.config.ConfigLoader;
 import org.ddim4j.config.DdimConfig;
 import org.ddim4j.image.Images;
+import com.google.gson.JsonObject;
 import org.ddim4j.io.AtomicFiles;
 import org.ddim4j.model.DdimModel;
 import org.ddim4j.model.ModelFile;
@@ -451,11 +452,28 @@ public final class Trainer {
         listener.onCheckpoint(iteration, run.checkpoint());
     }
 
-    /** Measures the EMA model with the probe, logs and plots the figures, and tells the listener. */
+    /**
+     * Measures the EMA model with the probe, logs and plots the figures, keeps the model if its KID is the lowest of
+     * the run so far ({@link TrainingRun#bestKidModel()}: sample quality can peak well before a run ends), and tells
+     * the listener. The earlier measurements are the log's rows up to this iteration, so a resumed run compares with
+     * the same ones as an uninterrupted run.
+     */
     private void measureQuality() throws IOException {
-        QualityProbe.Measurement m = probe.measure(model());
+        DdimModel measured = model();
+        QualityProbe.Measurement m = probe.measure(measured);
         KidLog.append(run.kidCsv(), iteration, m);
-        KidLog.plot(KidLog.read(run.kidCsv(), iteration), run.kidCurve());
+        List<double[]> rows = KidLog.read(run.kidCsv(), iteration);
+        KidLog.plot(rows, run.kidCurve());
+        boolean lowest = Double.isFinite(m.kid()) && rows.stream().allMatch(r -> r[0] == iteration || !(r[1] <= m.kid()));
+        if (lowest) {
+            ModelFile.save(measured, run.bestKidModel());
+            JsonObject best = new JsonObject();
+            best.addProperty("iteration", iteration);
+            best.addProperty("kid", m.kid());
+            best.addProperty("kid_std", m.kidStd());
+            AtomicFiles.writeString(run.bestKid(), best.toString());
+            LOG.info("iteration {}: KID {} is the run's lowest; kept as {}", iteration, m.kid(), run.bestKidModel());
+        }
         listener.onQuality(iteration, m);
     }
 

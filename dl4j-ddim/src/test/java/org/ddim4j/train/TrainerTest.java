@@ -223,6 +223,29 @@ class TrainerTest {
     }
 
     @Test
+    void theModelOfTheRunsLowestKidIsKeptBesideTheLast(@TempDir Path dir) throws IOException {
+        DdimConfig tiny = TinyData.config(4, 0.0, 5, 5);
+        var e = tiny.evaluation();
+        DdimConfig config = new DdimConfig(tiny.data(), tiny.network(), tiny.diffusion(), tiny.training(), tiny.optimizer(),
+                new org.ddim4j.config.EvaluationConfig(e.batchSize(), e.numBatches(), 1, e.kidSamples(), e.kidSteps()));
+        // scripted probe: lowest at iteration 2; NaN at 3 and a tie at 4 do not replace it, iteration 5 is worse
+        double[] kids = {3, 1, Double.NaN, 1, 2};
+        List<Parameters> measured = new java.util.ArrayList<>();
+        Trainer trainer = Trainer.start(config, TinyData.images(), dir, TrainingListener.NONE).withQualityProbe(model -> {
+            measured.add(model.network().parameters().copy());
+            return new QualityProbe.Measurement(kids[measured.size() - 1], 0.5, 0, 0.5);
+        });
+        trainer.train(null);
+        assertEquals(5, measured.size());
+        assertSameWeights(measured.get(1), ModelFile.load(trainer.run().bestKidModel()).network().parameters());
+        var best = com.google.gson.JsonParser.parseString(Files.readString(trainer.run().bestKid())).getAsJsonObject();
+        assertEquals(2, best.get("iteration").getAsLong());
+        assertEquals(1.0, best.get("kid").getAsDouble());
+        // the weights moved after iteration 2, so the kept model is not the last one
+        assertFalse(Arrays.equals(measured.get(1).trainableVector().toFloatVector(), measured.get(4).trainableVector().toFloatVector()));
+    }
+
+    @Test
     void flipsMirrorImagesWithTheConfiguredProbability() {
         INDArray x = Nd4j.linspace(0, 1, 2 * 3 * 4 * 5, DataType.FLOAT).reshape(2, 3, 4, 5);
         INDArray all = org.ddim4j.image.Flips.random(x, new java.util.SplittableRandom(1), 1.0, true);
