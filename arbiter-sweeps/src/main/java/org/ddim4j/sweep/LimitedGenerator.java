@@ -8,6 +8,9 @@ import org.deeplearning4j.arbiter.optimize.api.ParameterSpace;
 /**
  * Stops a generator after a number of candidates. Arbiter's MaxCandidatesCondition is checked only when
  * candidates finish, so with several running at once it queues more than asked; this never hands out more.
+ * A candidate the generator could not make (Arbiter's generators log the error and return it inside the candidate)
+ * ends the sweep with that error: Arbiter's runner records such a candidate as failed without telling the task, so
+ * no candidate ever finished and the sweep waited until max_minutes.
  */
 final class LimitedGenerator implements CandidateGenerator {
     private final CandidateGenerator inner;
@@ -27,7 +30,12 @@ final class LimitedGenerator implements CandidateGenerator {
     @Override
     public synchronized Candidate getCandidate() {
         handedOut++;
-        return inner.getCandidate();
+        Candidate c = inner.getCandidate();
+        if (c != null && c.getException() != null) {
+            throw new IllegalStateException("cannot make candidate " + c.getIndex() + " of the sweep: "
+                    + c.getException().getMessage(), c.getException());
+        }
+        return c;
     }
 
     @Override
