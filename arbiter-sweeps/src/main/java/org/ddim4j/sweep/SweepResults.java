@@ -46,14 +46,14 @@ final class SweepResults {
             rank++;
             csv.append(r.complete() ? Integer.toString(rank) : "").append(',').append(r.index()).append(',').append(r.status());
             for (String k : keys) {
-                csv.append(',').append(r.overrides().get(k));
+                csv.append(',').append(csvField(String.valueOf(r.overrides().get(k))));
             }
             CandidateScores s = r.scores();
             csv.append(s == null ? ",,,,,,,," : String.format(Locale.ROOT, ",%.6g,%.4f,%.4f,%s,%s,%s,%d,%.6g", s.validationLoss(),
                     s.inversionPsnr(), s.samplingSeconds(), orEmpty(s.kid()), orEmpty(s.kidStd()), orEmpty(s.fid()),
                     s.iterations(), s.trainingLoss()));
             csv.append(String.format(Locale.ROOT, ",%.1f,", r.seconds()));
-            csv.append(r.error() == null ? "" : '"' + r.error().lines().findFirst().orElse("").replace("\"", "'") + '"');
+            csv.append(r.error() == null ? "" : csvField(r.error().lines().findFirst().orElse("")));
             csv.append('\n');
         }
         AtomicFiles.writeString(dir.resolve("results.csv"), csv.toString());
@@ -108,6 +108,11 @@ final class SweepResults {
                 </body></html>
                 """.formatted(spec.search().name().toLowerCase(Locale.ROOT), spec.score().name().toLowerCase(Locale.ROOT),
                 spec.score().minimize() ? "lower" : "higher", ranked.size(), elapsed / 60, head, rows, plots);
+    }
+
+    /** One CSV field (RFC 4180): quoted, its quotes doubled, when it holds a comma or a quote ("[16, 8]"). */
+    static String csvField(String s) {
+        return s.indexOf(',') < 0 && s.indexOf('"') < 0 ? s : '"' + s.replace("\"", "\"\"") + '"';
     }
 
     private static String escape(String s) {

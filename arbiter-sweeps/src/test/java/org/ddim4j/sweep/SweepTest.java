@@ -212,6 +212,25 @@ class SweepTest {
     }
 
     @Test
+    void aListValuedKeyGivesEachCandidateItsListQuotedInTheTableAndReadBackWhole(@TempDir Path out) throws IOException {
+        // issue 28's sweep 4 swept the attention resolutions, a list per value (the empty list: no attention); the
+        // table wrote [8, 4] bare, so its comma split the row
+        SweepSpec s = spec("""
+                sweep: {network.attention_sizes: [[4], [], [8, 4]]}
+                """);
+        List<CandidateRecord> records = Sweep.run(s, out, 1, false);
+        assertTrue(records.stream().allMatch(CandidateRecord::complete), records.toString());
+        assertEquals(Set.of(List.of(4), List.of(), List.of(8, 4)), records.stream()
+                .map(r -> ConfigOverrides.apply(s.base(), r.overrides()).network().attentionSizes()).collect(Collectors.toSet()));
+        List<String> rows = Files.readAllLines(out.resolve("results.csv"));
+        assertEquals(Set.of("[4]", "[]", "\"[8, 4]\""), rows.stream().skip(1)
+                .map(row -> row.split(",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)")[3]).collect(Collectors.toSet()));
+        CandidateRecord r = CandidateRecord.parse("""
+                {"index": 2, "overrides": {"network.attention_sizes": [8, 4]}, "key": "k", "status": "complete"}""");
+        assertEquals("{network.attention_sizes=[8, 4]}", r.overrides().toString());
+    }
+
+    @Test
     void randomSearchOverACompositeSpaceGivesValidCandidatesInParallel(@TempDir Path out) throws IOException {
         SweepSpec s = spec("""
                 sweep: {optimizer.learning_rate: {min: 0.0001, max: 0.01}, network.num_groups: [-1, 2, 4]}
