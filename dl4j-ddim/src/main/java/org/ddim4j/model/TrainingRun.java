@@ -13,7 +13,8 @@ import java.nio.file.Path;
  * samples/          sample grids from fixed noise, one per log_frequency iterations
  * kid.csv, kid.png  KID of the EMA samples and the real-data floor, when evaluation.kid_every is set
  * best-kid.ddim     the EMA network as it was at the lowest KID in kid.csv (the model to keep when quality peaks
- * best-kid.json     before the run ends), and that measurement: iteration, kid, kid_std
+ * best-kid.json     before the run ends), and that measurement: iteration, kid, kid_std (removed before the model
+ *                   is replaced and written after it, so it never describes another model)
  * index.html        a page showing the run: figures, loss and KID curves, the latest samples
  * </pre>
  */

@@ -28,6 +28,36 @@ public final class WeightsLoader {
      * @param config the config to use for a safetensors file (may be null for a model file; when given for a
      *               model file, its network section must match the file's)
      */
+    /**
+     * A model file's or checkpoint's model with the config the user gave, if any: its sampling settings (steps,
+     * spacing, eta, clip_x0, sampler) and every other section then apply, as they do to a safetensors file. What the
+     * weights were trained for must match: the network and the noise schedule and prediction the weights learnt.
+     */
+    static DdimModel withGivenConfig(Path weights, DdimModel model, DdimConfig given) {
+        if (given == null) {
+            return model;
+        }
+        if (!given.network().equals(model.config().network())) {
+            throw new IllegalArgumentException(weights + " holds a network of another configuration than the one"
+                    + " given:\n  file:   " + model.config().network() + "\n  config: " + given.network());
+        }
+        var trained = model.config().diffusion();
+        var d = given.diffusion();
+        String[][] fields = {
+                {"beta_schedule", String.valueOf(trained.betaSchedule()), String.valueOf(d.betaSchedule())},
+                {"beta_start", String.valueOf(trained.betaStart()), String.valueOf(d.betaStart())},
+                {"beta_end", String.valueOf(trained.betaEnd()), String.valueOf(d.betaEnd())},
+                {"num_t", String.valueOf(trained.numT()), String.valueOf(d.numT())},
+                {"prediction", String.valueOf(trained.prediction()), String.valueOf(d.prediction())}};
+        for (String[] f : fields) {
+            if (!f[1].equals(f[2])) {
+                throw new IllegalArgumentException(weights + " was trained with diffusion." + f[0] + " = " + f[1]
+                        + "; the config given has " + f[2] + " (only the sampling settings may differ)");
+            }
+        }
+        return new DdimModel(given, model.network());
+    }
+
     public static DdimModel load(Path weights, DdimConfig config) {
         return load(weights, config, null);
     }
@@ -50,20 +80,10 @@ public final class WeightsLoader {
         }
         if (CheckpointFile.isCheckpoint(weights)) {
             var c = CheckpointFile.read(weights);
-            DdimModel model = new DdimModel(c.config(),
-                    new UNet(UNetArchitecture.of(c.config()), c.ema()));
-            if (config != null && !config.network().equals(model.config().network())) {
-                throw new IllegalArgumentException(weights + " holds a network of another configuration than the one given");
-            }
-            return model;
+            return withGivenConfig(weights, new DdimModel(c.config(), new UNet(UNetArchitecture.of(c.config()), c.ema())), config);
         }
         if (ModelFile.isModelFile(weights)) {
-            DdimModel model = ModelFile.load(weights);
-            if (config != null && !config.network().equals(model.config().network())) {
-                throw new IllegalArgumentException(weights + " holds a network of another configuration than the one"
-                        + " given:\n  file:   " + model.config().network() + "\n  config: " + config.network());
-            }
-            return model;
+            return withGivenConfig(weights, ModelFile.load(weights), config);
         }
         if (TorchCheckpoint.isTorchCheckpoint(weights)) {
             return fromStateDict(weights, config, TorchCheckpoint.stateDict(weights, torchKey), "PyTorch checkpoint");

@@ -466,6 +466,9 @@ public final class Trainer {
         KidLog.plot(rows, run.kidCurve());
         boolean lowest = Double.isFinite(m.kid()) && rows.stream().allMatch(r -> r[0] == iteration || !(r[1] <= m.kid()));
         if (lowest) {
+            // the old description goes first: a crash before the new one is written leaves a kept model without one,
+            // never a model described by another measurement's figures
+            Files.deleteIfExists(run.bestKid());
             ModelFile.save(measured, run.bestKidModel());
             JsonObject best = new JsonObject();
             best.addProperty("iteration", iteration);

@@ -70,6 +70,25 @@ class WeightsRoundTripTest {
     }
 
     @Test
+    void aConfigGivenWithAModelFileSetsItsSamplingAndMustMatchWhatTheWeightsLearnt(@TempDir Path dir) throws IOException {
+        // a config given with a model file was ignored but for its network: `export --config` with clip_x0 wrote the
+        // file's own config back (found measuring issue 28's clamped sampling)
+        Path file = dir.resolve("model.ddim");
+        ModelFile.save(WeightsLoader.load(Fixtures.parityFile("small_unet.safetensors"), config), file);
+        var d = config.diffusion();
+        var sampling = new org.ddim4j.config.DiffusionConfig(d.betaSchedule(), d.betaStart(), d.betaEnd(), d.numT(),
+                d.numTSteps() + 3, 0.5, d.skipType(), !d.clipX0(), d.sampler(), d.prediction());
+        DdimModel given = WeightsLoader.load(file, config.withDiffusion(sampling));
+        assertEquals(sampling, given.config().diffusion());
+        assertEquals(d, WeightsLoader.load(file, null).config().diffusion());
+        var otherSchedule = new org.ddim4j.config.DiffusionConfig(d.betaSchedule(), d.betaStart(), d.betaEnd() * 2,
+                d.numT(), d.numTSteps(), d.eta(), d.skipType(), d.clipX0(), d.sampler(), d.prediction());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> WeightsLoader.load(file, config.withDiffusion(otherSchedule)));
+        assertTrue(e.getMessage().contains("diffusion.beta_end"), e.getMessage());
+    }
+
+    @Test
     void batchNormNetworksRoundTripWithTheirRunningStatistics(@TempDir Path dir) throws IOException {
         DdimConfig cifar = org.ddim4j.config.ConfigLoader.preset("cifar10");
         UNet net = UNet.create(cifar.network(), cifar.data().shape(), 3);

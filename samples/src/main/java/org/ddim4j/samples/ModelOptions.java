@@ -16,7 +16,8 @@ final class ModelOptions {
 
     @Option(names = "--config", paramLabel = "C.yml",
             description = "the network's YAML config (the seed's layout) or a preset name; optional for a model file, "
-                    + "a checkpoint or a run folder")
+                    + "a checkpoint or a run folder, whose own config it then replaces (its sampling settings apply; the "
+                    + "network and the schedule the weights learnt must match)")
     String config;
 
     DdimModel load() {

@@ -13,7 +13,8 @@ final class SparkModelOptions {
             description = "a ddim4j model file, checkpoint, training run folder or .safetensors (with --config), on the driver")
     Path weights;
 
-    @Option(names = "--config", paramLabel = "C.yml", description = "the network's config file or preset, where the weights do not carry it")
+    @Option(names = "--config", paramLabel = "C.yml", description = "the network's config file or preset, where the weights do not carry it; "
+            + "else it replaces theirs (the network and the schedule the weights learnt must match)")
     String config;
 
     DdimModel load() {
