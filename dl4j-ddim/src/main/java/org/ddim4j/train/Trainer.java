@@ -251,17 +251,20 @@ public final class Trainer {
      * Trains until training.num_i iterations or the time limit (null for none), whichever comes first, then
      * writes a checkpoint, the model file, the loss curve and a last sample grid.
      *
-     * @return the loss of the last iteration (NaN if none ran)
+     * @return the loss of the last iteration: the one logged before the checkpoint when a resumed run has none left
+     *         to train (NaN if the log has no row for it)
      */
     public double train(Duration timeLimit) throws IOException {
         long end = config.training().numI();
         ensureGraph();
         listener.onStart(iteration + 1, end);
         long startNanos = System.nanoTime();
-        double lastLoss = Double.NaN;
         double sessionStartElapsed = elapsedSeconds;
         double rate = 0;
         try (LossLog log = new LossLog(run.lossCsv(), iteration)) {
+            List<double[]> logged = log.rows();
+            double lastLoss = !logged.isEmpty() && logged.get(logged.size() - 1)[0] == iteration
+                    ? logged.get(logged.size() - 1)[1] : Double.NaN;
             while (iteration < config.training().numI()) {   // (re-read: withTotalIterations may move the end)
                 if (timeLimit != null && System.nanoTime() - startNanos >= timeLimit.toNanos()) {
                     LOG.info("time limit of {} reached at iteration {}", timeLimit, iteration);
@@ -296,8 +299,8 @@ public final class Trainer {
                 }
                 RunPage.write(run, config, iteration, elapsedSeconds);
             }
+            return lastLoss;
         }
-        return lastLoss;
     }
 
     /**

@@ -78,6 +78,17 @@ class TrainerTest {
         }
     }
 
+    @Test
+    void aResumedRunWithNothingLeftToTrainReportsItsLastLossNotNaN(@TempDir Path dir) throws IOException {
+        // a sweep candidate resumed after its whole minutes budget recorded its training loss as NaN (issue 28's sweep 3)
+        Trainer first = Trainer.start(TinyData.config(4, 0.0, 3, 3), TinyData.images(), dir, TrainingListener.NONE);
+        double last = first.train(null);
+        assertTrue(Double.isFinite(last));
+        Trainer again = Trainer.resume(dir, TinyData.images(), TrainingListener.NONE, 3);
+        assertEquals(last, again.train(null));
+        assertEquals(3, again.iteration());
+    }
+
     /** The tiny config with every recipe option of issue 28 away from the seed's: v, min-SNR, warm-up, cosine decay. */
     private static DdimConfig recipe(DdimConfig c) {
         var d = c.diffusion();
