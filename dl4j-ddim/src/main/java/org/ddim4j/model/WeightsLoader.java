@@ -25,9 +25,51 @@ public final class WeightsLoader {
     }
 
     /**
-     * @param config the config to use for a safetensors file (may be null for a model file; when given for a
-     *               model file, its network section must match the file's)
+     * @param config the config to use for a safetensors file; may be null for a model file, a checkpoint or a run
+     *               folder, and when given for one of them it replaces the file's (see {@code withGivenConfig})
      */
+    public static DdimModel load(Path weights, DdimConfig config) {
+        return load(weights, config, null);
+    }
+
+    /**
+     * As {@link #load(Path, DdimConfig)}; {@code torchKey} picks the state dict inside a PyTorch training
+     * checkpoint (null: the top level, or ema, ema_model, model_ema, state_dict, model, in that order).
+     */
+    public static DdimModel load(Path weights, DdimConfig config, String torchKey) {
+        if (!Files.exists(weights)) {
+            throw new TensorFormatException("weights not found: " + weights.toAbsolutePath());
+        }
+        if (Files.isDirectory(weights)) {
+            Path model = new TrainingRun(weights).model();
+            if (!Files.isRegularFile(model)) {
+                throw new TensorFormatException(weights + " is a folder but not a training run with a model ("
+                        + model.getFileName() + " is missing)");
+            }
+            return load(model, config, torchKey);
+        }
+        if (CheckpointFile.isCheckpoint(weights)) {
+            var c = CheckpointFile.read(weights);
+            DdimModel saved = new DdimModel(c.config(), new UNet(UNetArchitecture.of(c.config()), c.ema()));
+            return withGivenConfig(weights, saved, config);
+        }
+        if (ModelFile.isModelFile(weights)) {
+            return withGivenConfig(weights, ModelFile.load(weights), config);
+        }
+        if (TorchCheckpoint.isTorchCheckpoint(weights)) {
+            return fromStateDict(weights, config, TorchCheckpoint.stateDict(weights, torchKey), "PyTorch checkpoint");
+        }
+        if (isSafetensors(weights)) {
+            Safetensors.Contents contents = Safetensors.read(weights);
+            String embedded = contents.metadata().get("ddim4j_config");
+            if (config == null && embedded != null) {                 // written by ddim4j's export: carries its config
+                config = ConfigLoader.parse(embedded, weights + " (metadata ddim4j_config)");
+            }
+            return fromStateDict(weights, config, contents.tensors(), "safetensors file");
+        }
+        throw new TensorFormatException(weights + ": neither a ddim4j model file, a training checkpoint, a safetensors file nor a PyTorch checkpoint");
+    }
+
     /**
      * A model file's or checkpoint's model with the config the user gave, if any: its sampling settings (steps,
      * spacing, eta, clip_x0, sampler) and every other section then apply, as they do to a safetensors file. What the
@@ -56,47 +98,6 @@ public final class WeightsLoader {
             }
         }
         return new DdimModel(given, model.network());
-    }
-
-    public static DdimModel load(Path weights, DdimConfig config) {
-        return load(weights, config, null);
-    }
-
-    /**
-     * As {@link #load(Path, DdimConfig)}; {@code torchKey} picks the state dict inside a PyTorch training
-     * checkpoint (null: the top level, or ema, ema_model, model_ema, state_dict, model, in that order).
-     */
-    public static DdimModel load(Path weights, DdimConfig config, String torchKey) {
-        if (!Files.exists(weights)) {
-            throw new TensorFormatException("weights not found: " + weights.toAbsolutePath());
-        }
-        if (Files.isDirectory(weights)) {
-            Path model = new TrainingRun(weights).model();
-            if (!Files.isRegularFile(model)) {
-                throw new TensorFormatException(weights + " is a folder but not a training run with a model ("
-                        + model.getFileName() + " is missing)");
-            }
-            return load(model, config, torchKey);
-        }
-        if (CheckpointFile.isCheckpoint(weights)) {
-            var c = CheckpointFile.read(weights);
-            return withGivenConfig(weights, new DdimModel(c.config(), new UNet(UNetArchitecture.of(c.config()), c.ema())), config);
-        }
-        if (ModelFile.isModelFile(weights)) {
-            return withGivenConfig(weights, ModelFile.load(weights), config);
-        }
-        if (TorchCheckpoint.isTorchCheckpoint(weights)) {
-            return fromStateDict(weights, config, TorchCheckpoint.stateDict(weights, torchKey), "PyTorch checkpoint");
-        }
-        if (isSafetensors(weights)) {
-            Safetensors.Contents contents = Safetensors.read(weights);
-            String embedded = contents.metadata().get("ddim4j_config");
-            if (config == null && embedded != null) {                 // written by ddim4j's export: carries its config
-                config = ConfigLoader.parse(embedded, weights + " (metadata ddim4j_config)");
-            }
-            return fromStateDict(weights, config, contents.tensors(), "safetensors file");
-        }
-        throw new TensorFormatException(weights + ": neither a ddim4j model file, a training checkpoint, a safetensors file nor a PyTorch checkpoint");
     }
 
     private static DdimModel fromStateDict(Path weights, DdimConfig config, Map<String, org.nd4j.linalg.api.ndarray.INDArray>
