@@ -14,9 +14,11 @@ shift
 specs=("$@")
 (( ${#specs[@]} > 0 )) || specs=("$here/sweep-recipe-1/sweep.yml" "$here/sweep-recipe-2/sweep.yml")
 mkdir -p "$out"
-# each process plans its memory limits (and the inversion's plan budget) for its share of the machine's: with the
-# whole machine's each, two candidates' evaluations at once passed it and the OOM killer stopped one (sweep 3)
-export DDIM_MEM_KB=$(( $(awk '/^MemTotal:/ {print $2}' /proc/meminfo) / ${#specs[@]} ))
+# each process plans its memory limits (and the inversion's plan budget) for its share of the memory ./ddim would
+# plan for (the cgroup's limit where set, else the machine's; DDIM_MEM_KB if given): with the whole of it each, two
+# candidates' evaluations at once passed it and the OOM killer stopped one (sweep 3)
+source "$root/scripts/memory-defaults.sh"
+export DDIM_MEM_KB=$(( ddim_mem_kb / ${#specs[@]} ))
 for spec in "${specs[@]}"; do
   [[ -f "$spec" ]] || { echo "run-recipe-sweeps.sh: no sweep file $spec" >&2; exit 2; }
   name="$(basename "$(dirname "$spec")")"
