@@ -4,6 +4,10 @@ import org.ddim4j.data.cifar.Cifar10Dataset;
 import org.ddim4j.image.Images;
 import org.ddim4j.config.DataConfig;
 import org.ddim4j.data.emoji.EmojiDataset;
+import org.ddim4j.data.emoji.EmojiVendor;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.ddim4j.batches.BatchSource;
 import org.ddim4j.batches.ShuffledBatches;
 
@@ -32,6 +36,8 @@ public final class Datasets {
             // the demo's default category, held in memory as the demo holds it: a demo run resumed by ./ddim train gets
             // the same images in the same order
             case EMOJI_SMILEYS -> emoji(data, root, seed, e -> e.categoryName().equals(ImageDatasets.SMILEYS));
+            // more drawings of the demo's category, held in memory the same way
+            case EMOJI_SMILEYS_TWEMOJI, EMOJI_SMILEYS_NOTO_TWEMOJI -> emojiImages(data, root, seed);
             case CIFAR10 -> cifar10(data, root, seed);
             default -> {
                 if (data.channels() != 3 || data.height() != data.width()) {
@@ -64,12 +70,33 @@ public final class Datasets {
         return root.startsWith("~") ? Path.of(System.getProperty("user.home") + root.substring(1)) : Path.of(root);
     }
 
-    /** The emoji training split, optionally restricted to some images (e.g. one category), held in memory. */
-    public static ShuffledBatches emoji(DataConfig data, Path root, long seed, Predicate<EmojiDataset.Entry> keep) {
+    /** The training split of an emoji dataset of more than Noto's drawings ({@link ImageDatasets#emojiImages}), held in memory. */
+    private static ShuffledBatches emojiImages(DataConfig data, Path root, long seed) {
+        checkEmojiShape(data);
+        List<ImageDatasets.EmojiImage> images = ImageDatasets.emojiImages(data.dataset().key(), root, Split.TRAIN,
+                data.download());
+        INDArray all = Nd4j.create(DataType.FLOAT, images.size(), 3, data.height(), data.width());
+        try {
+            for (int i = 0; i < images.size(); i++) {
+                ImageDatasets.EmojiImage image = images.get(i);
+                all.putSlice(i, image.set().tensor(image.entry(), data.height()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the " + data.dataset() + " images: " + e.getMessage(), e);
+        }
+        return new ShuffledBatches(all, seed);
+    }
+
+    private static void checkEmojiShape(DataConfig data) {
         if (data.channels() != 3 || data.height() != data.width()) {
             throw new IllegalArgumentException("the emoji set gives square RGB images; data.shape is " + data.shape());
         }
-        EmojiDataset ds = EmojiDataset.open(root != null ? root : EmojiDataset.defaultRoot(), data.download());
+    }
+
+    /** The emoji training split (Noto's), optionally restricted to some images (e.g. one category), held in memory. */
+    public static ShuffledBatches emoji(DataConfig data, Path root, long seed, Predicate<EmojiDataset.Entry> keep) {
+        checkEmojiShape(data);
+        EmojiDataset ds = EmojiDataset.open(EmojiDataset.folderFor(root, EmojiVendor.NOTO), EmojiVendor.NOTO, data.download());
         List<EmojiDataset.Entry> entries = ds.entries(Split.TRAIN).stream().filter(keep).toList();
         if (entries.isEmpty()) {
             throw new IllegalArgumentException("no emoji images left after filtering; categories are " + ds.categories());

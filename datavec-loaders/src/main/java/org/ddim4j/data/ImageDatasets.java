@@ -7,6 +7,7 @@ import org.ddim4j.data.anime.AnimeDataset;
 import org.ddim4j.data.celeba.CelebaDataset;
 import org.ddim4j.data.cifar.Cifar10Dataset;
 import org.ddim4j.data.emoji.EmojiDataset;
+import org.ddim4j.data.emoji.EmojiVendor;
 import org.ddim4j.data.ffhq.FfhqDataset;
 import org.ddim4j.data.flowers.Flowers102Dataset;
 import org.ddim4j.data.imagenet.Imagenet64Dataset;
@@ -63,8 +64,8 @@ public final class ImageDatasets {
             case "miniplaces" -> MiniplacesDataset.open(root, split);
             case "anime" -> AnimeDataset.open(root, split);
             case "cifar10" -> cifar10(root, split);
-            case "emoji", "emoji-subcategories", "emoji-smileys" ->
-                    emoji(name, root == null ? EmojiDataset.defaultRoot() : root, split);
+            case "emoji", "emoji-subcategories", "emoji-smileys", "emoji-smileys-twemoji", "emoji-smileys-noto-twemoji" ->
+                    emoji(name, root, split);
             default -> throw new IllegalArgumentException("unknown dataset '" + name + "'; datasets are " + NAMES);
         };
     }
@@ -109,22 +110,57 @@ public final class ImageDatasets {
         };
     }
 
+    /** One image of an emoji dataset: whose set it is in, and which. */
+    public record EmojiImage(EmojiDataset set, EmojiDataset.Entry entry) {
+        public BufferedImage read() throws IOException {
+            return set.read(entry);
+        }
+    }
+
+    /**
+     * The vendors whose drawings an emoji dataset holds: Twemoji for "emoji-smileys-twemoji", Noto then Twemoji for
+     * "emoji-smileys-noto-twemoji", else Noto.
+     */
+    public static List<EmojiVendor> emojiVendors(String name) {
+        return switch (name) {
+            case "emoji-smileys-twemoji" -> List.of(EmojiVendor.TWEMOJI);
+            case "emoji-smileys-noto-twemoji" -> List.of(EmojiVendor.NOTO, EmojiVendor.TWEMOJI);
+            default -> List.of(EmojiVendor.NOTO);
+        };
+    }
+
+    /**
+     * A split of an emoji dataset: each of its vendors' sets in turn ({@link EmojiDataset#folderFor} of
+     * {@code root}, which may be null), sorted by file name within each, keeping only "Smileys &amp; Emotion" for
+     * the names starting "emoji-smileys".
+     */
+    public static List<EmojiImage> emojiImages(String name, Path root, Split split, boolean download) {
+        boolean smileysOnly = name.startsWith("emoji-smileys");
+        List<EmojiImage> out = new java.util.ArrayList<>();
+        for (EmojiVendor vendor : emojiVendors(name)) {
+            EmojiDataset set = EmojiDataset.open(EmojiDataset.folderFor(root, vendor), vendor, download);
+            for (EmojiDataset.Entry e : set.entries(split)) {
+                if (!smileysOnly || e.categoryName().equals(SMILEYS)) {
+                    out.add(new EmojiImage(set, e));
+                }
+            }
+        }
+        return List.copyOf(out);
+    }
+
     /**
      * The emoji set, by name: "emoji" labelled by category (10 classes); "emoji-subcategories" by subcategory
      * ("heart", "face-smiling", "cat-face"...: finer attributes); "emoji-smileys" only the category "Smileys &amp;
-     * Emotion" (the demo model's), labelled by its 16 subcategories: the attributes of that model's samples.
+     * Emotion" (the demo model's), labelled by its 16 subcategories: the attributes of that model's samples;
+     * "emoji-smileys-twemoji" and "emoji-smileys-noto-twemoji" the same category drawn by Twemoji, or by both.
      */
     private static ImageSplit emoji(String name, Path root, Split split) {
-        EmojiDataset ds = EmojiDataset.open(root, true);
+        List<EmojiImage> entries = emojiImages(name, root, split, true);
         boolean bySubcategory = !name.equals("emoji");
-        List<EmojiDataset.Entry> entries = name.equals("emoji-smileys")
-                ? ds.entries(split).stream().filter(e -> e.categoryName().equals(SMILEYS)).toList()
-                : ds.entries(split);
-        List<String> classes = !bySubcategory ? ds.categories()
-                : name.equals("emoji-smileys") ? java.util.stream.Stream.concat(ds.entries(Split.TRAIN).stream(),
-                                ds.entries(Split.VALID).stream()).filter(e -> e.categoryName().equals(SMILEYS))
-                        .map(EmojiDataset.Entry::subcategory).distinct().sorted().toList()
-                : ds.subcategories();
+        List<String> classes = !bySubcategory ? emojiImages(name, root, Split.TRAIN, true).get(0).set().categories()
+                : java.util.stream.Stream.concat(emojiImages(name, root, Split.TRAIN, true).stream(),
+                                emojiImages(name, root, Split.VALID, true).stream())
+                        .map(i -> i.entry().subcategory()).distinct().sorted().toList();
         return new ImageSplit() {
             public String dataset() {
                 return name;
@@ -139,11 +175,12 @@ public final class ImageDatasets {
             }
 
             public BufferedImage image(int index) throws IOException {
-                return ds.read(entries.get(index));
+                return entries.get(index).read();
             }
 
             public String source(int index) {
-                return ds.root().resolve(EmojiDataset.IMAGE_DIR).resolve(entries.get(index).file()).toString();
+                EmojiImage image = entries.get(index);
+                return image.set().file(image.entry()).toString();
             }
 
             public int numClasses() {
@@ -155,7 +192,7 @@ public final class ImageDatasets {
             }
 
             public int label(int index) {
-                EmojiDataset.Entry e = entries.get(index);
+                EmojiDataset.Entry e = entries.get(index).entry();
                 return bySubcategory ? classes.indexOf(e.subcategory()) : e.category();
             }
         };

@@ -35,4 +35,26 @@ class DemoDatasetTest {
             assertEquals(demo.batch(i, 4), viaConfig.batch(i, 4), "batch " + i);
         }
     }
+
+    @Test
+    void theTwoVendorSmileysTrainOnBothDrawingsOfEachSmiley(@TempDir Path dir) throws IOException {
+        Path home = EmojiDatasetTest.writeBothVendors(dir);
+        DataConfig noto = Defaults.data().withDataset(Dataset.EMOJI_SMILEYS, home.toString()).withShape(List.of(3, 8, 8));
+        DataConfig both = noto.withDataset(Dataset.EMOJI_SMILEYS_NOTO_TWEMOJI, home.toString());
+        DataConfig twemoji = noto.withDataset(Dataset.EMOJI_SMILEYS_TWEMOJI, home.toString());
+        BatchSource notoBatches = Datasets.trainingBatches(noto, home, 3);
+        BatchSource bothBatches = Datasets.trainingBatches(both, home, 3);
+        assertEquals(2 * notoBatches.size(), bothBatches.size());
+        assertEquals(notoBatches.size(), Datasets.trainingBatches(twemoji, home, 3).size());
+        // every image once per epoch: the fake Noto squares are red, Twemoji's green, so an epoch holds as many of each
+        var epoch = bothBatches.batch(0, (int) bothBatches.size());
+        int red = 0;
+        int green = 0;
+        for (int i = 0; i < bothBatches.size(); i++) {
+            red += epoch.getDouble(i, 0, 4, 4) > 0.5 && epoch.getDouble(i, 1, 4, 4) < -0.5 ? 1 : 0;
+            green += epoch.getDouble(i, 1, 4, 4) > 0.5 && epoch.getDouble(i, 0, 4, 4) < -0.5 ? 1 : 0;
+        }
+        assertEquals(notoBatches.size(), red);
+        assertEquals(notoBatches.size(), green);
+    }
 }

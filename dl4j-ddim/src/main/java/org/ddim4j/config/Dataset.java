@@ -18,7 +18,11 @@ public enum Dataset {
     /** The same images labelled by subcategory. */
     EMOJI_SUBCATEGORIES,
     /** The "Smileys &amp; Emotion" category only, labelled by subcategory. */
-    EMOJI_SMILEYS;
+    EMOJI_SMILEYS,
+    /** The same category drawn by Twitter's Twemoji (CC-BY 4.0), labelled by subcategory. */
+    EMOJI_SMILEYS_TWEMOJI,
+    /** The category drawn by both: Noto's images, then Twemoji's, labelled by subcategory. */
+    EMOJI_SMILEYS_NOTO_TWEMOJI;
 
     /** The YAML and command-line spelling: {@code celeba}, {@code emoji-smileys}. */
     public String key() {

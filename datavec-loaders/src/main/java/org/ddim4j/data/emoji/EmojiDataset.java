@@ -36,74 +36,129 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * The embedded default dataset: Google's Noto emoji, 3,786 PNGs of 64x64 RGBA from the npm package
- * {@code emoji-datasource-google@16.0.0} ({@code img/google/64/}; images under the Apache License 2.0),
- * with each image's category from the package's {@code emoji.json} (skin-tone variants take their base
- * emoji's category). Fetched with {@code npm pack} into a cache folder when missing.
+ * The embedded default dataset: one vendor's emoji ({@link EmojiVendor}; by default Google's Noto), 3,786 PNGs
+ * of 64x64 RGBA from the npm package {@code emoji-datasource-google@16.0.0} ({@code img/google/64/}; images under
+ * the Apache License 2.0) or its Twemoji twin {@code emoji-datasource-twitter}, with each image's category from the
+ * package's {@code emoji.json} (skin-tone variants take their base emoji's category). Fetched with {@code npm pack}
+ * into a cache folder when missing.
  *
  * <p>Split: the images sorted by file name; every 20th (index mod 20 = 19) is validation (5 %), the rest
- * training. Images are composited onto a white background.
+ * training. The file names are the code points, the same for every vendor, so an emoji is in the same split
+ * whoever drew it. Images are composited onto a white background.
  */
 public final class EmojiDataset {
     private static final Logger LOG = LoggerFactory.getLogger(EmojiDataset.class);
-    public static final String PACKAGE = "emoji-datasource-google";
-    public static final String VERSION = "16.0.0";
-    public static final String IMAGE_DIR = "img/google/64";
     public static final int VALID_EVERY = 20;
     private static final String COMPLETE_MARKER = ".complete";
 
     private final Path root;
+    private final EmojiVendor vendor;
     private final List<String> categories;
     private final List<Entry> entries;
 
-    /** One image: its file name under {@code img/google/64}, category index and names. */
+    /** One image: its file name under the vendor's image folder ({@code img/google/64}), category index and names. */
     public record Entry(String file, int category, String categoryName, String subcategory) {
     }
 
-    private EmojiDataset(Path root, List<String> categories, List<Entry> entries) {
+    private EmojiDataset(Path root, EmojiVendor vendor, List<String> categories, List<Entry> entries) {
         this.root = root;
+        this.vendor = vendor;
         this.categories = categories;
         this.entries = entries;
     }
 
-    /**
-     * The default folder: {@code ~/.ddim4j/datasets/emoji-datasource-google-16.0.0}; the datasets folder can be
-     * moved with the system property {@code ddim4j.data.home} or the environment variable {@code DDIM4J_DATA_HOME}.
-     */
+    /** The Noto set's default folder: {@link #defaultRoot(EmojiVendor)} of {@link EmojiVendor#NOTO}. */
     public static Path defaultRoot() {
+        return defaultRoot(EmojiVendor.NOTO);
+    }
+
+    /**
+     * The default folder: {@code ~/.ddim4j/datasets/emoji-datasource-google-16.0.0} (the vendor's
+     * {@link EmojiVendor#folderName()}); the datasets folder can be moved with the system property
+     * {@code ddim4j.data.home} or the environment variable {@code DDIM4J_DATA_HOME}.
+     */
+    public static Path defaultRoot(EmojiVendor vendor) {
         String home = System.getProperty("ddim4j.data.home", System.getenv("DDIM4J_DATA_HOME"));
         Path base = home != null && !home.isBlank() ? Path.of(home)
                 : Path.of(System.getProperty("user.home"), ".ddim4j", "datasets");
-        return base.resolve(PACKAGE + "-" + VERSION);
+        return base.resolve(vendor.folderName());
     }
 
     /**
-     * Opens the dataset in {@code root}. If it is not there and {@code download} is true, fetches it: from a
-     * {@code emoji-datasource-google-16.0.0.tgz} in {@code root} if one was put there by hand, else with npm (the
-     * command can be changed with the system property {@code ddim4j.npm}).
+     * The vendor's folder for a given {@code root}: its default folder when root is null; root itself when it holds
+     * this vendor's package (unpacked, or its tarball) or holds no package at all (a new folder to fetch into); else
+     * {@code root/<the vendor's folder name>}, so one folder can hold both vendors' folders, and a folder holding one
+     * vendor's package never has another's unpacked over it.
      */
+    public static Path folderFor(Path root, EmojiVendor vendor) {
+        if (root == null) {
+            return defaultRoot(vendor);
+        }
+        if (holds(root, vendor) || Files.isRegularFile(root.resolve(vendor.tarball()))) {
+            return root;
+        }
+        Path sub = root.resolve(vendor.folderName());
+        boolean holdsAnother = Files.exists(root.resolve(COMPLETE_MARKER))
+                || java.util.Arrays.stream(EmojiVendor.values()).anyMatch(v -> Files.isRegularFile(root.resolve(v.tarball())));
+        return Files.isDirectory(sub) || holdsAnother ? sub : root;
+    }
+
+    /** Whether {@code root} holds the vendor's package unpacked (its marker names that package). */
+    private static boolean holds(Path root, EmojiVendor vendor) {
+        Path marker = root.resolve(COMPLETE_MARKER);
+        try {
+            return Files.isRegularFile(marker) && Files.readString(marker, StandardCharsets.UTF_8).startsWith(vendor.spec() + " ");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The Noto set in {@code root}: {@link #open(Path, EmojiVendor, boolean)} of {@link EmojiVendor#NOTO}. */
     public static EmojiDataset open(Path root, boolean download) {
-        if (!Files.exists(root.resolve(COMPLETE_MARKER))) {
-            Path tgz = root.resolve(PACKAGE + "-" + VERSION + ".tgz");
+        return open(root, EmojiVendor.NOTO, download);
+    }
+
+    /**
+     * Opens the vendor's set in {@code root}. If it is not there and {@code download} is true, fetches it: from the
+     * vendor's tarball ({@code emoji-datasource-google-16.0.0.tgz}) in {@code root} if one was put there by hand,
+     * else with npm (the command can be changed with the system property {@code ddim4j.npm}).
+     */
+    public static EmojiDataset open(Path root, EmojiVendor vendor, boolean download) {
+        Path marker = root.resolve(COMPLETE_MARKER);
+        if (Files.exists(marker) && !holds(root, vendor)) {
+            throw new DatasetNotFoundException(root + " holds another emoji package than " + vendor.spec() + " ("
+                    + firstLine(marker) + "); give the folder of " + vendor.packageName() + " or a folder holding "
+                    + vendor.folderName());
+        }
+        if (!Files.exists(marker)) {
+            Path tgz = root.resolve(vendor.tarball());
             if (Files.isRegularFile(tgz)) {
-                extract(tgz, root);
+                extract(tgz, root, vendor);
             } else if (download) {
-                fetch(root);
+                fetch(root, vendor);
             } else {
-                throw new DatasetNotFoundException(missingMessage(root, "the dataset is not in " + root
+                throw new DatasetNotFoundException(missingMessage(root, vendor, "the dataset is not in " + root
                         + " and downloading is off (data.download: false)"));
             }
         }
-        return index(root);
+        return index(root, vendor);
     }
 
-    private static String missingMessage(Path root, String why) {
-        return why + ". To fetch it by hand: run `npm pack " + PACKAGE + "@" + VERSION + "` on a machine with npm and"
-                + " network access and copy the resulting " + PACKAGE + "-" + VERSION + ".tgz into " + root
+    private static String firstLine(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            return "unreadable: " + e.getMessage();
+        }
+    }
+
+    private static String missingMessage(Path root, EmojiVendor vendor, String why) {
+        return why + ". To fetch it by hand: run `npm pack " + vendor.spec() + "` on a machine with npm and"
+                + " network access and copy the resulting " + vendor.tarball() + " into " + root
                 + " (ddim4j unpacks it there), or pass another folder with --data-root.";
     }
 
-    private static void fetch(Path root) {
+    private static void fetch(Path root, EmojiVendor vendor) {
         Path download;
         try {
             Files.createDirectories(root);
@@ -111,23 +166,23 @@ public final class EmojiDataset {
         } catch (IOException e) {
             throw new DatasetNotFoundException("cannot create the dataset folder " + root + ": " + e, e);
         }
-        LOG.info("fetching {}@{} with npm into {} (74 MB, once)", PACKAGE, VERSION, root);
+        LOG.info("fetching {} with npm into {} ({} MB, once)", vendor.spec(), root, vendor.megabytes());
         try {
-            Process p = new ProcessBuilder(System.getProperty("ddim4j.npm", "npm"), "pack", PACKAGE + "@" + VERSION, "--pack-destination",
+            Process p = new ProcessBuilder(System.getProperty("ddim4j.npm", "npm"), "pack", vendor.spec(), "--pack-destination",
                     download.toString()).redirectErrorStream(true).start();
             String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(20, TimeUnit.MINUTES)) {
                 p.destroyForcibly();
-                throw new DatasetNotFoundException(missingMessage(root, "npm pack did not finish in 20 minutes"));
+                throw new DatasetNotFoundException(missingMessage(root, vendor, "npm pack did not finish in 20 minutes"));
             }
-            Path tgz = download.resolve(PACKAGE + "-" + VERSION + ".tgz");
+            Path tgz = download.resolve(vendor.tarball());
             if (p.exitValue() != 0 || !Files.isRegularFile(tgz)) {
-                throw new DatasetNotFoundException(missingMessage(root, "npm pack failed (exit " + p.exitValue() + "): "
+                throw new DatasetNotFoundException(missingMessage(root, vendor, "npm pack failed (exit " + p.exitValue() + "): "
                         + lastLines(output)));
             }
-            extract(tgz, root);
+            extract(tgz, root, vendor);
         } catch (IOException e) {
-            throw new DatasetNotFoundException(missingMessage(root, "could not run npm (" + e.getMessage() + ")"), e);
+            throw new DatasetNotFoundException(missingMessage(root, vendor, "could not run npm (" + e.getMessage() + ")"), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DatasetNotFoundException("interrupted while fetching the emoji dataset", e);
@@ -141,8 +196,9 @@ public final class EmojiDataset {
         return String.join(" | ", java.util.Arrays.copyOfRange(lines, Math.max(0, lines.length - 3), lines.length));
     }
 
-    /** Unpacks the images, emoji.json and LICENSE into a temporary folder, then moves them into place. */
-    static void extract(Path tgz, Path root) {
+    /** Unpacks the vendor's images, emoji.json and LICENSE into a temporary folder, then moves them into place. */
+    static void extract(Path tgz, Path root, EmojiVendor vendor) {
+        String imageDir = vendor.imageDir();
         Path staging = null;
         try {
             Files.createDirectories(root);
@@ -158,7 +214,7 @@ public final class EmojiDataset {
                         continue;
                     }
                     String rel = name.substring("package/".length());
-                    boolean wanted = (rel.startsWith(IMAGE_DIR + "/") && rel.endsWith(".png") && rel.indexOf('/', IMAGE_DIR.length() + 1) < 0)
+                    boolean wanted = (rel.startsWith(imageDir + "/") && rel.endsWith(".png") && rel.indexOf('/', imageDir.length() + 1) < 0)
                             || rel.equals("emoji.json") || rel.equals("LICENSE") || rel.equals("package.json");
                     if (!wanted) {
                         continue;
@@ -175,8 +231,8 @@ public final class EmojiDataset {
                 }
             }
             if (images == 0 || !Files.exists(staging.resolve("emoji.json"))) {
-                throw new DatasetNotFoundException(tgz + " is not the " + PACKAGE + " package (no " + IMAGE_DIR
-                        + " images or no emoji.json inside)");
+                throw new DatasetNotFoundException(tgz + " is not the " + vendor.packageName() + " package (no "
+                        + imageDir + " images or no emoji.json inside)");
             }
             for (String part : new String[]{"img", "emoji.json", "LICENSE", "package.json"}) {
                 Path src = staging.resolve(part);
@@ -186,7 +242,7 @@ public final class EmojiDataset {
                     Files.move(src, dst, StandardCopyOption.ATOMIC_MOVE);
                 }
             }
-            Files.writeString(root.resolve(COMPLETE_MARKER), PACKAGE + "@" + VERSION + " " + images + " images\n");
+            Files.writeString(root.resolve(COMPLETE_MARKER), vendor.spec() + " " + images + " images\n");
             LOG.info("unpacked {} emoji images into {}", images, root);
         } catch (IOException e) {
             throw new DatasetNotFoundException("cannot unpack " + tgz + " into " + root + ": " + e, e);
@@ -208,11 +264,11 @@ public final class EmojiDataset {
         }
     }
 
-    private static EmojiDataset index(Path root) {
+    private static EmojiDataset index(Path root, EmojiVendor vendor) {
         Path json = root.resolve("emoji.json");
-        Path images = root.resolve(IMAGE_DIR);
+        Path images = root.resolve(vendor.imageDir());
         if (!Files.isRegularFile(json) || !Files.isDirectory(images)) {
-            throw new DatasetNotFoundException(missingMessage(root, "expected " + json + " and " + images));
+            throw new DatasetNotFoundException(missingMessage(root, vendor, "expected " + json + " and " + images));
         }
         Map<String, String[]> meta = new TreeMap<>();
         try {
@@ -246,11 +302,21 @@ public final class EmojiDataset {
             String[] cat = meta.getOrDefault(f, new String[]{"Unknown", "unknown"});
             entries.add(new Entry(f, categories.indexOf(cat[0]), cat[0], cat[1]));
         }
-        return new EmojiDataset(root, categories, List.copyOf(entries));
+        return new EmojiDataset(root, vendor, categories, List.copyOf(entries));
     }
 
     public Path root() {
         return root;
+    }
+
+    /** Whose drawings these are. */
+    public EmojiVendor vendor() {
+        return vendor;
+    }
+
+    /** The image's file: {@code root/img/google/64/1f600.png}. */
+    public Path file(Entry e) {
+        return root.resolve(vendor.imageDir()).resolve(e.file());
     }
 
     /** Category names, sorted; a label is an index into this list. */
@@ -277,7 +343,7 @@ public final class EmojiDataset {
 
     /** The image as stored (RGBA). */
     public BufferedImage read(Entry e) throws IOException {
-        Path file = root.resolve(IMAGE_DIR).resolve(e.file());
+        Path file = file(e);
         BufferedImage img = ImageIO.read(file.toFile());
         if (img == null) {
             throw new IOException("not a decodable image: " + file);

@@ -53,7 +53,7 @@ public final class EmojiRecordReader extends IndexedImageRecordReader {
 
     @Override
     protected URI location(int index) {
-        return dataset.root().resolve(EmojiDataset.IMAGE_DIR).resolve(entries.get(index).file()).toUri();
+        return dataset.file(entries.get(index)).toUri();
     }
 
     @Override

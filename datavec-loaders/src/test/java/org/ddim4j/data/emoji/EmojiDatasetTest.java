@@ -28,10 +28,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 public class EmojiDatasetTest {
     /**
-     * Writes a package in the npm tarball's layout: 40 base emoji (alternating categories "Flags" and
+     * Writes Noto's package in the npm tarball's layout: 40 base emoji (alternating categories "Flags" and
      * "Smileys & Emotion"), one with a skin-tone variant, each image transparent but for a red square.
      */
     public static void writeFakePackage(Path tgz) throws IOException {
+        writeFakePackage(tgz, EmojiVendor.NOTO, 0xFFFF0000);
+    }
+
+    /** The same emoji in the vendor's package (its image folder), each image's square in the colour given (ARGB). */
+    public static void writeFakePackage(Path tgz, EmojiVendor vendor, int square) throws IOException {
         StringBuilder json = new StringBuilder("[");
         try (OutputStream f = Files.newOutputStream(tgz);
              TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(f))) {
@@ -44,22 +49,22 @@ public class EmojiDatasetTest {
                     json.append(",\"skin_variations\":{\"1F3FB\":{\"image\":\"1f001-1f3fb.png\"}}");
                 }
                 json.append("}");
-                put(tar, "package/img/google/64/" + name, png(i));
+                put(tar, "package/" + vendor.imageDir() + "/" + name, png(i, square));
                 if (i == 1) {
-                    put(tar, "package/img/google/64/1f001-1f3fb.png", png(99));
+                    put(tar, "package/" + vendor.imageDir() + "/1f001-1f3fb.png", png(99, square));
                 }
             }
-            put(tar, "package/img/google/sheets/ignored.png", png(0));
+            put(tar, "package/" + vendor.imageDir().replace("/64", "/sheets") + "/ignored.png", png(0, square));
             put(tar, "package/emoji.json", (json + "]").getBytes(StandardCharsets.UTF_8));
             put(tar, "package/LICENSE", "MIT (code); images Apache-2.0".getBytes(StandardCharsets.UTF_8));
         }
     }
 
-    private static byte[] png(int seed) throws IOException {
+    private static byte[] png(int seed, int square) throws IOException {
         BufferedImage img = new BufferedImage(64, 64, BufferedImage.TYPE_INT_ARGB);
         for (int y = 16; y < 48; y++) {
             for (int x = 16; x < 48; x++) {
-                img.setRGB(x, y, 0xFFFF0000);
+                img.setRGB(x, y, square);
             }
         }
         img.setRGB(0, 0, 0xFF0000FF | (seed << 8));
@@ -217,6 +222,73 @@ public class EmojiDatasetTest {
         }
         DatasetNotFoundException e = assertThrows(DatasetNotFoundException.class, () -> EmojiDataset.open(dir, false));
         assertTrue(e.getMessage().contains("is not the emoji-datasource-google package"), e.getMessage());
+    }
+
+    /** A folder holding both vendors' packages, each in its own folder as the default cache holds them. */
+    public static Path writeBothVendors(Path home) throws IOException {
+        for (EmojiVendor vendor : EmojiVendor.values()) {
+            Path folder = Files.createDirectories(home.resolve(vendor.folderName()));
+            writeFakePackage(folder.resolve(vendor.tarball()), vendor, vendor == EmojiVendor.NOTO ? 0xFFFF0000 : 0xFF00FF00);
+        }
+        return home;
+    }
+
+    @Test
+    void twemojiIsReadFromItsOwnPackageWithTheSameNamesCategoriesAndSplits(@TempDir Path dir) throws IOException {
+        writeBothVendors(dir);
+        EmojiDataset noto = EmojiDataset.open(dir.resolve("emoji-datasource-google-16.0.0"), EmojiVendor.NOTO, false);
+        EmojiDataset twemoji = EmojiDataset.open(dir.resolve("emoji-datasource-twitter-16.0.0"), EmojiVendor.TWEMOJI, false);
+        assertEquals(EmojiVendor.TWEMOJI, twemoji.vendor());
+        assertEquals(noto.entries(Split.TRAIN), twemoji.entries(Split.TRAIN));
+        assertEquals(noto.entries(Split.VALID), twemoji.entries(Split.VALID));
+        EmojiDataset.Entry first = twemoji.entries(Split.TRAIN).get(0);
+        assertTrue(twemoji.file(first).toString().endsWith("img/twitter/64/" + first.file()), twemoji.file(first).toString());
+        // the fake Twemoji square is green, Noto's red: each set reads its own drawings
+        assertEquals(-1.0, twemoji.tensor(first, 64).getDouble(0, 30, 30), 1e-6);
+        assertEquals(1.0, twemoji.tensor(first, 64).getDouble(1, 30, 30), 1e-6);
+        assertEquals(1.0, noto.tensor(first, 64).getDouble(0, 30, 30), 1e-6);
+        assertTrue(Files.notExists(dir.resolve("emoji-datasource-twitter-16.0.0/img/twitter/sheets")));
+    }
+
+    @Test
+    void aFolderHoldingOneVendorsPackageIsNeverUnpackedIntoByAnother(@TempDir Path dir) throws IOException {
+        EmojiDataset noto = fake(dir.resolve("noto"));
+        Path given = noto.root();
+        assertEquals(given, EmojiDataset.folderFor(given, EmojiVendor.NOTO));
+        assertEquals(given.resolve("emoji-datasource-twitter-16.0.0"), EmojiDataset.folderFor(given, EmojiVendor.TWEMOJI));
+        DatasetNotFoundException e = assertThrows(DatasetNotFoundException.class,
+                () -> EmojiDataset.open(given, EmojiVendor.TWEMOJI, true));
+        assertTrue(e.getMessage().contains("holds another emoji package than emoji-datasource-twitter@16.0.0"), e.getMessage());
+        assertTrue(e.getMessage().contains("emoji-datasource-google@16.0.0"), e.getMessage());
+        // a home holding both folders gives each vendor its own; an empty folder is one to fetch into
+        Path home = writeBothVendors(dir.resolve("home"));
+        assertEquals(home.resolve("emoji-datasource-google-16.0.0"), EmojiDataset.folderFor(home, EmojiVendor.NOTO));
+        assertEquals(home.resolve("emoji-datasource-twitter-16.0.0"), EmojiDataset.folderFor(home, EmojiVendor.TWEMOJI));
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        assertEquals(empty, EmojiDataset.folderFor(empty, EmojiVendor.TWEMOJI));
+        assertTrue(EmojiDataset.folderFor(null, EmojiVendor.TWEMOJI).endsWith("emoji-datasource-twitter-16.0.0"));
+    }
+
+    @Test
+    void theTwoVendorSmileysAreNotosThenTwemojisLabelledByTheSameSubcategories(@TempDir Path dir) throws IOException {
+        Path home = writeBothVendors(dir);
+        for (Split split : new Split[]{Split.TRAIN, Split.VALID}) {
+            org.ddim4j.data.ImageSplit noto = org.ddim4j.data.ImageDatasets.open("emoji-smileys", home, split);
+            org.ddim4j.data.ImageSplit twemoji = org.ddim4j.data.ImageDatasets.open("emoji-smileys-twemoji", home, split);
+            org.ddim4j.data.ImageSplit both = org.ddim4j.data.ImageDatasets.open("emoji-smileys-noto-twemoji", home, split);
+            assertEquals(noto.size(), twemoji.size(), split.toString());
+            assertEquals(noto.size() + twemoji.size(), both.size(), split.toString());
+            assertEquals(noto.classNames(), both.classNames());
+            assertEquals(noto.classNames(), twemoji.classNames());
+            for (int i = 0; i < both.size(); i++) {
+                org.ddim4j.data.ImageSplit part = i < noto.size() ? noto : twemoji;
+                int j = i < noto.size() ? i : i - noto.size();
+                assertEquals(part.source(j), both.source(i));
+                assertEquals(part.label(j), both.label(i));
+                assertTrue(both.source(i).contains(i < noto.size() ? "/img/google/64/" : "/img/twitter/64/"), both.source(i));
+            }
+            assertEquals("emoji-smileys-noto-twemoji", both.dataset());
+        }
     }
 
     @Test
