@@ -37,7 +37,7 @@ public final class Datasets {
             // the same images in the same order
             case EMOJI_SMILEYS -> emoji(data, root, seed, e -> e.categoryName().equals(ImageDatasets.SMILEYS));
             // more drawings of the demo's category, held in memory the same way
-            case EMOJI_SMILEYS_TWEMOJI, EMOJI_SMILEYS_NOTO_TWEMOJI -> emojiImages(data, root, seed);
+            case EMOJI_SMILEYS_TWEMOJI, EMOJI_SMILEYS_NOTO_TWEMOJI -> emojiOfVendors(data, root, seed);
             case CIFAR10 -> cifar10(data, root, seed);
             default -> {
                 if (data.channels() != 3 || data.height() != data.width()) {
@@ -71,7 +71,7 @@ public final class Datasets {
     }
 
     /** The training split of an emoji dataset of more than Noto's drawings ({@link ImageDatasets#emojiImages}), held in memory. */
-    private static ShuffledBatches emojiImages(DataConfig data, Path root, long seed) {
+    private static ShuffledBatches emojiOfVendors(DataConfig data, Path root, long seed) {
         checkEmojiShape(data);
         List<ImageDatasets.EmojiImage> images = ImageDatasets.emojiImages(data.dataset().key(), root, Split.TRAIN,
                 data.download());

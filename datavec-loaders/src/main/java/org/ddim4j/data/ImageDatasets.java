@@ -135,10 +135,19 @@ public final class ImageDatasets {
      * the names starting "emoji-smileys".
      */
     public static List<EmojiImage> emojiImages(String name, Path root, Split split, boolean download) {
+        return emojiImages(name, emojiSets(name, root, download), split);
+    }
+
+    /** The sets of the dataset's vendors, opened ({@link #emojiVendors}, {@link EmojiDataset#folderFor}). */
+    private static List<EmojiDataset> emojiSets(String name, Path root, boolean download) {
+        return emojiVendors(name).stream()
+                .map(vendor -> EmojiDataset.open(EmojiDataset.folderFor(root, vendor), vendor, download)).toList();
+    }
+
+    private static List<EmojiImage> emojiImages(String name, List<EmojiDataset> sets, Split split) {
         boolean smileysOnly = name.startsWith("emoji-smileys");
         List<EmojiImage> out = new java.util.ArrayList<>();
-        for (EmojiVendor vendor : emojiVendors(name)) {
-            EmojiDataset set = EmojiDataset.open(EmojiDataset.folderFor(root, vendor), vendor, download);
+        for (EmojiDataset set : sets) {
             for (EmojiDataset.Entry e : set.entries(split)) {
                 if (!smileysOnly || e.categoryName().equals(SMILEYS)) {
                     out.add(new EmojiImage(set, e));
@@ -155,11 +164,12 @@ public final class ImageDatasets {
      * "emoji-smileys-twemoji" and "emoji-smileys-noto-twemoji" the same category drawn by Twemoji, or by both.
      */
     private static ImageSplit emoji(String name, Path root, Split split) {
-        List<EmojiImage> entries = emojiImages(name, root, split, true);
+        List<EmojiDataset> sets = emojiSets(name, root, true);
+        List<EmojiImage> entries = emojiImages(name, sets, split);
         boolean bySubcategory = !name.equals("emoji");
-        List<String> classes = !bySubcategory ? emojiImages(name, root, Split.TRAIN, true).get(0).set().categories()
-                : java.util.stream.Stream.concat(emojiImages(name, root, Split.TRAIN, true).stream(),
-                                emojiImages(name, root, Split.VALID, true).stream())
+        List<String> classes = !bySubcategory ? sets.get(0).categories()
+                : java.util.stream.Stream.concat(emojiImages(name, sets, Split.TRAIN).stream(),
+                                emojiImages(name, sets, Split.VALID).stream())
                         .map(i -> i.entry().subcategory()).distinct().sorted().toList();
         return new ImageSplit() {
             public String dataset() {
