@@ -5,7 +5,6 @@ import org.ddim4j.image.Images;
 import org.ddim4j.config.DataConfig;
 import org.ddim4j.data.emoji.EmojiDataset;
 import org.ddim4j.data.emoji.EmojiVendor;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.ddim4j.batches.BatchSource;
@@ -14,6 +13,7 @@ import org.ddim4j.batches.ShuffledBatches;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 
@@ -37,7 +37,8 @@ public final class Datasets {
             // the same images in the same order
             case EMOJI_SMILEYS -> emoji(data, root, seed, e -> e.categoryName().equals(ImageDatasets.SMILEYS));
             // more drawings of the demo's category, held in memory the same way
-            case EMOJI_SMILEYS_TWEMOJI, EMOJI_SMILEYS_NOTO_TWEMOJI -> emojiOfVendors(data, root, seed);
+            case EMOJI_SMILEYS_TWEMOJI, EMOJI_SMILEYS_NOTO_TWEMOJI -> emoji(data, root, seed,
+                    ImageDatasets.emojiVendors(data.dataset().key()), e -> e.categoryName().equals(ImageDatasets.SMILEYS));
             case CIFAR10 -> cifar10(data, root, seed);
             default -> {
                 if (data.channels() != 3 || data.height() != data.width()) {
@@ -70,41 +71,33 @@ public final class Datasets {
         return root.startsWith("~") ? Path.of(System.getProperty("user.home") + root.substring(1)) : Path.of(root);
     }
 
-    /** The training split of an emoji dataset of more than Noto's drawings ({@link ImageDatasets#emojiImages}), held in memory. */
-    private static ShuffledBatches emojiOfVendors(DataConfig data, Path root, long seed) {
-        checkEmojiShape(data);
-        List<ImageDatasets.EmojiImage> images = ImageDatasets.emojiImages(data.dataset().key(), root, Split.TRAIN,
-                data.download());
-        INDArray all = Nd4j.create(DataType.FLOAT, images.size(), 3, data.height(), data.width());
-        try {
-            for (int i = 0; i < images.size(); i++) {
-                ImageDatasets.EmojiImage image = images.get(i);
-                all.putSlice(i, image.set().tensor(image.entry(), data.height()));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the " + data.dataset() + " images: " + e.getMessage(), e);
-        }
-        return new ShuffledBatches(all, seed);
+    /** The emoji training split (Noto's), optionally restricted to some images (e.g. one category), held in memory. */
+    public static ShuffledBatches emoji(DataConfig data, Path root, long seed, Predicate<EmojiDataset.Entry> keep) {
+        return emoji(data, root, seed, List.of(EmojiVendor.NOTO), keep);
     }
 
-    private static void checkEmojiShape(DataConfig data) {
+    /**
+     * The emoji training split of each vendor's set in turn ({@link EmojiDataset#folderFor} of {@code root}),
+     * optionally restricted to some images, held in memory.
+     */
+    public static ShuffledBatches emoji(DataConfig data, Path root, long seed, List<EmojiVendor> vendors,
+                                        Predicate<EmojiDataset.Entry> keep) {
         if (data.channels() != 3 || data.height() != data.width()) {
             throw new IllegalArgumentException("the emoji set gives square RGB images; data.shape is " + data.shape());
         }
-    }
-
-    /** The emoji training split (Noto's), optionally restricted to some images (e.g. one category), held in memory. */
-    public static ShuffledBatches emoji(DataConfig data, Path root, long seed, Predicate<EmojiDataset.Entry> keep) {
-        checkEmojiShape(data);
-        EmojiDataset ds = EmojiDataset.open(EmojiDataset.folderFor(root, EmojiVendor.NOTO), EmojiVendor.NOTO, data.download());
-        List<EmojiDataset.Entry> entries = ds.entries(Split.TRAIN).stream().filter(keep).toList();
-        if (entries.isEmpty()) {
-            throw new IllegalArgumentException("no emoji images left after filtering; categories are " + ds.categories());
+        List<INDArray> parts = new ArrayList<>();
+        for (EmojiVendor vendor : vendors) {
+            EmojiDataset ds = EmojiDataset.open(EmojiDataset.folderFor(root, vendor), vendor, data.download());
+            List<EmojiDataset.Entry> entries = ds.entries(Split.TRAIN).stream().filter(keep).toList();
+            if (entries.isEmpty()) {
+                throw new IllegalArgumentException("no emoji images left after filtering; categories are " + ds.categories());
+            }
+            try {
+                parts.add(ds.tensors(entries, data.height()));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the emoji images in " + ds.root() + ": " + e.getMessage(), e);
+            }
         }
-        try {
-            return new ShuffledBatches(ds.tensors(entries, data.height()), seed);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the emoji images in " + ds.root() + ": " + e.getMessage(), e);
-        }
+        return new ShuffledBatches(parts.size() == 1 ? parts.get(0) : Nd4j.concat(0, parts.toArray(INDArray[]::new)), seed);
     }
 }

@@ -111,7 +111,7 @@ public final class ImageDatasets {
     }
 
     /** One image of an emoji dataset: whose set it is in, and which. */
-    public record EmojiImage(EmojiDataset set, EmojiDataset.Entry entry) {
+    private record EmojiImage(EmojiDataset set, EmojiDataset.Entry entry) {
         public BufferedImage read() throws IOException {
             return set.read(entry);
         }
@@ -129,21 +129,16 @@ public final class ImageDatasets {
         };
     }
 
-    /**
-     * A split of an emoji dataset: each of its vendors' sets in turn ({@link EmojiDataset#folderFor} of
-     * {@code root}, which may be null), sorted by file name within each, keeping only "Smileys &amp; Emotion" for
-     * the names starting "emoji-smileys".
-     */
-    public static List<EmojiImage> emojiImages(String name, Path root, Split split, boolean download) {
-        return emojiImages(name, emojiSets(name, root, download), split);
-    }
-
     /** The sets of the dataset's vendors, opened ({@link #emojiVendors}, {@link EmojiDataset#folderFor}). */
     private static List<EmojiDataset> emojiSets(String name, Path root, boolean download) {
         return emojiVendors(name).stream()
                 .map(vendor -> EmojiDataset.open(EmojiDataset.folderFor(root, vendor), vendor, download)).toList();
     }
 
+    /**
+     * A split of an emoji dataset: each of its vendors' sets in turn, sorted by file name within each, keeping only
+     * "Smileys &amp; Emotion" for the names starting "emoji-smileys".
+     */
     private static List<EmojiImage> emojiImages(String name, List<EmojiDataset> sets, Split split) {
         boolean smileysOnly = name.startsWith("emoji-smileys");
         List<EmojiImage> out = new java.util.ArrayList<>();
