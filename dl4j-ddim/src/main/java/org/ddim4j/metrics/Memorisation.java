@@ -43,6 +43,39 @@ public record Memorisation(double share, int[] nearest, double[] distance, doubl
         return new Memorisation(copies / (double) n, nearest, distance, gap);
     }
 
+    /**
+     * How evenly the samples spread over the training images: exp of the entropy of the share of samples each image
+     * is nearest to, i.e. the number of equally visited images that would spread them as evenly. A model that draws
+     * some training images far more often than the data holds them scores lower (even a perfect model's n draws
+     * leave some of m images unvisited, so compare models at the same n).
+     */
+    public double effectiveImages() {
+        double entropy = 0;
+        for (long count : visits()) {
+            double p = count / (double) nearest.length;
+            entropy -= p * Math.log(p);
+        }
+        return Math.exp(entropy);
+    }
+
+    /** The share of samples whose nearest training image is one of the {@code count} most visited. */
+    public double topShare(int count) {
+        long[] visits = visits();
+        Arrays.sort(visits);
+        long top = 0;
+        for (int i = visits.length - 1; i >= Math.max(0, visits.length - count); i--) {
+            top += visits[i];
+        }
+        return top / (double) nearest.length;
+    }
+
+    /** How many samples each visited training image is nearest to (unvisited images left out). */
+    private long[] visits() {
+        return Arrays.stream(nearest).boxed()
+                .collect(java.util.stream.Collectors.groupingBy(i -> i, java.util.stream.Collectors.counting()))
+                .values().stream().mapToLong(Long::longValue).toArray();
+    }
+
     /** The samples closest to their training image relative to its gap, most copy-like first (at most count). */
     public int[] closest(int count) {
         return IntStream.range(0, nearest.length).boxed()

@@ -40,6 +40,8 @@ public record QualityReport(long generated, long reference, String features, boo
         m.put("precision", precisionRecall == null ? null : precisionRecall.precision());
         m.put("recall", precisionRecall == null ? null : precisionRecall.recall());
         m.put("memorised_share", memorisation == null ? null : memorisation.share());
+        m.put("nearest_effective_images", memorisation == null ? null : memorisation.effectiveImages());
+        m.put("nearest_top10_share", memorisation == null ? null : memorisation.topShare(10));
         if (!notes.isEmpty()) {
             m.put("notes", notes);
         }

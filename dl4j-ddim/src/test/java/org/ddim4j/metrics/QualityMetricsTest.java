@@ -146,6 +146,20 @@ class QualityMetricsTest {
     }
 
     @Test
+    void theSpreadOverNearestTrainingImagesCountsHowEvenlyTheyAreVisited() {
+        // samples nearest to images 5, 5, 7 and 9: visits 2, 1, 1, so shares 1/2, 1/4, 1/4 and
+        // entropy = ln 2 / 2 + 2 ln 4 / 4 = 1.5 ln 2, effective number 2^1.5
+        Memorisation uneven = new Memorisation(0, new int[]{5, 7, 5, 9}, new double[4], new double[4]);
+        assertEquals(Math.pow(2, 1.5), uneven.effectiveImages(), 1e-12);
+        assertEquals(0.5, uneven.topShare(1), 1e-12);
+        assertEquals(0.75, uneven.topShare(2), 1e-12);
+        assertEquals(1.0, uneven.topShare(10), 1e-12);
+        // every sample on its own image: as many effective images as samples; all on one: one
+        assertEquals(4.0, new Memorisation(0, new int[]{0, 1, 2, 3}, new double[4], new double[4]).effectiveImages(), 1e-12);
+        assertEquals(1.0, new Memorisation(0, new int[]{3, 3, 3}, new double[3], new double[3]).effectiveImages(), 1e-12);
+    }
+
+    @Test
     void fewerSamplesThanFeaturesGiveKidButNoFidAndSayWhy() {
         QualityReport r = QualityMetrics.compute(gaussian(8, 10, 32), gaussian(9, 50, 32), null, "test", false, 0);
         assertNull(r.fid());

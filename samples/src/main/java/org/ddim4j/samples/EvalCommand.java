@@ -189,6 +189,8 @@ final class EvalCommand extends DdimCommand {
         row(out, "recall", s.precisionRecall() == null ? null : s.precisionRecall().recall(),
                 floor == null || floor.precisionRecall() == null ? null : floor.precisionRecall().recall(), "%.3f");
         row(out, "memorised share", s.memorisation() == null ? null : s.memorisation().share(), null, "%.3f");
+        row(out, "nearest: effective", s.memorisation() == null ? null : s.memorisation().effectiveImages(), null, "%.1f");
+        row(out, "nearest: top-10 share", s.memorisation() == null ? null : s.memorisation().topShare(10), null, "%.3f");
         for (String note : s.notes()) {
             out.println("samples: " + note);
         }
