@@ -58,9 +58,10 @@ public final class CandidateEvaluator {
     public static double samplingSeconds(DdimModel model, INDArray like, long seed) {
         Sampler sampler = generating(model);
         INDArray z = Seeds.gaussian(seed, 16, like.size(1), like.size(2), like.size(3));
-        sampler.sample(model.noisePredictor(), z, null);
+        var predictor = model.generatingPredictor((int) z.size(0), seed);
+        sampler.sample(predictor, z, null);
         long t0 = System.nanoTime();
-        sampler.sample(model.noisePredictor(), z, null);
+        sampler.sample(predictor, z, null);
         return (System.nanoTime() - t0) / 1e9;
     }
 

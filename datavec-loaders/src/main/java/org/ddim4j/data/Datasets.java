@@ -61,9 +61,9 @@ public final class Datasets {
         if (data.channels() != 3 || data.height() != data.width()) {
             throw new IllegalArgumentException("CIFAR-10 gives square RGB images; data.shape is " + data.shape());
         }
-        return new ShuffledBatches(part.size(), i -> size == 32 ? part.image(i)
+        return ImageDatasets.labelled(new ShuffledBatches(part.size(), i -> size == 32 ? part.image(i)
                 : Images.fromImage(ImageTransforms.resizeShortSideAndCenterCrop(
-                Images.toImage(part.image(i)), size)), seed);
+                Images.toImage(part.image(i)), size)), seed), ImageDatasets.open("cifar10", root, Split.TRAIN));
     }
 
     /** A data.root as the seed writes it ({@code ~/.torch/datasets}), with {@code ~} expanded. */
@@ -86,11 +86,26 @@ public final class Datasets {
             throw new IllegalArgumentException("the emoji set gives square RGB images; data.shape is " + data.shape());
         }
         List<INDArray> parts = new ArrayList<>();
+        // each image's class as the dataset's split labels it (category for "emoji", else subcategory), by file
+        ImageSplit labelled = ImageDatasets.open(data.dataset().key(), root, Split.TRAIN);
+        java.util.Map<String, Integer> labelOfFile = new java.util.HashMap<>();
+        for (int i = 0; i < labelled.size(); i++) {
+            labelOfFile.put(labelled.source(i), labelled.label(i));
+        }
+        List<Integer> labels = new ArrayList<>();
         for (EmojiVendor vendor : vendors) {
             EmojiDataset ds = EmojiDataset.open(EmojiDataset.folderFor(root, vendor), vendor, data.download());
             List<EmojiDataset.Entry> entries = ds.entries(Split.TRAIN).stream().filter(keep).toList();
             if (entries.isEmpty()) {
                 throw new IllegalArgumentException("no emoji images left after filtering; categories are " + ds.categories());
+            }
+            for (EmojiDataset.Entry e : entries) {
+                Integer label = labelOfFile.get(ds.file(e).toString());
+                if (label == null) {
+                    throw new IllegalArgumentException("emoji image " + ds.file(e) + " is not in " + data.dataset().key()
+                            + "'s training split: data.dataset and the images kept disagree");
+                }
+                labels.add(label);
             }
             try {
                 parts.add(ds.tensors(entries, data.height()));
@@ -98,6 +113,7 @@ public final class Datasets {
                 throw new UncheckedIOException("cannot read the emoji images in " + ds.root() + ": " + e.getMessage(), e);
             }
         }
-        return new ShuffledBatches(parts.size() == 1 ? parts.get(0) : Nd4j.concat(0, parts.toArray(INDArray[]::new)), seed);
+        return new ShuffledBatches(parts.size() == 1 ? parts.get(0) : Nd4j.concat(0, parts.toArray(INDArray[]::new)), seed)
+                .withLabels(labelled.classNames(), labels.stream().mapToInt(Integer::intValue).toArray());
     }
 }

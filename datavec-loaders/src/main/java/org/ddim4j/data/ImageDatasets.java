@@ -224,9 +224,27 @@ public final class ImageDatasets {
 
     /** A split as the trainer's batches: images transformed as the seed does, read on demand. */
     public static ShuffledBatches batches(ImageSplit split, int size, long seed) {
-        return new ShuffledBatches(split.size(), i -> {
+        return labelled(new ShuffledBatches(split.size(), i -> {
             BufferedImage rgb = ImageTransforms.compositeOnto(split.image(i), java.awt.Color.WHITE);
             return Images.fromImage(ImageTransforms.resizeShortSideAndCenterCrop(rgb, size));
-        }, seed);
+        }, seed), split);
+    }
+
+    /**
+     * The batches with the split's class labels, when it has them (a split without class names gets "0".."K-1");
+     * unchanged otherwise.
+     */
+    public static ShuffledBatches labelled(ShuffledBatches batches, ImageSplit split) {
+        int k = split.numClasses();
+        if (k == 0) {
+            return batches;
+        }
+        List<String> names = split.classNames().size() == k ? split.classNames()
+                : java.util.stream.IntStream.range(0, k).mapToObj(String::valueOf).toList();
+        int[] labels = new int[split.size()];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = split.label(i);
+        }
+        return batches.withLabels(names, labels);
     }
 }

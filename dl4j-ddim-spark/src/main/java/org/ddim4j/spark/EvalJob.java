@@ -132,7 +132,7 @@ public final class EvalJob {
                     int n = (int) Math.min(spec.batch(), s.to() - from);
                     long b = from / spec.batch();
                     INDArray z = Seeds.gaussian(Seeds.mix(spec.seed(), b), n, data.channels(), data.height(), data.width());
-                    INDArray x = sampler.sample(m.noisePredictor(), z, Nd4j.getRandomFactory().getNewRandomInstance(Seeds.mix(spec.seed(), -1 - b)));
+                    INDArray x = sampler.sample(m.generatingPredictor(n, Seeds.mix(spec.seed(), -1_000_000 - b)), z, Nd4j.getRandomFactory().getNewRandomInstance(Seeds.mix(spec.seed(), -1 - b)));
                     INDArray shown = Transforms.min(Transforms.max(x, -1.0, false), 1.0, false);
                     f.get(NDArrayIndex.interval(from - s.from(), from - s.from() + n), NDArrayIndex.all())
                             .assign(features.featuresInBatches(shown, FEATURE_BATCH));

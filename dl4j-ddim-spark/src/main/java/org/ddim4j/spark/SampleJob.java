@@ -76,7 +76,9 @@ public final class SampleJob {
         for (long from = shard.from(); from < shard.to(); from += spec.batch()) {
             long to = Math.min(shard.to(), from + spec.batch());
             INDArray z = Seeds.gaussianRows(spec.seed(), from, to, data.channels(), data.height(), data.width());
-            x.get(NDArrayIndex.interval(from - shard.from(), to - shard.from())).assign(sampler.sample(m.noisePredictor(), z, null));
+            x.get(NDArrayIndex.interval(from - shard.from(), to - shard.from())).assign(sampler.sample(
+                    m.conditional() ? m.noisePredictor(m.classes().drawRows(Seeds.mix(spec.seed(), -1), from, to),
+                            m.config().diffusion().guidance()) : m.noisePredictor(), z, null));
         }
         Path local = null;
         try {

@@ -12,4 +12,22 @@ public interface BatchSource {
 
     /** The images of one iteration, [B, C, H, W] float32 in [-1, 1], before augmentation. */
     INDArray batch(long iteration, int batchSize);
+
+    /** The classes the images are labelled with, indexed by label; empty when they carry no labels. */
+    default java.util.List<String> classNames() {
+        return java.util.List.of();
+    }
+
+    /** How many of the images carry each label, in the order of {@link #classNames()}. */
+    default java.util.List<Integer> classCounts() {
+        return java.util.List.of();
+    }
+
+    /**
+     * The labels of {@link #batch}'s images of the same iteration, in [0, K), taken after that batch (a skipped
+     * image's place holds the image that replaced it).
+     */
+    default int[] labels(long iteration, int batchSize) {
+        throw new UnsupportedOperationException("these training images carry no class labels");
+    }
 }

@@ -27,6 +27,8 @@ public final class ShuffledBatches implements BatchSource {
     private final long seed;
     private final boolean strict;
     private final java.util.Set<Integer> unreadable = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.List<String> classNames;
+    private final int[] labels;
     private long cachedEpoch = -1;
     private int[] cachedOrder;
 
@@ -40,6 +42,8 @@ public final class ShuffledBatches implements BatchSource {
         this.loader = null;
         this.seed = seed;
         this.strict = false;
+        this.classNames = java.util.List.of();
+        this.labels = null;
     }
 
     /**
@@ -60,11 +64,83 @@ public final class ShuffledBatches implements BatchSource {
         this.loader = loader;
         this.seed = seed;
         this.strict = strict;
+        this.classNames = java.util.List.of();
+        this.labels = null;
+    }
+
+    private ShuffledBatches(ShuffledBatches base, boolean strict, java.util.List<String> classNames, int[] labels) {
+        this.images = base.images;
+        this.count = base.count;
+        this.loader = base.loader;
+        this.seed = base.seed;
+        this.strict = strict;
+        this.classNames = classNames;
+        this.labels = labels;
     }
 
     /** These batches, stopping at the first unreadable image with a one-line error (training's --strict). */
     public ShuffledBatches strict() {
-        return loader == null ? this : new ShuffledBatches(count, loader, seed, true);
+        return loader == null ? this : new ShuffledBatches(this, true, classNames, labels);
+    }
+
+    /**
+     * These batches with a class label per image (same images, same order).
+     *
+     * @param labels the class of image i, in [0, names.size())
+     */
+    public ShuffledBatches withLabels(java.util.List<String> names, int[] labels) {
+        if (names.isEmpty() || labels.length != count) {
+            throw new IllegalArgumentException("need class names and one label per image (" + count + "), got "
+                    + names.size() + " names and " + labels.length + " labels");
+        }
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] < 0 || labels[i] >= names.size()) {
+                throw new IllegalArgumentException("label " + labels[i] + " of training image #" + i + " is outside 0.."
+                        + (names.size() - 1));
+            }
+        }
+        return new ShuffledBatches(this, strict, java.util.List.copyOf(names), labels.clone());
+    }
+
+    @Override
+    public java.util.List<String> classNames() {
+        return classNames;
+    }
+
+    @Override
+    public java.util.List<Integer> classCounts() {
+        if (labels == null) {
+            return java.util.List.of();
+        }
+        int[] counts = new int[classNames.size()];
+        for (int l : labels) {
+            counts[l]++;
+        }
+        return java.util.Arrays.stream(counts).boxed().toList();
+    }
+
+    @Override
+    public int[] labels(long iteration, int batchSize) {
+        if (labels == null) {
+            return BatchSource.super.labels(iteration, batchSize);
+        }
+        int[] idx = indices(iteration, batchSize);
+        int[] out = new int[batchSize];
+        for (int i = 0; i < batchSize; i++) {
+            out[i] = labels[resolved(idx[i])];
+        }
+        return out;
+    }
+
+    /** The image that stands at index i in a batch: i, or the first readable one after it (as {@link #readable}). */
+    private int resolved(int index) {
+        for (int j = 0; j < count; j++) {
+            int k = (index + j) % count;
+            if (!unreadable.contains(k)) {
+                return k;
+            }
+        }
+        return index;
     }
 
     /** How many distinct images could not be read so far. */
@@ -79,13 +155,17 @@ public final class ShuffledBatches implements BatchSource {
 
     @Override
     public INDArray batch(long iteration, int batchSize) {
+        return gather(indices(iteration, batchSize));
+    }
+
+    private int[] indices(long iteration, int batchSize) {
         int n = size();
         int[] idx = new int[batchSize];
         for (int i = 0; i < batchSize; i++) {
             long k = iteration * batchSize + i;
             idx[i] = order(k / n)[(int) (k % n)];
         }
-        return gather(idx);
+        return idx;
     }
 
     private INDArray gather(int[] idx) {

@@ -138,7 +138,9 @@ public final class ConfigLoader {
                 s.integer("num_blocks", d.numBlocks()), s.intList("channel_mults", d.channelMults()),
                 s.intList("attention_sizes", d.attentionSizes()), s.integer("embed_channels", d.embedChannels()),
                 s.number("dropout", d.dropout()), s.integer("num_groups", d.numGroups()),
-                s.number("ema", d.ema()), s.bool("do_conv_sample", d.doConvSample()));
+                s.number("ema", d.ema()), s.bool("do_conv_sample", d.doConvSample()),
+                s.bool("class_conditional", d.classConditional()), s.stringList("class_names", d.classNames()),
+                s.intList("class_counts", d.classCounts()));
     }
 
     private static DiffusionConfig diffusion(Section s) {
@@ -147,7 +149,8 @@ public final class ConfigLoader {
                 s.number("beta_start", d.betaStart()), s.number("beta_end", d.betaEnd()),
                 s.integer("num_t", d.numT()), s.integer("num_t_steps", d.numTSteps()), s.number("eta", d.eta()),
                 s.choice("skip_type", d.skipType(), TimestepSpacing.class), s.bool("clip_x0", d.clipX0()),
-                s.sampler("sampler", d.sampler()), s.choice("prediction", d.prediction(), Prediction.class));
+                s.sampler("sampler", d.sampler()), s.choice("prediction", d.prediction(), Prediction.class),
+                s.number("guidance", d.guidance()));
     }
 
     private static TrainingConfig training(Section s) {
@@ -157,7 +160,7 @@ public final class ConfigLoader {
                 s.integer("num_i", d.numI()), s.integer("log_frequency", d.logFrequency()),
                 s.integer("save_frequency", d.saveFrequency()), s.bool("tensorboard", d.tensorboard()),
                 s.longValue("seed", d.seed()), s.choice("loss_weighting", d.lossWeighting(), LossWeighting.class),
-                s.number("min_snr_gamma", d.minSnrGamma()));
+                s.number("min_snr_gamma", d.minSnrGamma()), s.number("label_dropout", d.labelDropout()));
     }
 
     private static OptimizerConfig optimizer(Section s) {
@@ -294,6 +297,17 @@ public final class ConfigLoader {
             return out;
         }
 
+        List<String> stringList(String key, List<String> fallback) {
+            Object v = raw(key);
+            if (v == null) {
+                return fallback;
+            }
+            if (!(v instanceof List<?> list) || list.stream().anyMatch(o -> o == null || o instanceof Map || o instanceof List)) {
+                throw new InvalidValueException(path(key), v, "expected a list of names");
+            }
+            return list.stream().map(String::valueOf).toList();
+        }
+
         void rejectUnknownKeys(String source) {
             List<String> unknown = new ArrayList<>();
             for (Object k : values.keySet()) {
@@ -339,6 +353,12 @@ public final class ConfigLoader {
         net.put("num_groups", n.numGroups());
         net.put("ema", n.ema());
         net.put("do_conv_sample", n.doConvSample());
+        if (n.classConditional()) {
+            // written only for a conditional network: the seed's configs and every unconditional run read as before
+            net.put("class_conditional", true);
+            net.put("class_names", n.classNames());
+            net.put("class_counts", n.classCounts());
+        }
         root.put("network", net);
         DiffusionConfig f = c.diffusion();
         Map<String, Object> diff = new LinkedHashMap<>();
@@ -352,6 +372,7 @@ public final class ConfigLoader {
         diff.put("clip_x0", f.clipX0());
         diff.put("sampler", f.sampler().key());
         diff.put("prediction", Choices.name(f.prediction()));
+        diff.put("guidance", f.guidance());
         root.put("diffusion", diff);
         TrainingConfig t = c.training();
         Map<String, Object> tr = new LinkedHashMap<>();
@@ -365,6 +386,7 @@ public final class ConfigLoader {
         tr.put("seed", t.seed());
         tr.put("loss_weighting", Choices.name(t.lossWeighting()));
         tr.put("min_snr_gamma", t.minSnrGamma());
+        tr.put("label_dropout", t.labelDropout());
         root.put("training", tr);
         EvaluationConfig e = c.evaluation();
         Map<String, Object> ev = new LinkedHashMap<>();

@@ -21,10 +21,13 @@ import org.ddim4j.schedule.TimestepSpacing;
  * @param sampler      the sampler of {@code ./ddim sample} and {@code eval} (an addition; default ddim, the seed's)
  * @param prediction   what the network outputs: {@code epsilon} (the seed's) or {@code v} (an addition); every sampler
  *                     and inversion method takes the network through {@link Prediction#noisePredictor}
+ * @param guidance     classifier-free guidance weight w of a class-conditional network (an addition; default 0):
+ *                     samples follow (1 + w) eps(x, c) - w eps(x) (Ho and Salimans 2022, eq. 6); 0 is the plain
+ *                     conditional model. Unused by an unconditional network.
  */
 public record DiffusionConfig(BetaSchedule betaSchedule, double betaStart, double betaEnd, int numT, int numTSteps,
                               double eta, TimestepSpacing skipType, boolean clipX0, SamplerKind sampler,
-                              Prediction prediction) {
+                              Prediction prediction, double guidance) {
 
     public DiffusionConfig {
         Check.notNull("diffusion.beta_schedule", betaSchedule);
@@ -47,6 +50,14 @@ public record DiffusionConfig(BetaSchedule betaSchedule, double betaStart, doubl
         Check.notNull("diffusion.skip_type", skipType);
         Check.notNull("diffusion.sampler", sampler);
         Check.notNull("diffusion.prediction", prediction);
+        Check.nonNegative("diffusion.guidance", guidance);
+    }
+
+    /** Settings without guidance. */
+    public DiffusionConfig(BetaSchedule betaSchedule, double betaStart, double betaEnd, int numT, int numTSteps,
+                           double eta, TimestepSpacing skipType, boolean clipX0, SamplerKind sampler,
+                           Prediction prediction) {
+        this(betaSchedule, betaStart, betaEnd, numT, numTSteps, eta, skipType, clipX0, sampler, prediction, 0.0);
     }
 
     /** Settings of an eps-network (the seed's parameterisation). */
@@ -56,12 +67,18 @@ public record DiffusionConfig(BetaSchedule betaSchedule, double betaStart, doubl
     }
 
     public DiffusionConfig withSampling(int steps, TimestepSpacing skip, double newEta) {
-        return new DiffusionConfig(betaSchedule, betaStart, betaEnd, numT, steps, newEta, skip, clipX0, sampler, prediction);
+        return new DiffusionConfig(betaSchedule, betaStart, betaEnd, numT, steps, newEta, skip, clipX0, sampler, prediction, guidance);
     }
 
     /** These settings generating with {@code kind}. */
     public DiffusionConfig withSampler(SamplerKind kind) {
-        return new DiffusionConfig(betaSchedule, betaStart, betaEnd, numT, numTSteps, eta, skipType, clipX0, kind, prediction);
+        return new DiffusionConfig(betaSchedule, betaStart, betaEnd, numT, numTSteps, eta, skipType, clipX0, kind, prediction, guidance);
+    }
+
+    /** These settings generating with guidance weight {@code w}. */
+    public DiffusionConfig withGuidance(double w) {
+        return new DiffusionConfig(betaSchedule, betaStart, betaEnd, numT, numTSteps, eta, skipType, clipX0, sampler,
+                prediction, w);
     }
 
     /** The forward process these settings define. */

@@ -14,10 +14,19 @@ import java.util.List;
  * @param numGroups      GroupNorm groups (eps 1e-6); {@code -1} selects BatchNorm
  * @param ema            decay of the exponential moving average of the weights used for sampling
  * @param doConvSample   3x3 convolution after each down- and up-sampling
+ * @param classConditional whether the network also takes a class label (an addition; default false, the seed's
+ *                       unconditional network): a learned embedding of the label added to the time embedding, trained
+ *                       with the label sometimes dropped so that one network also predicts unconditionally
+ *                       (classifier-free guidance, Ho and Salimans 2022)
+ * @param classNames     the classes of a conditional network, indexed by label; empty in a config that is yet to be
+ *                       trained (training fills them from the dataset) and in an unconditional one
+ * @param classCounts    training images per class, in the order of {@code classNames}: the prior that samples draw
+ *                       their labels from, so that generated classes follow the data's proportions
  */
 public record NetworkConfig(int hiddenChannels, int numBlocks, List<Integer> channelMults,
                             List<Integer> attentionSizes, int embedChannels, double dropout, int numGroups,
-                            double ema, boolean doConvSample) {
+                            double ema, boolean doConvSample, boolean classConditional, List<String> classNames,
+                            List<Integer> classCounts) {
     /** The value of {@code num_groups} that selects BatchNorm instead of GroupNorm. */
     public static final int BATCH_NORM = -1;
 
@@ -55,6 +64,45 @@ public record NetworkConfig(int hiddenChannels, int numBlocks, List<Integer> cha
             }
         }
         Check.inRange("network.ema", ema, 0, 1, true);
+        classNames = classNames == null ? List.of() : List.copyOf(classNames);
+        classCounts = classCounts == null ? List.of() : List.copyOf(classCounts);
+        if (!classConditional && !(classNames.isEmpty() && classCounts.isEmpty())) {
+            throw new InvalidValueException("network.class_names", classNames,
+                    "expected none: class names and counts belong to a network with class_conditional: true");
+        }
+        if (classNames.size() != classCounts.size()) {
+            throw new InvalidValueException("network.class_counts", classCounts,
+                    "expected one count per class name (" + classNames.size() + " names)");
+        }
+        if (classNames.stream().anyMatch(n -> n == null || n.isBlank()) || classNames.stream().distinct().count() != classNames.size()) {
+            throw new InvalidValueException("network.class_names", classNames, "expected distinct non-empty names");
+        }
+        if (classCounts.stream().anyMatch(c -> c == null || c < 0) || (!classCounts.isEmpty()
+                && classCounts.stream().mapToInt(Integer::intValue).sum() == 0)) {
+            throw new InvalidValueException("network.class_counts", classCounts,
+                    "expected non-negative image counts, not all zero");
+        }
+    }
+
+    /** The seed's unconditional network. */
+    public NetworkConfig(int hiddenChannels, int numBlocks, List<Integer> channelMults, List<Integer> attentionSizes,
+                         int embedChannels, double dropout, int numGroups, double ema, boolean doConvSample) {
+        this(hiddenChannels, numBlocks, channelMults, attentionSizes, embedChannels, dropout, numGroups, ema,
+                doConvSample, false, List.of(), List.of());
+    }
+
+    /** Number of class labels the network takes (0: unconditional, or conditional with its classes yet to be filled). */
+    public int numClasses() {
+        return classNames.size();
+    }
+
+    /** This network conditioned on the given classes (training fills them from its dataset). */
+    public NetworkConfig withClasses(List<String> names, List<Integer> counts) {
+        if (!classConditional) {
+            throw new IllegalStateException("an unconditional network has no classes");
+        }
+        return new NetworkConfig(hiddenChannels, numBlocks, channelMults, attentionSizes, embedChannels, dropout,
+                numGroups, ema, doConvSample, true, names, counts);
     }
 
     public int numLevels() {
@@ -67,6 +115,6 @@ public record NetworkConfig(int hiddenChannels, int numBlocks, List<Integer> cha
 
     public NetworkConfig withHiddenChannels(int channels) {
         return new NetworkConfig(channels, numBlocks, channelMults, attentionSizes, embedChannels, dropout,
-                numGroups, ema, doConvSample);
+                numGroups, ema, doConvSample, classConditional, classNames, classCounts);
     }
 }

@@ -14,10 +14,13 @@ package org.ddim4j.config;
  * @param lossWeighting how the images of a batch are weighted by their timestep: {@code uniform} (the seed's) or
  *                      {@code min-snr} (an addition)
  * @param minSnrGamma   gamma of min-SNR weighting (default 5, Hang et al.'s)
+ * @param labelDropout  probability that a training image of a class-conditional network is shown without its label
+ *                      (the null class), which trains the unconditional prediction classifier-free guidance needs
+ *                      (default 0.1; Ho and Salimans 2022 found 0.1-0.2 best). Unused by an unconditional network.
  */
 public record TrainingConfig(int batchSize, int logBatchSize, Criterion criterion, int numI, int logFrequency,
                              int saveFrequency, boolean tensorboard, long seed, LossWeighting lossWeighting,
-                             double minSnrGamma) {
+                             double minSnrGamma, double labelDropout) {
     public TrainingConfig {
         Check.positive("training.batch_size", batchSize);
         Check.positive("training.log_batch_size", logBatchSize);
@@ -27,6 +30,18 @@ public record TrainingConfig(int batchSize, int logBatchSize, Criterion criterio
         Check.positive("training.save_frequency", saveFrequency);
         Check.notNull("training.loss_weighting", lossWeighting);
         Check.positive("training.min_snr_gamma", minSnrGamma);
+        Check.inRange("training.label_dropout", labelDropout, 0, 1, false);
+    }
+
+    /** The probability of dropping a label when none is given (Ho and Salimans' choice). */
+    public static final double DEFAULT_LABEL_DROPOUT = 0.1;
+
+    /** A training section with the default label dropout. */
+    public TrainingConfig(int batchSize, int logBatchSize, Criterion criterion, int numI, int logFrequency,
+                          int saveFrequency, boolean tensorboard, long seed, LossWeighting lossWeighting,
+                          double minSnrGamma) {
+        this(batchSize, logBatchSize, criterion, numI, logFrequency, saveFrequency, tensorboard, seed, lossWeighting,
+                minSnrGamma, DEFAULT_LABEL_DROPOUT);
     }
 
     /** Gamma of min-SNR weighting when none is given: Hang et al.'s choice. */
@@ -41,11 +56,11 @@ public record TrainingConfig(int batchSize, int logBatchSize, Criterion criterio
 
     public TrainingConfig withIterations(int iterations, int log, int save) {
         return new TrainingConfig(batchSize, logBatchSize, criterion, iterations, log, save, tensorboard, seed,
-                lossWeighting, minSnrGamma);
+                lossWeighting, minSnrGamma, labelDropout);
     }
 
     public TrainingConfig withSeed(long newSeed) {
         return new TrainingConfig(batchSize, logBatchSize, criterion, numI, logFrequency, saveFrequency, tensorboard,
-                newSeed, lossWeighting, minSnrGamma);
+                newSeed, lossWeighting, minSnrGamma, labelDropout);
     }
 }

@@ -12,7 +12,9 @@ import java.util.function.IntConsumer;
 
 /**
  * N samples of a model in batches: batch b starts from the noise {@code Seeds.gaussian(Seeds.mix(seed, b), ...)}, so
- * sample i depends on the seed, the batch size and i only (not on N). The raw final samples, not clamped.
+ * sample i depends on the seed, the batch size and i only (not on N). A class-conditional model's labels are drawn
+ * per batch from its class prior with {@code Seeds.mix(seed, -1_000_000 - b)} ({@link DdimModel#generatingPredictor}).
+ * The raw final samples, not clamped.
  */
 public final class SampleDraws {
     private SampleDraws() {
@@ -31,7 +33,7 @@ public final class SampleDraws {
         for (int from = 0, b = 0; from < count; from += batch, b++) {
             int n = Math.min(batch, count - from);
             INDArray z = Seeds.gaussian(Seeds.mix(seed, b), n, data.channels(), data.height(), data.width());
-            INDArray x = sampler.sample(model.noisePredictor(), z,
+            INDArray x = sampler.sample(model.generatingPredictor(n, Seeds.mix(seed, -1_000_000 - b)), z,
                     Nd4j.getRandomFactory().getNewRandomInstance(Seeds.mix(seed, -1 - b)));
             out.get(NDArrayIndex.interval(from, from + n)).assign(x);
             progress.accept(from + n);

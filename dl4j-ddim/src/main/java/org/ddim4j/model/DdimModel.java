@@ -6,6 +6,7 @@ import org.ddim4j.sampler.Sampler;
 import org.ddim4j.sampler.SamplerKind;
 import org.ddim4j.schedule.TimestepSpacing;
 import org.ddim4j.schedule.DifferentiableNoisePredictor;
+import org.ddim4j.schedule.GuidedNoisePredictor;
 import org.ddim4j.schedule.NoiseSchedule;
 import org.ddim4j.unet.UNet;
 
@@ -21,9 +22,44 @@ public record DdimModel(DdimConfig config, UNet network) {
         }
     }
 
-    /** The network as samplers and inversion methods take it: predicting the noise, whatever it was trained on. */
+    /**
+     * The network as samplers and inversion methods take it: predicting the noise, whatever it was trained on. A
+     * class-conditional network predicts for the null class here: unconditionally, as it was trained to with its
+     * labels dropped (inversion and editing use this).
+     */
     public DifferentiableNoisePredictor noisePredictor() {
         return config.diffusion().prediction().noisePredictor(network, schedule());
+    }
+
+    /** Whether the network takes class labels. */
+    public boolean conditional() {
+        return config.network().classConditional();
+    }
+
+    /** The classes of a conditional model and their training counts. */
+    public ClassPrior classes() {
+        return ClassPrior.of(config.network());
+    }
+
+    /**
+     * A conditional model's noise predictor for images of the given classes, guided with weight {@code guidance}
+     * ({@link GuidedNoisePredictor}; 0: the conditional prediction alone).
+     *
+     * @param labels one label per image of the batches it will be given (-1: the null class)
+     */
+    public DifferentiableNoisePredictor noisePredictor(int[] labels, double guidance) {
+        DifferentiableNoisePredictor conditioned = config.diffusion().prediction()
+                .noisePredictor(network.conditionedOn(classes().oneHot(labels)), schedule());
+        return guidance == 0 ? conditioned : new GuidedNoisePredictor(conditioned, noisePredictor(), guidance);
+    }
+
+    /**
+     * The predictor that generates {@code count} new images: an unconditional model's {@link #noisePredictor()}; for
+     * a conditional one, labels drawn from its {@link ClassPrior} with {@code seed}, guided by the config's
+     * {@code diffusion.guidance}.
+     */
+    public DifferentiableNoisePredictor generatingPredictor(int count, long seed) {
+        return conditional() ? noisePredictor(classes().draw(count, seed), config.diffusion().guidance()) : noisePredictor();
     }
 
     public NoiseSchedule schedule() {

@@ -45,7 +45,9 @@ import java.util.SplittableRandom;
  *   <li>x_0: a batch of training images, each flipped horizontally with probability data.flip_horizontal</li>
  *   <li>t: antithetic pairs, t and T - 1 - t, as the seed draws them</li>
  *   <li>x_t = sqrt(alpha_bar_t) x_0 + sqrt(1 - alpha_bar_t) noise, noise ~ N(0, I)</li>
- *   <li>loss = mean |eps(x_t, t) - noise| (l1) or mean squared (l2); dropout on. With diffusion.prediction v the
+ *   <li>loss = mean |eps(x_t, t) - noise| (l1) or mean squared (l2); dropout on. A class-conditional network
+ *       (network.class_conditional) sees each image's label, replaced by the null class with probability
+ *       training.label_dropout (classifier-free guidance's training, Ho and Salimans 2022, algorithm 1). With diffusion.prediction v the
  *       target is v = sqrt(alpha_bar_t) noise - sqrt(1 - alpha_bar_t) x_0 ({@link Prediction#target}); with
  *       training.loss_weighting min-snr each image's loss is weighted by {@link LossWeights}</li>
  *   <li>gradients clipped to global norm optimizer.gradient_clip, then one Adam step (PyTorch's) at the rate of
@@ -109,6 +111,7 @@ public final class Trainer {
             throw new IllegalArgumentException(runDir + " already holds a training run (" + run.checkpoint().getFileName()
                     + "); continue it with --resume or choose another --out folder");
         }
+        config = withDataClasses(config, data);
         checkData(config, data);
         Files.createDirectories(runDir);
         AtomicFiles.writeString(run.config(), ConfigLoader.toYaml(config));
@@ -170,7 +173,28 @@ public final class Trainer {
         elapsedSeconds = c.elapsedSeconds();
     }
 
+    /**
+     * A conditional config whose classes are still to be filled, with the dataset's names and counts; any other config
+     * as it is.
+     */
+    public static DdimConfig withDataClasses(DdimConfig config, BatchSource data) {
+        var n = config.network();
+        if (!n.classConditional() || n.numClasses() > 0) {
+            return config;
+        }
+        if (data.classNames().isEmpty()) {
+            throw new IllegalArgumentException("network.class_conditional: " + config.data().dataset()
+                    + "'s training images carry no class labels; train this dataset unconditionally");
+        }
+        return config.withNetwork(n.withClasses(data.classNames(), data.classCounts()));
+    }
+
     private static void checkData(DdimConfig config, BatchSource data) {
+        var n = config.network();
+        if (n.classConditional() && !n.classNames().equals(data.classNames())) {
+            throw new IllegalArgumentException("network.class_names " + n.classNames()
+                    + " differ from the classes of the training images " + data.classNames());
+        }
         INDArray probe = data.batch(0, 1);
         long[] expected = {1, config.data().channels(), config.data().height(), config.data().width()};
         if (!java.util.Arrays.equals(probe.shape(), expected)) {
@@ -378,14 +402,16 @@ public final class Trainer {
         INDArray target = config.diffusion().prediction().target(schedule, x0, noise, ts);
         INDArray weights = LossWeights.of(config.training(), config.diffusion().prediction(), schedule, ts);
         INDArray t = Nd4j.createFromArray(tFloat);
+        INDArray labels = config.network().classConditional() ? labels(i, stepSeed, batch) : null;
         if (to - from < batch) {   // a data-parallel worker's rows of the batch
             var rows = org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to);
             xt = xt.get(rows).dup();
             t = t.get(rows).dup();
             target = target.get(rows).dup();
             weights = weights == null ? null : weights.get(rows).dup();
+            labels = labels == null ? null : labels.get(rows).dup();
         }
-        TrainingGraph.Pass pass = graph.run(xt, t, target, weights, Seeds.mix(stepSeed, 2));
+        TrainingGraph.Pass pass = graph.run(xt, t, target, weights, labels, Seeds.mix(stepSeed, 2));
         if (!Double.isFinite(pass.loss())) {
             throw new TrainingDivergedException(i, pass.loss(), lastCheckpointName());
         }
@@ -403,6 +429,21 @@ public final class Trainer {
         Ema.update(emaFlat, weightsFlat, Ema.warmedUpDecay(config.network().ema(), i));
         emaBuffersStale = true;
         return new double[]{pass.loss(), norm};
+    }
+
+    /**
+     * The one-hot labels of iteration i's images, each replaced by the null class (a zero row) with probability
+     * training.label_dropout, drawn from a stream of its own (the other draws are an unconditional run's).
+     */
+    private INDArray labels(long i, long stepSeed, int batch) {
+        int[] labels = data.labels(i - 1, batch);
+        SplittableRandom drop = new SplittableRandom(Seeds.mix(stepSeed, 3));
+        for (int k = 0; k < batch; k++) {
+            if (drop.nextDouble() < config.training().labelDropout()) {
+                labels[k] = -1;
+            }
+        }
+        return org.ddim4j.model.ClassPrior.of(config.network()).oneHot(labels);
     }
 
     private void updateRunningStatistics(Map<String, INDArray> stats, int batch) {
@@ -491,7 +532,9 @@ public final class Trainer {
 
     private void writeSamples() throws IOException {
         DdimSampler sampler = model().sampler();
-        INDArray x = sampler.sample(model().noisePredictor(), fixedNoise(), Nd4j.getRandomFactory().getNewRandomInstance(Seeds.mix(seed, -3)));
+        INDArray noise = fixedNoise();
+        INDArray x = sampler.sample(model().generatingPredictor((int) noise.size(0), Seeds.mix(seed, -4)), noise,
+                Nd4j.getRandomFactory().getNewRandomInstance(Seeds.mix(seed, -3)));
         Path grid = run.sampleGrid(iteration);
         Files.createDirectories(grid.getParent());
         Images.writePng(Images.grid(x), grid);

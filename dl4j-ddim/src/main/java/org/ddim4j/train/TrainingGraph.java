@@ -52,6 +52,7 @@ public final class TrainingGraph {
     }
 
     private final boolean weighted;
+    private final boolean conditional;
 
     /** The seed's loss: every image of the batch weighted the same. */
     public TrainingGraph(UNetArchitecture arch, Parameters params, Criterion criterion) {
@@ -64,6 +65,7 @@ public final class TrainingGraph {
      */
     public TrainingGraph(UNetArchitecture arch, Parameters params, Criterion criterion, boolean weighted) {
         this.weighted = weighted;
+        this.conditional = arch.conditional();
         this.graph = UNetGraph.build(arch, params, GraphMode.TRAIN);
         SameDiff sd = graph.sameDiff();
         SDVariable eps = sd.getVariable(UNetGraph.OUTPUT);
@@ -110,6 +112,19 @@ public final class TrainingGraph {
      * @param weights one loss weight per image, [B] (null for an unweighted graph)
      */
     public Pass run(INDArray xt, INDArray t, INDArray target, INDArray weights, long dropoutSeed) {
+        return run(xt, t, target, weights, null, dropoutSeed);
+    }
+
+    /**
+     * One forward and backward pass of a class-conditional network.
+     *
+     * @param labels one-hot [B, K] (zero rows: the null class); null exactly when the network is unconditional
+     */
+    public Pass run(INDArray xt, INDArray t, INDArray target, INDArray weights, INDArray labels, long dropoutSeed) {
+        if (conditional != (labels != null)) {
+            throw new IllegalArgumentException(conditional ? "this network is class-conditional: give one-hot labels [B, K]"
+                    : "this network is unconditional: it takes no class labels");
+        }
         if (weighted != (weights != null)) {
             throw new IllegalArgumentException(weighted ? "this training graph weighs its images: give one weight per image"
                     : "this training graph has no per-image weights");
@@ -129,6 +144,9 @@ public final class TrainingGraph {
         if (weights != null) {
             // (after the masks: each mask's seed counts the placeholders before it)
             feed.put(WEIGHT, weights.castTo(DataType.FLOAT).reshape(xt.size(0), 1, 1, 1));
+        }
+        if (labels != null) {
+            feed.put(UNetGraph.LABELS, labels.castTo(DataType.FLOAT));
         }
         PlanCache.Execution r = plans.run(feed);
         Map<String, INDArray> stats = new LinkedHashMap<>();

@@ -74,35 +74,47 @@ public final class UNet implements DifferentiableNoisePredictor {
         return evalGraph.sameDiff();
     }
 
+    /** eps(x, t); a class-conditional network predicts for the null class (unconditionally). */
     @Override
     public INDArray predictNoise(INDArray x, INDArray t) {
-        checkInputs(x, t);
+        return predictNoise(x, t, null);
+    }
+
+    /**
+     * eps(x, t, y) of a class-conditional network.
+     *
+     * @param labels one-hot labels [B, K] (a zero row is the null class), or null for the null class throughout
+     */
+    public INDArray predictNoise(INDArray x, INDArray t, INDArray labels) {
         if (noisePlans == null) {
             noisePlans = PlanCache.forOutputs(evalGraph(), List.of(UNetGraph.OUTPUT));
         }
-        return noisePlans.run(Map.of(UNetGraph.INPUT, x.castTo(DataType.FLOAT), UNetGraph.TIMESTEP, t.castTo(DataType.FLOAT)))
-                .outputs().get(UNetGraph.OUTPUT).dup();
+        return noisePlans.run(feed(x, t, labels)).outputs().get(UNetGraph.OUTPUT).dup();
     }
 
     /** Named activations of the evaluation graph (e.g. {@code time_embed.out}, {@code mid_layers.out}); feature maps [B, C, H, W]. */
     public Map<String, INDArray> activations(INDArray x, INDArray t, String... names) {
-        checkInputs(x, t);
+        Map<String, INDArray> feed = feed(x, t, null);
         Sessions.useSafeSession(evalGraph());
         Map<String, INDArray> out = new java.util.LinkedHashMap<>();
-        evalGraph().output(Map.of(UNetGraph.INPUT, x.castTo(DataType.FLOAT),
-                UNetGraph.TIMESTEP, t.castTo(DataType.FLOAT)), names)
+        evalGraph().output(feed, names)
                 .forEach((k, v) -> out.put(k, v.rank() == 4 ? v.permute(0, 3, 1, 2).dup('c') : v.dup()));
         return out;
     }
 
     @Override
     public INDArray inputGradient(INDArray x, INDArray t, INDArray cotangent) {
-        checkInputs(x, t);
+        return inputGradient(x, t, null, cotangent);
+    }
+
+    /** J_x^T cotangent of eps(x, t, y) ({@link #predictNoise(INDArray, INDArray, INDArray)}'s labels). */
+    public INDArray inputGradient(INDArray x, INDArray t, INDArray labels, INDArray cotangent) {
+        Map<String, INDArray> feed = feed(x, t, labels);
         if (vjpPlans == null) {
             vjpPlans = PlanCache.forGradients(vjpGraph(), List.of(), List.of(UNetGraph.INPUT));
         }
-        return vjpPlans.run(Map.of(UNetGraph.INPUT, x.castTo(DataType.FLOAT), UNetGraph.TIMESTEP, t.castTo(DataType.FLOAT),
-                COTANGENT, cotangent.castTo(DataType.FLOAT))).gradients().get(UNetGraph.INPUT).dup();
+        feed.put(COTANGENT, cotangent.castTo(DataType.FLOAT));
+        return vjpPlans.run(feed).gradients().get(UNetGraph.INPUT).dup();
     }
 
     /**
@@ -115,17 +127,21 @@ public final class UNet implements DifferentiableNoisePredictor {
      */
     @Override
     public Linearization linearize(INDArray x, INDArray t) {
-        checkInputs(x, t);
+        return linearize(x, t, null);
+    }
+
+    /** As {@link #linearize(INDArray, INDArray)}, with a conditional network's labels. */
+    public Linearization linearize(INDArray x, INDArray t, INDArray labels) {
+        Map<String, INDArray> feed = feed(x, t, labels);
         if (linearizations == null) {
             long physical = org.bytedeco.javacpp.Pointer.maxPhysicalBytes();   // 0: no limit set
             linearizations = PhasedPlanPool.forGradients(vjpGraph(), List.of(UNetGraph.OUTPUT), List.of(UNetGraph.INPUT),
                     COTANGENT, physical > 0 ? physical / 4 : Runtime.getRuntime().maxMemory());
         }
-        INDArray xf = x.castTo(DataType.FLOAT);
-        PhasedPlanPool.Checkout plan = linearizations.checkout(Map.of(UNetGraph.INPUT, xf,
-                UNetGraph.TIMESTEP, t.castTo(DataType.FLOAT)), () -> Nd4j.zeros(DataType.FLOAT, xf.shape()));
+        INDArray xf = feed.get(UNetGraph.INPUT);
+        PhasedPlanPool.Checkout plan = linearizations.checkout(feed, () -> Nd4j.zeros(DataType.FLOAT, xf.shape()));
         if (plan == null) {
-            return Linearization.recomputing(this, x, t);
+            return Linearization.recomputing(conditionedOn(labels), x, t);
         }
         INDArray eps = plan.outputs().get(UNetGraph.OUTPUT).dup();
         return new Linearization() {
@@ -142,6 +158,38 @@ public final class UNet implements DifferentiableNoisePredictor {
             @Override
             public void release() {
                 plan.release();
+            }
+        };
+    }
+
+    /**
+     * This class-conditional network as a noise predictor for fixed labels (one per image of the batches it will be
+     * given): what samplers and inversion methods take.
+     *
+     * @param labels one-hot [B, K] (zero rows: the null class), or null for the null class throughout
+     */
+    public DifferentiableNoisePredictor conditionedOn(INDArray labels) {
+        if (labels != null && !architecture.conditional()) {
+            throw new IllegalArgumentException("this network is unconditional: it takes no class labels");
+        }
+        if (labels == null) {
+            return this;
+        }
+        INDArray y = labels.castTo(DataType.FLOAT);
+        return new DifferentiableNoisePredictor() {
+            @Override
+            public INDArray predictNoise(INDArray x, INDArray t) {
+                return UNet.this.predictNoise(x, t, y);
+            }
+
+            @Override
+            public INDArray inputGradient(INDArray x, INDArray t, INDArray cotangent) {
+                return UNet.this.inputGradient(x, t, y, cotangent);
+            }
+
+            @Override
+            public Linearization linearize(INDArray x, INDArray t) {
+                return UNet.this.linearize(x, t, y);
             }
         };
     }
@@ -164,7 +212,8 @@ public final class UNet implements DifferentiableNoisePredictor {
         return vjpGraph;
     }
 
-    private void checkInputs(INDArray x, INDArray t) {
+    /** The graph's feed: x and t as float32, and a conditional network's labels (zeros: the null class). */
+    private Map<String, INDArray> feed(INDArray x, INDArray t, INDArray labels) {
         long c = architecture.inChannels();
         long s = architecture.size();
         if (x.rank() != 4 || x.size(1) != c || x.size(2) != s || x.size(3) != s) {
@@ -175,5 +224,19 @@ public final class UNet implements DifferentiableNoisePredictor {
             throw new IllegalArgumentException("t must be [B] with B = " + x.size(0) + ", got "
                     + Arrays.toString(t.shape()));
         }
+        Map<String, INDArray> feed = new java.util.LinkedHashMap<>();
+        feed.put(UNetGraph.INPUT, x.castTo(DataType.FLOAT));
+        feed.put(UNetGraph.TIMESTEP, t.castTo(DataType.FLOAT));
+        if (architecture.conditional()) {
+            long k = architecture.numClasses();
+            if (labels != null && (labels.rank() != 2 || labels.size(0) != x.size(0) || labels.size(1) != k)) {
+                throw new IllegalArgumentException("labels must be one-hot [B, K] with B = " + x.size(0) + ", K = " + k
+                        + ", got " + Arrays.toString(labels.shape()));
+            }
+            feed.put(UNetGraph.LABELS, labels != null ? labels.castTo(DataType.FLOAT) : Nd4j.zeros(DataType.FLOAT, x.size(0), k));
+        } else if (labels != null) {
+            throw new IllegalArgumentException("this network is unconditional: it takes no class labels");
+        }
+        return feed;
     }
 }

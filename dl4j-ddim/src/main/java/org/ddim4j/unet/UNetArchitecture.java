@@ -16,6 +16,9 @@ import java.util.Set;
  * this one layout.
  *
  * <pre>
+ * time_embed                                sinusoid(t), Linear, swish, Linear
+ * label_embed     (class-conditional only)  Linear(K, embed) of the one-hot label y, added to the time embedding;
+ *                                           y = 0 (the null class) adds its bias alone
  * in_conv                                   3x3, C_in -> hidden
  * down_layers.i   (level i, size S / 2^i)   num_blocks ResidualBlocks (+ attention at attention_sizes),
  *                                           then downsample except at the last level
@@ -26,6 +29,7 @@ import java.util.Set;
  * </pre>
  */
 public final class UNetArchitecture {
+    static final String LABEL_EMBED = "label_embed";
     private final NetworkConfig config;
     private final int inChannels;
     private final int size;
@@ -46,6 +50,10 @@ public final class UNetArchitecture {
         int factor = 1 << (config.numLevels() - 1);
         if (height % factor != 0) {
             throw new IllegalArgumentException("image size " + height + " is not divisible by 2^(levels-1) = " + factor);
+        }
+        if (config.classConditional() && config.numClasses() == 0) {
+            throw new IllegalArgumentException("network.class_names: a class-conditional network needs its classes "
+                    + "(training fills them from the dataset's labels)");
         }
         this.config = config;
         this.inChannels = inChannels;
@@ -144,6 +152,16 @@ public final class UNetArchitecture {
         return config;
     }
 
+    /** Whether the network takes a class label ({@link NetworkConfig#classConditional()}). */
+    public boolean conditional() {
+        return config.classConditional();
+    }
+
+    /** Number of classes K of a conditional network's one-hot label [B, K]. */
+    public int numClasses() {
+        return config.numClasses();
+    }
+
     public int inChannels() {
         return inChannels;
     }
@@ -156,6 +174,9 @@ public final class UNetArchitecture {
     public List<ParamSpec> params() {
         List<ParamSpec> out = new ArrayList<>();
         timeEmbedding.declare(out);
+        if (conditional()) {
+            Layers.declareLinear(out, LABEL_EMBED, config.embedChannels(), numClasses());
+        }
         Layers.declareConv(out, "in_conv", config.hiddenChannels(), inChannels, 3);
         for (Level level : down) {
             declareLevel(out, level);
@@ -189,7 +210,19 @@ public final class UNetArchitecture {
      * intermediate activations ({@code in_conv.out} and the like).
      */
     public SDVariable forward(GraphContext ctx, SDVariable x, SDVariable t) {
-        SDVariable tembSwished = Layers.swish(ctx, timeEmbedding.apply(ctx, t));
+        return forward(ctx, x, t, null);
+    }
+
+    /**
+     * As {@link #forward(GraphContext, SDVariable, SDVariable)}, for a conditional network with its one-hot labels y
+     * [B, K] (a zero row is the null class); y null gives every image the null class.
+     */
+    public SDVariable forward(GraphContext ctx, SDVariable x, SDVariable t, SDVariable y) {
+        SDVariable emb = timeEmbedding.apply(ctx, t);
+        if (conditional()) {
+            emb = emb.add(y != null ? Layers.linear(ctx, LABEL_EMBED, y) : ctx.param(LABEL_EMBED + ".bias"));
+        }
+        SDVariable tembSwished = Layers.swish(ctx, emb);
         List<SDVariable> skips = new ArrayList<>();
         SDVariable h = named(ctx, "in_conv.out", Layers.conv(ctx, "in_conv", x.permute(0, 2, 3, 1), 3));
         skips.add(h);

@@ -9,13 +9,15 @@ import java.util.List;
 
 /**
  * Builds the SameDiff graph of a U-Net over a set of {@link Parameters}: placeholders {@code x}
- * [B, C, H, W] and {@code t} [B] (float32), output {@code eps}. The graph's variables are the parameter
+ * [B, C, H, W] and {@code t} [B] (float32), and {@code y} [B, K] for a class-conditional network, output {@code eps}. The graph's variables are the parameter
  * arrays themselves (not copies).
  */
 public final class UNetGraph {
     public static final String INPUT = "x";
     public static final String TIMESTEP = "t";
     public static final String OUTPUT = "eps";
+    /** Placeholder of a class-conditional network's one-hot labels [B, K] (a zero row: the null class). */
+    public static final String LABELS = "y";
 
     private final SameDiff sd;
     private final GraphContext context;
@@ -55,7 +57,8 @@ public final class UNetGraph {
         long size = arch.size();
         SDVariable x = sd.placeHolder(INPUT, DataType.FLOAT, -1, c, size, size);
         SDVariable t = sd.placeHolder(TIMESTEP, DataType.FLOAT, -1);
-        arch.forward(ctx, x, t).rename(OUTPUT);
+        SDVariable y = arch.conditional() ? sd.placeHolder(LABELS, DataType.FLOAT, -1, arch.numClasses()) : null;
+        arch.forward(ctx, x, t, y).rename(OUTPUT);
         return new UNetGraph(sd, ctx);
     }
 

@@ -161,9 +161,10 @@ final class DemoCommand extends DdimCommand {
         var d = trainer.config().diffusion();
         DdimModel model = trainer.model();
         INDArray noise = Seeds.gaussian(2026, FINAL_SAMPLES, 3, config.data().height(), config.data().width());
-        SampleResult result = model.sampler().run(model.noisePredictor(), noise, null, true);
+        var generating = model.generatingPredictor(FINAL_SAMPLES, 2027);
+        SampleResult result = model.sampler().run(generating, noise, null, true);
         INDArray samples = d.sampler() == SamplerKind.DDIM ? result.sample()
-                : model.sampler(d.sampler(), d.numTSteps(), d.skipType(), 0.0).sample(model.noisePredictor(), noise, null);
+                : model.sampler(d.sampler(), d.numTSteps(), d.skipType(), 0.0).sample(generating, noise, null);
         Images.writePng(Images.grid(samples, 8), outDir.resolve("samples.png"));
         TrajectoryGif.write(result.xs(), result.x0Predictions(), result.sample(), 9, outDir.resolve("trajectory.gif"));
         Files.copy(new TrainingRun(runDir).lossCurve(), outDir.resolve("loss.png"), StandardCopyOption.REPLACE_EXISTING);

@@ -90,6 +90,11 @@ final class EvalCommand extends DdimCommand {
     @Mixin
     SamplerOptions samplers;
 
+    @Option(names = "--guidance", paramLabel = "W",
+            description = "a class-conditional model's classifier-free guidance weight w >= 0 (default: the config's "
+                    + "diffusion.guidance); its classes are drawn in the proportions of its training data")
+    Double guidance;
+
     @Option(names = "--eta", paramLabel = "E", description = "DDIM's eta (default: the config's diffusion.eta)")
     Double eta;
 
@@ -112,6 +117,11 @@ final class EvalCommand extends DdimCommand {
         }
         int count = this.count;
         DdimModel model = ModelOptions.load(weights, config);
+        if (guidance != null) {
+            ClassOptions g = new ClassOptions();
+            g.guidance = guidance;
+            model = g.apply(model, this);
+        }
         var diffusion = model.config().diffusion();
         int steps = stepOptions.steps(diffusion, this);
         TimestepSpacing spacing = stepOptions.spacing(diffusion);
@@ -161,6 +171,9 @@ final class EvalCommand extends DdimCommand {
         json.put("steps", sampler.evaluations());
         json.put("skip", spacing.name().toLowerCase());
         json.put("eta", eta);
+        if (model.conditional()) {
+            json.put("guidance", model.config().diffusion().guidance());
+        }
         json.put("seed", seed);
         json.put("sampling_seconds", Math.round(sampling * 10) / 10.0);
         json.put("samples", q.samples().toMap());

@@ -43,7 +43,7 @@ final class PretrainedDemo {
         var data = model.config().data();
         INDArray noise = Seeds.gaussian(NOISE_SEED, SAMPLES, data.channels(), data.height(), data.width());
         long t0 = System.nanoTime();
-        SampleResult result = model.sampler().run(model.noisePredictor(), noise, null, true);
+        SampleResult result = model.sampler().run(model.generatingPredictor(SAMPLES, NOISE_SEED + 1), noise, null, true);
         double sampling = (System.nanoTime() - t0) / 1e9;
         Files.createDirectories(outDir);
         Images.writePng(Images.grid(result.sample(), 8), outDir.resolve("samples.png"));

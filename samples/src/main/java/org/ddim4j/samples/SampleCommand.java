@@ -37,6 +37,9 @@ final class SampleCommand extends DdimCommand {
     @Mixin
     SamplerOptions samplers;
 
+    @Mixin
+    ClassOptions classes;
+
     @Option(names = "--eta", paramLabel = "E",
             description = "0 is deterministic DDIM; 1 follows the DDPM posterior (default: the config's diffusion.eta)")
     Double eta;
@@ -71,7 +74,7 @@ final class SampleCommand extends DdimCommand {
         if (!name.endsWith(".npz") && !name.endsWith(".png")) {
             throw usageError("--output must end in .npz or .png, got " + output);
         }
-        DdimModel m = model.load();
+        DdimModel m = classes.apply(model.load(), this);
         var diffusion = m.config().diffusion();
         int s = steps.steps(diffusion, this);
         TimestepSpacing spacing = steps.spacing(diffusion);
@@ -101,13 +104,14 @@ final class SampleCommand extends DdimCommand {
         Sampler sampler = samplers.create(m, kind, s, spacing, e, this);
         Random noiseRng = Nd4j.getRandomFactory().getNewRandomInstance(seed + 1);
         long t0 = System.nanoTime();
+        var predictor = classes.generating(m, (int) z.size(0), Seeds.mix(seed, -1_000_000), this);
         INDArray x;
         if (gif != null) {
-            SampleResult result = ((DdimSampler) sampler).run(m.noisePredictor(), z.castTo(DataType.FLOAT), noiseRng, true);
+            SampleResult result = ((DdimSampler) sampler).run(predictor, z.castTo(DataType.FLOAT), noiseRng, true);
             TrajectoryGif.write(result.xs(), result.x0Predictions(), result.sample(), Integer.MAX_VALUE, gif);
             x = result.sample();
         } else {
-            x = sampler.sample(m.noisePredictor(), z.castTo(DataType.FLOAT), noiseRng);
+            x = sampler.sample(predictor, z.castTo(DataType.FLOAT), noiseRng);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         if (name.endsWith(".npz")) {

@@ -152,6 +152,7 @@ final class TrainCommand extends DdimCommand {
                 config = config.withTraining(t.withIterations(iterations, t.logFrequency(), t.saveFrequency()));
             }
             BatchSource data = strict(Datasets.trainingBatches(config.data(), dataRoot, config.training().seed()));
+            config = Trainer.withDataClasses(config, data);
             out.printf("dataset %s: %d training images; model: %,d parameters%n", config.data().dataset(), data.size(),
                     UNetArchitecture.of(config).trainableCount());
             trainer = Trainer.start(config, data, runDir, progress);
