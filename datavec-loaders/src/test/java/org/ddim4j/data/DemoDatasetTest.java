@@ -57,4 +57,34 @@ class DemoDatasetTest {
         assertEquals(notoBatches.size(), red);
         assertEquals(notoBatches.size(), green);
     }
+
+    /**
+     * Training images carry the dataset's labels: "emoji-smileys" by subcategory, "emoji" by category. The fake
+     * package's emoji i (its skin-tone variant drawn as 99) has subcategory "sub" + i mod 3, category "Flags" for even
+     * i, and i in the green channel of its corner pixel, read back at 64x64 (no resizing).
+     */
+    @Test
+    void theEmojiBatchesCarryTheirDatasetsLabels(@TempDir Path dir) throws IOException {
+        Path root = Files.createDirectories(dir.resolve("emoji"));
+        EmojiDatasetTest.writeFakePackage(root.resolve("emoji-datasource-google-16.0.0.tgz"));
+        DataConfig smileys = Defaults.data().withDataset(Dataset.EMOJI_SMILEYS, root.toString()).withShape(List.of(3, 64, 64));
+        BatchSource bySubcategory = Datasets.trainingBatches(smileys, root, 3);
+        assertEquals(List.of("sub0", "sub1", "sub2"), bySubcategory.classNames());
+        BatchSource byCategory = Datasets.trainingBatches(smileys.withDataset(Dataset.EMOJI, root.toString()), root, 3);
+        assertEquals(List.of("Flags", "Smileys & Emotion"), byCategory.classNames());
+        for (BatchSource data : List.of(bySubcategory, byCategory)) {
+            int n = data.size();
+            var epoch = data.batch(0, n);
+            int[] labels = data.labels(0, n);
+            int[] counts = new int[data.classNames().size()];
+            for (int k = 0; k < n; k++) {
+                int seed = (int) Math.round((epoch.getDouble(k, 1, 0, 0) + 1) / 2 * 255);
+                int emoji = seed == 99 ? 1 : seed;
+                int expected = data == bySubcategory ? emoji % 3 : emoji % 2 == 0 ? 0 : 1;
+                assertEquals(expected, labels[k], "image " + k + " (emoji " + emoji + ")");
+                counts[labels[k]]++;
+            }
+            assertEquals(java.util.Arrays.stream(counts).boxed().toList(), data.classCounts());
+        }
+    }
 }

@@ -22,7 +22,8 @@ import java.util.Map;
  *
  * <p>Inference only: train with the project's trainer, because DL4J 1.0.0-M2.1's SameDiff layers double
  * their gradients and its dropout op has none (see the README). DL4J splits parameter keys at '_', so
- * parameters are keyed {@code p0, p1, ...} in the order of {@link #torchNames()}, the PyTorch names.
+ * parameters are keyed {@code p0, p1, ...} in the order of {@link #torchNames()}, the PyTorch names. A
+ * class-conditional network predicts here for the null class (unconditionally): the vertex has no label input.
  */
 public class UNetVertex extends SameDiffVertex {
     private String configYaml;

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -90,7 +91,14 @@ class ConfigLoaderTest {
             "training:\\n  loss_weighting: p2|training.loss_weighting = p2: expected one of [uniform, min-snr]",
             "training:\\n  min_snr_gamma: 0|training.min_snr_gamma = 0",
             "optimizer:\\n  decay: step|optimizer.decay = step: expected one of [constant, cosine, linear]",
-            "optimizer:\\n  warmup_iterations: -5|optimizer.warmup_iterations = -5"})
+            "optimizer:\\n  warmup_iterations: -5|optimizer.warmup_iterations = -5",
+            "network:\\n  class_names: [a, b]\\n  class_counts: [1, 2]|network.class_names = [a, b]: expected none",
+            "network:\\n  class_conditional: true\\n  class_names: [a, b]\\n  class_counts: [1]|network.class_counts = [1]: expected one count per class name (2 names)",
+            "network:\\n  class_conditional: true\\n  class_names: [a, a]\\n  class_counts: [1, 1]|network.class_names = [a, a]: expected distinct",
+            "network:\\n  class_conditional: true\\n  class_names: [a, b]\\n  class_counts: [0, 0]|network.class_counts = [0, 0]: expected non-negative image counts, not all zero",
+            "network:\\n  class_names: heart|network.class_names = heart: expected a list of names",
+            "training:\\n  label_dropout: 1|training.label_dropout = 1",
+            "diffusion:\\n  guidance: -0.5|diffusion.guidance = -0.5"})
     void badValuesNameTheFileTheKeyTheValueAndWhatIsAllowed(String yaml, String expected) {
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml.replace("\\n", "\n"), "bad.yml"));
         assertTrue(e.getMessage().startsWith("bad.yml: "), e.getMessage());
@@ -119,6 +127,36 @@ class ConfigLoaderTest {
         assertTrue(yaml.contains("dataset: emoji-smileys") && yaml.contains("beta_schedule: cosine")
                 && yaml.contains("skip_type: trailing") && yaml.contains("criterion: l2") && yaml.contains("name: adam") && yaml.contains("sampler: dpm++3m"), yaml);
         assertEquals(c, ConfigLoader.parse(yaml, "again.yml"));
+    }
+
+    @Test
+    void aClassConditionalNetworkRoundTripsAndAnUnconditionalOneWritesNoClassKeys() {
+        DdimConfig c = ConfigLoader.parse("""
+                network:
+                  class_conditional: true
+                  class_names: [face-smiling, heart, "yes", "1"]
+                  class_counts: [14, 25, 1, 0]
+                training:
+                  label_dropout: 0.2
+                diffusion:
+                  guidance: 1.5
+                """, "conditional.yml");
+        assertTrue(c.network().classConditional());
+        assertEquals(List.of("face-smiling", "heart", "yes", "1"), c.network().classNames());
+        assertEquals(List.of(14, 25, 1, 0), c.network().classCounts());
+        assertEquals(0.2, c.training().labelDropout());
+        assertEquals(1.5, c.diffusion().guidance());
+        assertEquals(c, ConfigLoader.parse(ConfigLoader.toYaml(c), "again.yml"));
+
+        DdimConfig seed = ConfigLoader.parse("network:\n  hidden_channels: 64\n", "x.yml");
+        assertFalse(seed.network().classConditional());
+        assertEquals(0.1, seed.training().labelDropout());
+        assertEquals(0.0, seed.diffusion().guidance());
+        assertFalse(ConfigLoader.toYaml(seed).contains("class_"), ConfigLoader.toYaml(seed));
+        // a conditional network's classes may be left for training to fill, but such a network cannot be built
+        DdimConfig unfilled = ConfigLoader.parse("network:\n  class_conditional: true\n", "x.yml");
+        var e = assertThrows(IllegalArgumentException.class, () -> UNetArchitecture.of(unfilled));
+        assertTrue(e.getMessage().startsWith("network.class_names: a class-conditional network needs its classes"), e.getMessage());
     }
 
     @Test

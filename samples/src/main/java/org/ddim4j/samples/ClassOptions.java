@@ -20,17 +20,24 @@ final class ClassOptions {
 
     /** The model with --guidance in its config; an unconditional model given either option is a usage error. */
     DdimModel apply(DdimModel model, DdimCommand command) {
-        if (!model.conditional() && (className != null || guidance != null)) {
-            throw command.usageError((className != null ? "--class" : "--guidance")
-                    + " goes with a class-conditional model (network.class_conditional); this one is unconditional");
+        if (!model.conditional() && className != null) {
+            throw command.usageError("--class goes with a class-conditional model (network.class_conditional); this one is unconditional");
         }
-        if (guidance == null) {
+        return withGuidance(model, guidance, command);
+    }
+
+    /** The model with guidance weight w (null: as it is); w given to an unconditional model is a usage error. */
+    static DdimModel withGuidance(DdimModel model, Double w, DdimCommand command) {
+        if (w == null) {
             return model;
         }
-        if (!(guidance >= 0) || guidance.isInfinite()) {
-            throw command.usageError("--guidance must be a finite number >= 0, got " + guidance);
+        if (!model.conditional()) {
+            throw command.usageError("--guidance goes with a class-conditional model (network.class_conditional); this one is unconditional");
         }
-        return new DdimModel(model.config().withDiffusion(model.config().diffusion().withGuidance(guidance)), model.network());
+        if (!(w >= 0) || w.isInfinite()) {
+            throw command.usageError("--guidance must be a finite number >= 0, got " + w);
+        }
+        return new DdimModel(model.config().withDiffusion(model.config().diffusion().withGuidance(w)), model.network());
     }
 
     /**

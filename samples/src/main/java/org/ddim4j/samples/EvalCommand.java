@@ -117,11 +117,7 @@ final class EvalCommand extends DdimCommand {
         }
         int count = this.count;
         DdimModel model = ModelOptions.load(weights, config);
-        if (guidance != null) {
-            ClassOptions g = new ClassOptions();
-            g.guidance = guidance;
-            model = g.apply(model, this);
-        }
+        model = ClassOptions.withGuidance(model, guidance, this);
         var diffusion = model.config().diffusion();
         int steps = stepOptions.steps(diffusion, this);
         TimestepSpacing spacing = stepOptions.spacing(diffusion);

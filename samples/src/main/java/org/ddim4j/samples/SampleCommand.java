@@ -119,9 +119,12 @@ final class SampleCommand extends DdimCommand {
         } else {
             Images.writePng(Images.grid(x), output);
         }
-        out.printf("wrote %d samples (%d steps, %s, eta %s%s) to %s in %.1f s%n", x.size(0),
+        String conditioning = !m.conditional() ? "" : String.format(Locale.ROOT, ", %s, guidance %s",
+                classes.className != null ? "class " + classes.className : "classes drawn from the training counts",
+                m.config().diffusion().guidance());
+        out.printf("wrote %d samples (%d steps, %s, eta %s%s%s) to %s in %.1f s%n", x.size(0),
                 kind == SamplerKind.DDIM ? sampler.evaluations() : s,
                 spacing.name().toLowerCase(Locale.ROOT), e, kind == SamplerKind.DDIM ? ""
-                        : ", " + kind + ", " + sampler.evaluations() + " network evaluations", output, seconds);
+                        : ", " + kind + ", " + sampler.evaluations() + " network evaluations", conditioning, output, seconds);
     }
 }

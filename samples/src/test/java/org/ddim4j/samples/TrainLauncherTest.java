@@ -105,4 +105,38 @@ class TrainLauncherTest {
         assertEquals(1, r.code());
         assertTrue(r.err().contains("Config file not found") && r.err().contains("emoji_demo"), r.err());
     }
+
+    /**
+     * A class-conditional run on the fake emoji set (labelled by category) records its classes, samples one of them
+     * with guidance, and names its classes when asked for another; an unconditional model refuses --class.
+     */
+    @Test
+    void aClassConditionalRunSamplesTheClassItIsAskedFor(@TempDir Path dir) throws IOException {
+        Path root = TinyRun.fakeEmoji(dir);
+        Path tiny = TinyRun.config(dir, 2, 2, 2);
+        Path config = dir.resolve("conditional.yml");
+        Files.writeString(config, Files.readString(tiny).replace("num_groups: 4", "num_groups: 4\n    class_conditional: true"));
+        Path runDir = dir.resolve("run");
+        LauncherTest.Result r = run("train", "--config", config.toString(), "--data-root", root.toString(), "--out", runDir.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(java.util.List.of("Flags", "Smileys & Emotion"),
+                CheckpointFile.read(runDir.resolve("checkpoint.ckpt")).config().network().classNames());
+        String png = dir.resolve("flags.png").toString();
+        r = run("sample", "--weights", runDir.toString(), "--class", "Flags", "--guidance", "1.5", "--count", "2", "--output", png);
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("class Flags, guidance 1.5"), r.out());
+        assertTrue(Files.size(Path.of(png)) > 0);
+        r = run("sample", "--weights", runDir.toString(), "--class", "Hearts", "--output", png);
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--class: unknown class 'Hearts'; the model's classes are [Flags, Smileys & Emotion]"), r.err());
+        r = run("sample", "--weights", runDir.toString(), "--guidance", "-1", "--output", png);
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--guidance must be a finite number >= 0, got -1.0"), r.err());
+
+        Path plain = dir.resolve("plain");
+        assertEquals(0, run("train", "--config", tiny.toString(), "--data-root", root.toString(), "--out", plain.toString()).code());
+        r = run("sample", "--weights", plain.toString(), "--class", "Flags", "--output", png);
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--class goes with a class-conditional model (network.class_conditional); this one is unconditional"), r.err());
+    }
 }
