@@ -78,7 +78,8 @@ public final class Datasets {
 
     /**
      * The emoji training split of each vendor's set in turn ({@link EmojiDataset#folderFor} of {@code root}),
-     * optionally restricted to some images, held in memory.
+     * optionally restricted to some images, held in memory, with the labels data.dataset gives them (category for
+     * "emoji", subcategory for the others) when every image kept is in that dataset's split.
      */
     public static ShuffledBatches emoji(DataConfig data, Path root, long seed, List<EmojiVendor> vendors,
                                         Predicate<EmojiDataset.Entry> keep) {
@@ -100,12 +101,8 @@ public final class Datasets {
                 throw new IllegalArgumentException("no emoji images left after filtering; categories are " + ds.categories());
             }
             for (EmojiDataset.Entry e : entries) {
-                Integer label = labelOfFile.get(ds.file(e).toString());
-                if (label == null) {
-                    throw new IllegalArgumentException("emoji image " + ds.file(e) + " is not in " + data.dataset().key()
-                            + "'s training split: data.dataset and the images kept disagree");
-                }
-                labels.add(label);
+                // (null: an image kept beyond data.dataset's split, which then labels none of them)
+                labels.add(labelOfFile.get(ds.file(e).toString()));
             }
             try {
                 parts.add(ds.tensors(entries, data.height()));
@@ -113,7 +110,9 @@ public final class Datasets {
                 throw new UncheckedIOException("cannot read the emoji images in " + ds.root() + ": " + e.getMessage(), e);
             }
         }
-        return new ShuffledBatches(parts.size() == 1 ? parts.get(0) : Nd4j.concat(0, parts.toArray(INDArray[]::new)), seed)
-                .withLabels(labelled.classNames(), labels.stream().mapToInt(Integer::intValue).toArray());
+        ShuffledBatches batches = new ShuffledBatches(parts.size() == 1 ? parts.get(0) : Nd4j.concat(0, parts.toArray(INDArray[]::new)), seed);
+        // labelled when every image kept is in data.dataset's split; else unlabelled (a class-conditional run refuses it)
+        return labels.contains(null) ? batches
+                : batches.withLabels(labelled.classNames(), labels.stream().mapToInt(Integer::intValue).toArray());
     }
 }

@@ -86,5 +86,7 @@ class DemoDatasetTest {
             }
             assertEquals(java.util.Arrays.stream(counts).boxed().toList(), data.classCounts());
         }
+        // images beyond the dataset's split (all emoji kept, data.dataset the smileys) carry no labels at all
+        assertEquals(List.of(), Datasets.emoji(smileys, root, 3, e -> true).classNames());
     }
 }

@@ -38,9 +38,13 @@ import java.util.zip.CheckedInputStream;
  * model, whose trained weights ship inside this jar.
  *
  * <pre>{@code
- * ComputationGraph unet = DdimZooModel.of("emoji").initPretrained();   // eps = unet.outputSingle(x, t)
+ * ComputationGraph unet = DdimZooModel.of("emoji").initPretrained();   // eps = unet.outputSingle(x, t), null class
  * DdimModel ddim = DdimZooModel.of("emoji").initPretrainedModel();     // sampling, inversion, editing
- * INDArray images = ddim.sampler().sample(ddim.noisePredictor(), Nd4j.randn(DataType.FLOAT, 16, 3, 32, 32), null);
+ * INDArray z = Nd4j.randn(DataType.FLOAT, 16, 3, 32, 32);
+ * INDArray images = ddim.sampler().sample(ddim.generatingPredictor(16, 0), z, null);  // classes as in the data
+ * int[] labels = new int[16];
+ * Arrays.fill(labels, ddim.classes().label("heart"));
+ * INDArray hearts = ddim.sampler().sample(ddim.noisePredictor(labels, 0), z, null);   // one class, unguided
  * }</pre>
  *
  * <p>DL4J's {@link ZooModel} restores only networks serialised by its {@code ModelSerializer}, so
@@ -62,7 +66,7 @@ public final class DdimZooModel extends ZooModel<DdimZooModel> {
      */
     public static final String EMOJI_CONFIG_RESOURCE = "/org/ddim4j/pretrained/emoji.yml";
     /** Adler-32 of {@link #EMOJI_RESOURCE} (docs/pretrained-emoji/README.md: how they were trained). */
-    static final long EMOJI_ADLER32 = 1598841278L;
+    static final long EMOJI_ADLER32 = 3842320927L;
 
     private final String preset;
     private final DdimConfig config;
