@@ -2,6 +2,8 @@ package org.ddim4j.batches;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.util.List;
+
 /**
  * Training images, served so that a run is repeatable and resumable: the batch of an iteration is a
  * function of the iteration alone (and the source's own seed), never of how the run got there.
@@ -14,13 +16,13 @@ public interface BatchSource {
     INDArray batch(long iteration, int batchSize);
 
     /** The classes the images are labelled with, indexed by label; empty when they carry no labels. */
-    default java.util.List<String> classNames() {
-        return java.util.List.of();
+    default List<String> classNames() {
+        return List.of();
     }
 
     /** How many of the images carry each label, in the order of {@link #classNames()}. */
-    default java.util.List<Integer> classCounts() {
-        return java.util.List.of();
+    default List<Integer> classCounts() {
+        return List.of();
     }
 
     /**

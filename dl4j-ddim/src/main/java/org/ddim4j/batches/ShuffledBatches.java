@@ -5,6 +5,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -27,7 +29,7 @@ public final class ShuffledBatches implements BatchSource {
     private final long seed;
     private final boolean strict;
     private final java.util.Set<Integer> unreadable = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private final java.util.List<String> classNames;
+    private final List<String> classNames;
     private final int[] labels;
     private long cachedEpoch = -1;
     private int[] cachedOrder;
@@ -42,7 +44,7 @@ public final class ShuffledBatches implements BatchSource {
         this.loader = null;
         this.seed = seed;
         this.strict = false;
-        this.classNames = java.util.List.of();
+        this.classNames = List.of();
         this.labels = null;
     }
 
@@ -64,11 +66,11 @@ public final class ShuffledBatches implements BatchSource {
         this.loader = loader;
         this.seed = seed;
         this.strict = strict;
-        this.classNames = java.util.List.of();
+        this.classNames = List.of();
         this.labels = null;
     }
 
-    private ShuffledBatches(ShuffledBatches base, boolean strict, java.util.List<String> classNames, int[] labels) {
+    private ShuffledBatches(ShuffledBatches base, boolean strict, List<String> classNames, int[] labels) {
         this.images = base.images;
         this.count = base.count;
         this.loader = base.loader;
@@ -88,7 +90,7 @@ public final class ShuffledBatches implements BatchSource {
      *
      * @param labels the class of image i, in [0, names.size())
      */
-    public ShuffledBatches withLabels(java.util.List<String> names, int[] labels) {
+    public ShuffledBatches withLabels(List<String> names, int[] labels) {
         if (names.isEmpty() || labels.length != count) {
             throw new IllegalArgumentException("need class names and one label per image (" + count + "), got "
                     + names.size() + " names and " + labels.length + " labels");
@@ -99,24 +101,24 @@ public final class ShuffledBatches implements BatchSource {
                         + (names.size() - 1));
             }
         }
-        return new ShuffledBatches(this, strict, java.util.List.copyOf(names), labels.clone());
+        return new ShuffledBatches(this, strict, List.copyOf(names), labels.clone());
     }
 
     @Override
-    public java.util.List<String> classNames() {
+    public List<String> classNames() {
         return classNames;
     }
 
     @Override
-    public java.util.List<Integer> classCounts() {
+    public List<Integer> classCounts() {
         if (labels == null) {
-            return java.util.List.of();
+            return List.of();
         }
         int[] counts = new int[classNames.size()];
         for (int l : labels) {
             counts[l]++;
         }
-        return java.util.Arrays.stream(counts).boxed().toList();
+        return Arrays.stream(counts).boxed().toList();
     }
 
     @Override

@@ -48,24 +48,11 @@ public final class GuidedNoisePredictor implements DifferentiableNoisePredictor 
     public Linearization linearize(INDArray x, INDArray t) {
         Linearization c = conditional.linearize(x, t);
         Linearization u = unconditional.linearize(x, t);
-        INDArray eps = combine(c.eps(), u.eps());
-        return new Linearization() {
-            @Override
-            public INDArray eps() {
-                return eps;
-            }
-
-            @Override
-            public INDArray pullback(INDArray cotangent) {
-                return combine(c.pullback(cotangent), u.pullback(cotangent));
-            }
-
-            @Override
-            public void release() {
-                c.release();
-                u.release();
-            }
-        };
+        return Linearization.of(combine(c.eps(), u.eps()),
+                cotangent -> combine(c.pullback(cotangent), u.pullback(cotangent)), () -> {
+                    c.release();
+                    u.release();
+                });
     }
 
     /** (1 + w) a - w b, as a new array. */

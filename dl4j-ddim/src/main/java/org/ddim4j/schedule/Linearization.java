@@ -18,9 +18,13 @@ public interface Linearization {
 
     /** A linearization that keeps x and t and recomputes the network's forward pass in its pullback. */
     static Linearization recomputing(DifferentiableNoisePredictor model, INDArray x, INDArray t) {
-        INDArray eps = model.predictNoise(x, t);
         INDArray xs = x.dup();
         INDArray ts = t.dup();
+        return of(model.predictNoise(x, t), cotangent -> model.inputGradient(xs, ts, cotangent), () -> { });
+    }
+
+    /** The linearization with this eps, pullback and release. */
+    static Linearization of(INDArray eps, java.util.function.UnaryOperator<INDArray> pullback, Runnable release) {
         return new Linearization() {
             @Override
             public INDArray eps() {
@@ -29,11 +33,12 @@ public interface Linearization {
 
             @Override
             public INDArray pullback(INDArray cotangent) {
-                return model.inputGradient(xs, ts, cotangent);
+                return pullback.apply(cotangent);
             }
 
             @Override
             public void release() {
+                release.run();
             }
         };
     }

@@ -47,8 +47,8 @@ import java.util.SplittableRandom;
  *   <li>x_t = sqrt(alpha_bar_t) x_0 + sqrt(1 - alpha_bar_t) noise, noise ~ N(0, I)</li>
  *   <li>loss = mean |eps(x_t, t) - noise| (l1) or mean squared (l2); dropout on. A class-conditional network
  *       (network.class_conditional) sees each image's label, replaced by the null class with probability
- *       training.label_dropout (classifier-free guidance's training, Ho and Salimans 2022, algorithm 1). With diffusion.prediction v the
- *       target is v = sqrt(alpha_bar_t) noise - sqrt(1 - alpha_bar_t) x_0 ({@link Prediction#target}); with
+ *       training.label_dropout (classifier-free guidance's training, Ho and Salimans 2022, algorithm 1). With
+ *       diffusion.prediction v the target is v = sqrt(alpha_bar_t) noise - sqrt(1 - alpha_bar_t) x_0 ({@link Prediction#target}); with
  *       training.loss_weighting min-snr each image's loss is weighted by {@link LossWeights}</li>
  *   <li>gradients clipped to global norm optimizer.gradient_clip, then one Adam step (PyTorch's) at the rate of
  *       {@link LearningRateSchedule} (optimizer.learning_rate throughout, as the seed, unless a warm-up or a decay

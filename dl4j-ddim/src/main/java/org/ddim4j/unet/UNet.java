@@ -143,23 +143,8 @@ public final class UNet implements DifferentiableNoisePredictor {
         if (plan == null) {
             return Linearization.recomputing(conditionedOn(labels), x, t);
         }
-        INDArray eps = plan.outputs().get(UNetGraph.OUTPUT).dup();
-        return new Linearization() {
-            @Override
-            public INDArray eps() {
-                return eps;
-            }
-
-            @Override
-            public INDArray pullback(INDArray cotangent) {
-                return plan.secondPhase(cotangent.castTo(DataType.FLOAT)).get(UNetGraph.INPUT);
-            }
-
-            @Override
-            public void release() {
-                plan.release();
-            }
-        };
+        return Linearization.of(plan.outputs().get(UNetGraph.OUTPUT).dup(),
+                cotangent -> plan.secondPhase(cotangent.castTo(DataType.FLOAT)).get(UNetGraph.INPUT), plan::release);
     }
 
     /**

@@ -6,7 +6,6 @@ import org.ddim4j.config.DdimConfig;
 import org.ddim4j.config.NetworkConfig;
 import org.ddim4j.model.DdimModel;
 import org.ddim4j.random.Seeds;
-import org.ddim4j.unet.Parameters;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -81,15 +80,8 @@ class ClassConditionalTrainingTest {
         first.train(null);
         Trainer second = Trainer.resume(dir.resolve("resumed"), labelledDiscs(), TrainingListener.NONE, 8);
         second.train(null);
-        assertSame(straight.network().parameters(), second.network().parameters());
-        assertSame(straight.ema().parameters(), second.ema().parameters());
-    }
-
-    private static void assertSame(Parameters a, Parameters b) {
-        for (String name : a.arrays().keySet()) {
-            assertArrayEquals(a.get(name).castTo(DataType.DOUBLE).data().asDouble(),
-                    b.get(name).castTo(DataType.DOUBLE).data().asDouble(), 0.0, name);
-        }
+        TrainerTest.assertSameWeights(straight.network().parameters(), second.network().parameters());
+        TrainerTest.assertSameWeights(straight.ema().parameters(), second.ema().parameters());
     }
 
     /**

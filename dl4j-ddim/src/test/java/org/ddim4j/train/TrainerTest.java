@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TrainerTest {
-    private static void assertSameWeights(Parameters a, Parameters b) {
+    static void assertSameWeights(Parameters a, Parameters b) {
         for (String name : a.arrays().keySet()) {
             assertArrayEquals(a.get(name).castTo(DataType.DOUBLE).data().asDouble(),
                     b.get(name).castTo(DataType.DOUBLE).data().asDouble(), 0.0, name);
