@@ -93,14 +93,15 @@ final class SweepTask implements TaskCreator {
             new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
-     * The config with its sampling-only settings (diffusion.num_t_steps, skip_type, eta, sampler) at fixed values:
+     * The config with its sampling-only settings (diffusion.num_t_steps, skip_type, eta, sampler, guidance) at fixed values:
      * candidates with the same key train identically (the trainer draws everything from the seed), so the
      * sweep trains their network once and scores it with each candidate's sampler. Within one run of the
      * sweep only: a resumed sweep trains again for a candidate whose twin finished before.
      */
     static String trainingKey(DdimConfig config) {
         var d = config.diffusion();
-        return ConfigLoader.toYaml(config.withDiffusion(d.withSampling(1, TimestepSpacing.UNIFORM, 0.0).withSampler(SamplerKind.DDIM)));
+        return ConfigLoader.toYaml(config.withDiffusion(d.withSampling(1, TimestepSpacing.UNIFORM, 0.0).withSampler(SamplerKind.DDIM)
+                .withGuidance(0.0)));
     }
 
     private Trained trainFresh(int index, String key, DdimConfig config, Path folder) throws java.io.IOException {

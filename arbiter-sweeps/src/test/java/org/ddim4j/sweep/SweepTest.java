@@ -103,6 +103,14 @@ class SweepTest {
         var config = org.ddim4j.config.ConfigLoader.load(shared.resolve("tiny.yml"));
         var unipc = config.withDiffusion(config.diffusion().withSampler(org.ddim4j.sampler.SamplerKind.UNIPC));
         assertEquals(SweepTask.trainingKey(config), SweepTask.trainingKey(unipc));
+        // the class-conditional keys are sweep keys: guidance a sampling setting (one network), the others training's
+        var conditional = ConfigOverrides.apply(config, java.util.Map.of("network.class_conditional", true,
+                "training.label_dropout", 0.2, "diffusion.guidance", 1.5));
+        assertTrue(conditional.network().classConditional());
+        assertEquals(0.2, conditional.training().labelDropout());
+        assertEquals(SweepTask.trainingKey(conditional), SweepTask.trainingKey(
+                conditional.withDiffusion(conditional.diffusion().withGuidance(0.0))));
+        assertTrue(!SweepTask.trainingKey(conditional).equals(SweepTask.trainingKey(config)));
         var model = new org.ddim4j.model.DdimModel(unipc, org.ddim4j.unet.UNet.create(unipc.network(), unipc.data().shape(), 1));
         assertTrue(CandidateEvaluator.generating(model) instanceof org.ddim4j.sampler.UniPcSampler);
         var e = assertThrows(org.ddim4j.config.ConfigException.class, () -> spec("sweep: {diffusion.sampler: [ddim, plms]}\n"));
