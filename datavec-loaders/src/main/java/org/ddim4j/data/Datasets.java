@@ -87,23 +87,14 @@ public final class Datasets {
             throw new IllegalArgumentException("the emoji set gives square RGB images; data.shape is " + data.shape());
         }
         List<INDArray> parts = new ArrayList<>();
-        // each image's class as the dataset's split labels it (category for "emoji", else subcategory), by file
-        ImageSplit labelled = ImageDatasets.open(data.dataset().key(), root, Split.TRAIN);
-        java.util.Map<String, Integer> labelOfFile = new java.util.HashMap<>();
-        for (int i = 0; i < labelled.size(); i++) {
-            labelOfFile.put(labelled.source(i), labelled.label(i));
-        }
-        List<Integer> labels = new ArrayList<>();
+        List<String> files = new ArrayList<>();
         for (EmojiVendor vendor : vendors) {
             EmojiDataset ds = EmojiDataset.open(EmojiDataset.folderFor(root, vendor), vendor, data.download());
             List<EmojiDataset.Entry> entries = ds.entries(Split.TRAIN).stream().filter(keep).toList();
             if (entries.isEmpty()) {
                 throw new IllegalArgumentException("no emoji images left after filtering; categories are " + ds.categories());
             }
-            for (EmojiDataset.Entry e : entries) {
-                // (null: an image kept beyond data.dataset's split, which then labels none of them)
-                labels.add(labelOfFile.get(ds.file(e).toString()));
-            }
+            entries.forEach(e -> files.add(ds.file(e).toString()));
             try {
                 parts.add(ds.tensors(entries, data.height()));
             } catch (IOException e) {
@@ -111,8 +102,22 @@ public final class Datasets {
             }
         }
         ShuffledBatches batches = new ShuffledBatches(parts.size() == 1 ? parts.get(0) : Nd4j.concat(0, parts.toArray(INDArray[]::new)), seed);
-        // labelled when every image kept is in data.dataset's split; else unlabelled (a class-conditional run refuses it)
-        return labels.contains(null) ? batches
-                : batches.withLabels(labelled.classNames(), labels.stream().mapToInt(Integer::intValue).toArray());
+        // each image's class as data.dataset's split labels it (category for "emoji", else subcategory), by file; the
+        // split is opened after the sets, which are there by now (so data.download: false is honoured)
+        ImageSplit labelled = ImageDatasets.open(data.dataset().key(), root, Split.TRAIN);
+        java.util.Map<String, Integer> labelOfFile = new java.util.HashMap<>();
+        for (int i = 0; i < labelled.size(); i++) {
+            labelOfFile.put(labelled.source(i), labelled.label(i));
+        }
+        int[] labels = new int[files.size()];
+        for (int i = 0; i < labels.length; i++) {
+            Integer label = labelOfFile.get(files.get(i));
+            if (label == null) {
+                // an image kept beyond data.dataset's split: unlabelled (a class-conditional run refuses it)
+                return batches;
+            }
+            labels[i] = label;
+        }
+        return batches.withLabels(labelled.classNames(), labels);
     }
 }
