@@ -6,7 +6,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -30,6 +33,31 @@ public record ClassPrior(List<String> names, List<Integer> counts) {
             throw new IllegalArgumentException("the network is not class-conditional: it has no classes to draw");
         }
         return new ClassPrior(network.classNames(), network.classCounts());
+    }
+
+    /**
+     * The prior restricted to some classes: their training counts kept, every other class's set to 0, so that draws
+     * give only these classes, in their proportions among themselves (labels keep their meaning: the network's).
+     * An unknown or repeated name is refused naming the classes there are; so is a set of classes without images.
+     */
+    public ClassPrior restrictedTo(List<String> kept) {
+        if (kept.isEmpty()) {
+            throw new IllegalArgumentException("no classes given to draw from; the model's classes are " + names);
+        }
+        Integer[] restricted = new Integer[size()];
+        Arrays.fill(restricted, 0);
+        Set<String> seen = new HashSet<>();
+        for (String name : kept) {
+            int k = label(name);
+            if (!seen.add(name)) {
+                throw new IllegalArgumentException("class '" + name + "' is given twice");
+            }
+            restricted[k] = counts.get(k);
+        }
+        if (Arrays.stream(restricted).allMatch(c -> c == 0)) {
+            throw new IllegalArgumentException("the classes " + kept + " have no training images to draw in proportion to");
+        }
+        return new ClassPrior(names, List.of(restricted));
     }
 
     public int size() {

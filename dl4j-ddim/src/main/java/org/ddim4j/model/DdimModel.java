@@ -59,7 +59,18 @@ public record DdimModel(DdimConfig config, UNet network) {
      * {@code diffusion.guidance}.
      */
     public DifferentiableNoisePredictor generatingPredictor(int count, long seed) {
-        return conditional() ? noisePredictor(classes().draw(count, seed), config.diffusion().guidance()) : noisePredictor();
+        return conditional() ? generatingPredictor(classes(), count, seed) : noisePredictor();
+    }
+
+    /**
+     * A conditional model's predictor generating {@code count} images of classes drawn from {@code prior} with
+     * {@code seed} (e.g. {@link ClassPrior#restrictedTo} some classes), guided by the config's {@code diffusion.guidance}.
+     */
+    public DifferentiableNoisePredictor generatingPredictor(ClassPrior prior, int count, long seed) {
+        if (prior.size() != classes().size()) {
+            throw new IllegalArgumentException("the class prior has " + prior.size() + " classes, the model " + classes().size());
+        }
+        return noisePredictor(prior.draw(count, seed), config.diffusion().guidance());
     }
 
     public NoiseSchedule schedule() {

@@ -4,7 +4,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Classifier-free guidance (Ho and Salimans 2022): one class-conditional network seen with and without its labels,
- * combined with weight w &gt;= 0.
+ * combined with weight w (sampling uses w &gt; 0; editing by class, {@code edit.ClassEdit}, any finite w: -1 &lt; w &lt; 0
+ * blends the null class's prediction into the conditional one, w = -1 is the null class).
  * <ol>
  *   <li>eps~(x, t) = (1 + w) eps(x, t, c) - w eps(x, t) (their eq. 6; w = 0 is the conditional model, larger w
  *       trades diversity for samples more typical of their class);</li>
@@ -20,12 +21,13 @@ public final class GuidedNoisePredictor implements DifferentiableNoisePredictor 
     /**
      * @param conditional   the network given each image's class
      * @param unconditional the same network given the null class
-     * @param weight        guidance weight w, &gt; 0 (at 0 use the conditional predictor itself)
+     * @param weight        guidance weight w, finite and not 0 (at 0 use the conditional predictor itself)
      */
     public GuidedNoisePredictor(DifferentiableNoisePredictor conditional, DifferentiableNoisePredictor unconditional,
                                 double weight) {
-        if (!(weight > 0) || Double.isInfinite(weight)) {
-            throw new IllegalArgumentException("guidance weight must be a finite number > 0, got " + weight);
+        if (weight == 0 || !Double.isFinite(weight)) {
+            throw new IllegalArgumentException("guidance weight must be a finite number other than 0 (0: the conditional "
+                    + "predictor itself), got " + weight);
         }
         this.conditional = conditional;
         this.unconditional = unconditional;

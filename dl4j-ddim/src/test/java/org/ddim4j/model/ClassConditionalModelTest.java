@@ -27,14 +27,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A class-conditional network, its class prior and classifier-free guidance. */
-class ClassConditionalModelTest {
+public class ClassConditionalModelTest {
     private static final List<String> NAMES = List.of("smile", "heart", "cat");
 
     /**
      * A small conditional model on 8x8 images with random weights (a fresh network's output convolution is zero, which
-     * would make every prediction and gradient 0).
+     * would make every prediction and gradient 0). Classes "smile", "heart", "cat" with training counts 1, 3, 0.
      */
-    private static DdimModel model() {
+    public static DdimModel model() {
         NetworkConfig net = new NetworkConfig(8, 1, List.of(1, 2), List.of(4), 16, 0.0, 4, 0.9, true, true, NAMES,
                 List.of(1, 3, 0));
         DdimConfig config = Defaults.config().withNetwork(net).withData(Defaults.data().withShape(List.of(3, 8, 8)));
@@ -125,6 +125,7 @@ class ClassConditionalModelTest {
         assertTrue(maxAbs(lin.eps().sub(guided.predictNoise(x(), t()))) <= 1e-6 * maxAbs(expected));
         assertTrue(maxAbs(lin.pullback(g).sub(vjp)) <= 1e-6 * maxAbs(vjp));
         assertThrows(IllegalArgumentException.class, () -> new GuidedNoisePredictor(guided, guided, 0));
+        assertThrows(IllegalArgumentException.class, () -> new GuidedNoisePredictor(guided, guided, Double.NaN));
     }
 
     /**
@@ -144,6 +145,35 @@ class ClassConditionalModelTest {
         int[] split = IntStream.concat(IntStream.of(prior.drawRows(17, 100, 104)), IntStream.of(prior.drawRows(17, 104, 110))).toArray();
         assertArrayEquals(whole, split);
         assertArrayEquals(java.util.Arrays.copyOfRange(drawn, 100, 110), whole);
+    }
+
+    /**
+     * A prior restricted to some classes draws only them, in their proportions among themselves, with the network's
+     * labels (the same bound as above: share 1/4 of class 0 among classes 0 and 1, 4.5 binomial stds), and a batch of
+     * samples drawn with it is labelled so; unknown, repeated or image-less classes are refused naming them.
+     */
+    @Test
+    void aRestrictedPriorDrawsOnlyItsClassesInTheirProportions() {
+        DdimModel m = model();
+        ClassPrior hearts = m.classes().restrictedTo(List.of("heart"));
+        assertEquals(List.of(0, 3, 0), hearts.counts());
+        assertTrue(IntStream.of(hearts.draw(1000, 5)).allMatch(l -> l == 1));
+        int n = 40_000;
+        int[] drawn = m.classes().restrictedTo(List.of("heart", "smile")).draw(n, 17);
+        assertTrue(IntStream.of(drawn).allMatch(l -> l == 0 || l == 1));
+        assertEquals(0.25, IntStream.of(drawn).filter(l -> l == 0).count() / (double) n, 4.5 * Math.sqrt(0.25 * 0.75 / n));
+        // a batch drawn as "heart" predicts what the network predicts for label 1 (not the null class, not label 0)
+        INDArray viaPrior = m.generatingPredictor(hearts, 3, 9).predictNoise(x(), t());
+        assertEquals(0.0, maxAbs(viaPrior.sub(m.noisePredictor(new int[]{1, 1, 1}, 0).predictNoise(x(), t()))), 0.0);
+        assertNotEquals(0.0, maxAbs(viaPrior.sub(m.noisePredictor(new int[]{0, 0, 0}, 0).predictNoise(x(), t()))));
+
+        var unknown = assertThrows(IllegalArgumentException.class, () -> m.classes().restrictedTo(List.of("dog")));
+        assertEquals("unknown class 'dog'; the model's classes are [smile, heart, cat]", unknown.getMessage());
+        var twice = assertThrows(IllegalArgumentException.class, () -> m.classes().restrictedTo(List.of("heart", "heart")));
+        assertEquals("class 'heart' is given twice", twice.getMessage());
+        var empty = assertThrows(IllegalArgumentException.class, () -> m.classes().restrictedTo(List.of("cat")));
+        assertEquals("the classes [cat] have no training images to draw in proportion to", empty.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> m.classes().restrictedTo(List.of()));
     }
 
     @Test

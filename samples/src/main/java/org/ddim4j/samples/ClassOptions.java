@@ -1,61 +1,71 @@
 package org.ddim4j.samples;
 
+import org.ddim4j.model.ClassPrior;
 import org.ddim4j.model.DdimModel;
 import org.ddim4j.schedule.DifferentiableNoisePredictor;
 import picocli.CommandLine.Option;
 
-import java.util.Arrays;
+import java.util.List;
 
 /** A class-conditional model's {@code --class} and {@code --guidance}; refused by an unconditional model. */
 final class ClassOptions {
     @Option(names = "--class", paramLabel = "NAME",
-            description = "a class-conditional model's class for every sample (default: classes drawn in the "
-                    + "proportions of its training data)")
-    String className;
+            description = "a class-conditional model's class to draw; repeated, several classes drawn in the proportions "
+                    + "of their training images (default: every class, in the proportions of the training data)")
+    List<String> classNames;
 
     @Option(names = "--guidance", paramLabel = "W",
             description = "a class-conditional model's classifier-free guidance weight w >= 0 (default: the config's "
                     + "diffusion.guidance; 0 is the conditional model alone)")
     Double guidance;
 
-    /** The model with --guidance in its config; an unconditional model given either option is a usage error. */
+    /**
+     * The model with --guidance in its config (as it is without); an unconditional model given either option, or a
+     * negative weight, is a usage error.
+     */
     DdimModel apply(DdimModel model, DdimCommand command) {
-        if (!model.conditional() && className != null) {
+        if (!model.conditional() && classNames != null) {
             throw command.usageError("--class goes with a class-conditional model (network.class_conditional); this one is unconditional");
         }
-        return withGuidance(model, guidance, command);
-    }
-
-    /** The model with guidance weight w (null: as it is); w given to an unconditional model is a usage error. */
-    static DdimModel withGuidance(DdimModel model, Double w, DdimCommand command) {
-        if (w == null) {
+        if (guidance == null) {
             return model;
         }
         if (!model.conditional()) {
             throw command.usageError("--guidance goes with a class-conditional model (network.class_conditional); this one is unconditional");
         }
-        if (!(w >= 0) || w.isInfinite()) {
-            throw command.usageError("--guidance must be a finite number >= 0, got " + w);
+        if (!(guidance >= 0) || guidance.isInfinite()) {
+            throw command.usageError("--guidance must be a finite number >= 0, got " + guidance);
         }
-        return new DdimModel(model.config().withDiffusion(model.config().diffusion().withGuidance(w)), model.network());
+        return new DdimModel(model.config().withDiffusion(model.config().diffusion().withGuidance(guidance)), model.network());
     }
 
     /**
-     * The predictor generating {@code count} images: of --class, or of classes drawn from the model's prior with
-     * {@code seed}; an unconditional model's noise predictor.
+     * What labels are drawn from: the model's class prior restricted to the --class names (all of it without them);
+     * null for an unconditional model.
      */
-    DifferentiableNoisePredictor generating(DdimModel model, int count, long seed, DdimCommand command) {
-        if (className == null) {
-            return model.generatingPredictor(count, seed);
+    ClassPrior prior(DdimModel model, DdimCommand command) {
+        if (!model.conditional()) {
+            return null;
         }
-        int label;
         try {
-            label = model.classes().label(className);
+            return classNames == null ? model.classes() : model.classes().restrictedTo(classNames);
         } catch (IllegalArgumentException e) {
             throw command.usageError("--class: " + e.getMessage());
         }
-        int[] labels = new int[count];
-        Arrays.fill(labels, label);
-        return model.noisePredictor(labels, model.config().diffusion().guidance());
+    }
+
+    /**
+     * The predictor generating {@code count} images of classes drawn with {@code seed} from {@link #prior}; an
+     * unconditional model's noise predictor.
+     */
+    DifferentiableNoisePredictor generating(DdimModel model, int count, long seed, DdimCommand command) {
+        ClassPrior prior = prior(model, command);
+        return prior == null ? model.noisePredictor() : model.generatingPredictor(prior, count, seed);
+    }
+
+    /** What the samples are drawn as, for a report: "class A", "classes A, B", or the default. */
+    String describe() {
+        return classNames == null ? "classes drawn from the training counts"
+                : (classNames.size() == 1 ? "class " : "classes ") + String.join(", ", classNames);
     }
 }

@@ -5,6 +5,7 @@ import com.google.gson.Gson;
 import org.ddim4j.edit.EditEffect;
 import org.ddim4j.edit.AttributeClassifier;
 import org.ddim4j.edit.Boundary;
+import org.ddim4j.edit.ClassEdit;
 import org.ddim4j.edit.LatentEditor;
 import org.ddim4j.image.Gif;
 import org.ddim4j.image.Images;
@@ -31,10 +32,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code ./ddim edit}: moves a latent along an attribute's direction and shows (and measures) the result. */
+/**
+ * {@code ./ddim edit}: moves a latent along an attribute's direction ({@link LatentEditor}), or decodes it toward a
+ * class-conditional model's class ({@link ClassEdit}), and shows (and measures) the result.
+ */
 @Command(name = "edit",
-        description = "edit an image or latent along an attribute direction: strip PNG, GIF, the classifier's score along it",
-        footer = "Writes DIR/strip.png, DIR/edit.gif (the first latent), DIR/latents.npz and prints one JSON line.")
+        description = "edit an image or latent along an attribute direction, or toward a class-conditional model's class: "
+                + "strip PNG, GIF, the classifier's score along it",
+        footer = {"Writes DIR/strip.png (a row per latent, a column per alpha or strength), DIR/edit.gif (the first latent),",
+                "DIR/latents.npz (the edited latents; with --to-class the latents themselves) and prints one JSON line."})
 final class EditCommand extends DdimCommand {
     @Mixin
     ModelOptions model;
@@ -45,8 +51,20 @@ final class EditCommand extends DdimCommand {
     @Mixin
     SamplerOptions samplers;
 
-    @Option(names = "--boundary", required = true, paramLabel = "B.npz", description = "the attribute's boundary (./ddim boundary)")
-    Path boundaryFile;
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Direction direction;
+
+    /** What the edit moves toward: an attribute's boundary, or a class-conditional model's class. */
+    static final class Direction {
+        @Option(names = "--boundary", required = true, paramLabel = "B.npz", description = "the attribute's boundary (./ddim boundary)")
+        Path boundaryFile;
+
+        @Option(names = "--to-class", required = true, paramLabel = "NAME",
+                description = "instead: a class-conditional model's class; each latent (the null class's) is decoded with "
+                        + "it at each strength of --alphas (0: the null class, the latent's own image; 1: the class; "
+                        + "above 1: guided toward it)")
+        String toClass;
+    }
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Source source;
@@ -74,7 +92,7 @@ final class EditCommand extends DdimCommand {
     /** How far: steps along the normal, or a signed distance to reach. */
     static final class Amount {
         @Option(names = "--alphas", paramLabel = "FROM:TO:COUNT",
-                description = "steps along the unit normal (default -3:3:7)")
+                description = "steps along the unit normal (default -3:3:7); with --to-class the strengths (default 0:3:7)")
         String alphas;
 
         @Option(names = "--distance", paramLabel = "D", description = "instead: move to this signed distance from the boundary")
@@ -82,7 +100,7 @@ final class EditCommand extends DdimCommand {
     }
 
     @Option(names = "--condition", arity = "1..*", paramLabel = "C.npz",
-            description = "boundaries whose attributes must not change: their directions are projected out")
+            description = "boundaries whose attributes must not change: their directions are projected out (with --boundary)")
     List<Path> conditionFiles;
 
     @Option(names = "--classifier", paramLabel = "CLS.zip",
@@ -104,25 +122,46 @@ final class EditCommand extends DdimCommand {
         if (count < 1 || (count > 1 && source.seed == null)) {
             throw usageError("--count must be at least 1, and more than 1 only with --seed");
         }
-        if (count > 1 && amount.distance != null) {
-            throw usageError("--distance edits one latent; give --alphas with --count");
+        boolean byClass = direction.toClass != null;
+        if (amount.distance != null && (count > 1 || byClass)) {
+            throw usageError(byClass ? "--distance goes with --boundary; --to-class takes strengths (--alphas)"
+                    : "--distance edits one latent; give --alphas with --count");
         }
-        double[] alphas = amount.distance != null ? null : alphas(amount.alphas == null ? "-3:3:7" : amount.alphas);
+        if (byClass && conditionFiles != null) {
+            throw usageError("--condition goes with --boundary (it projects other boundaries out of its direction)");
+        }
+        double[] alphas = amount.distance != null ? null
+                : alphas(amount.alphas != null ? amount.alphas : byClass ? "0:3:7" : "-3:3:7");
         DdimModel model = this.model.load();
         DdimSampler sampler = steps.deterministic(model, this);
-        Boundary boundary = Boundary.load(boundaryFile);
-        List<Boundary> conditions = new ArrayList<>();
-        if (conditionFiles != null) {
-            for (Path c : conditionFiles) {
-                conditions.add(Boundary.load(c));
-            }
-            boundary = LatentEditor.conditioned(boundary, conditions);
-        }
-        long[] shape = boundary.latentShape();
+        Boundary boundary = null;
+        int label = -1;
+        long[] shape;
         var data = model.config().data();
-        if (shape[0] != data.channels() || shape[1] != data.height() || shape[2] != data.width()) {
-            throw new IllegalArgumentException(boundaryFile + " is for latents " + java.util.Arrays.toString(shape)
-                    + ", the model's are [" + data.channels() + ", " + data.height() + ", " + data.width() + "]");
+        if (byClass) {
+            if (!model.conditional()) {
+                throw usageError("--to-class goes with a class-conditional model (network.class_conditional); this one is unconditional");
+            }
+            try {
+                label = model.classes().label(direction.toClass);
+            } catch (IllegalArgumentException e) {
+                throw usageError("--to-class: " + e.getMessage());
+            }
+            shape = new long[]{data.channels(), data.height(), data.width()};
+        } else {
+            boundary = Boundary.load(direction.boundaryFile);
+            if (conditionFiles != null) {
+                List<Boundary> conditions = new ArrayList<>();
+                for (Path c : conditionFiles) {
+                    conditions.add(Boundary.load(c));
+                }
+                boundary = LatentEditor.conditioned(boundary, conditions);
+            }
+            shape = boundary.latentShape();
+            if (shape[0] != data.channels() || shape[1] != data.height() || shape[2] != data.width()) {
+                throw new IllegalArgumentException(direction.boundaryFile + " is for latents " + java.util.Arrays.toString(shape)
+                        + ", the model's are [" + data.channels() + ", " + data.height() + ", " + data.width() + "]");
+            }
         }
         LatentFile z;
         var d = model.config().diffusion();
@@ -150,21 +189,35 @@ final class EditCommand extends DdimCommand {
         }
         Sampler decoder = samplers.forInversion(z.exact() != null ? LatentFile.methodOf(z.exact()) : Inverter.Method.ODE,
                 model, stepCount, steps.spacing(d), this);
-        List<INDArray> rows = new ArrayList<>();
-        List<INDArray> decoded = new ArrayList<>();
-        for (int k = 0; k < count; k++) {
-            LatentFile zk = z.slice(k);
-            if (amount.distance != null) {
-                double now = boundary.distance(zk.z()).getDouble(0);
-                alphas = new double[]{0, amount.distance - now};
+        INDArray latents;
+        INDArray images;
+        if (byClass) {
+            // every latent decoded at each strength, the K latents as one batch; rows of the strip are latents
+            latents = z.z().castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT);
+            images = Nd4j.create(org.nd4j.linalg.api.buffer.DataType.FLOAT, (long) count * alphas.length, shape[0], shape[1], shape[2]);
+            for (int a = 0; a < alphas.length; a++) {
+                INDArray x = z.decode(ClassEdit.predictor(model, label, alphas[a], count), decoder);
+                for (int k = 0; k < count; k++) {
+                    images.putSlice(k * alphas.length + a, x.slice(k));
+                }
             }
-            INDArray row = LatentEditor.along(zk.z().castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT), boundary, alphas);
-            LatentFile moved = zk.partner() == null ? zk.movedTo(row) : repeated(zk, alphas.length).movedTo(row);
-            rows.add(row);
-            decoded.add(moved.decode(model.noisePredictor(), decoder));
+        } else {
+            List<INDArray> rows = new ArrayList<>();
+            List<INDArray> decoded = new ArrayList<>();
+            for (int k = 0; k < count; k++) {
+                LatentFile zk = z.slice(k);
+                if (amount.distance != null) {
+                    double now = boundary.distance(zk.z()).getDouble(0);
+                    alphas = new double[]{0, amount.distance - now};
+                }
+                INDArray row = LatentEditor.along(zk.z().castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT), boundary, alphas);
+                LatentFile moved = zk.partner() == null ? zk.movedTo(row) : repeated(zk, alphas.length).movedTo(row);
+                rows.add(row);
+                decoded.add(moved.decode(model.noisePredictor(), decoder));
+            }
+            latents = Nd4j.concat(0, rows.toArray(new INDArray[0]));
+            images = Nd4j.concat(0, decoded.toArray(new INDArray[0]));
         }
-        INDArray latents = Nd4j.concat(0, rows.toArray(new INDArray[0]));
-        INDArray images = Nd4j.concat(0, decoded.toArray(new INDArray[0]));
         Files.createDirectories(dir);
         Images.writePng(Images.grid(images, alphas.length), dir.resolve("strip.png"));
         List<BufferedImage> frames = new ArrayList<>();
@@ -177,12 +230,15 @@ final class EditCommand extends DdimCommand {
         Gif.write(frames, 200, dir.resolve("edit.gif"));
         Npz.write(dir.resolve("latents.npz"), Map.of("z", latents));
         Map<String, Object> line = new LinkedHashMap<>();
-        line.put("attribute", boundary.attribute());
+        line.put("attribute", byClass ? direction.toClass : boundary.attribute());
+        line.put("by", byClass ? "class" : "boundary");
         line.put("alphas", alphas);
-        line.put("distances", boundary.distance(latents).toDoubleVector());
+        if (!byClass) {
+            line.put("distances", boundary.distance(latents).toDoubleVector());
+        }
         if (classifier != null) {
             ClassifierFile cls = ClassifierFile.load(classifier);
-            String base = boundary.attribute().split(" \\| ")[0];
+            String base = ((String) line.get("attribute")).split(" \\| ")[0];
             int index = cls.attributes().indexOf(base);
             if (index < 0) {
                 throw new IllegalArgumentException("the classifier has no attribute '" + base + "' (it has " + cls.attributes() + ")");

@@ -18,6 +18,7 @@ import org.ddim4j.metrics.Memorisation;
 import org.ddim4j.metrics.QualityMetrics;
 import org.ddim4j.metrics.QualityReport;
 import org.ddim4j.metrics.KernelInceptionDistance;
+import org.ddim4j.model.ClassPrior;
 import org.ddim4j.model.DdimModel;
 import org.ddim4j.sampler.Sampler;
 import org.ddim4j.sampler.SamplerKind;
@@ -90,10 +91,8 @@ final class EvalCommand extends DdimCommand {
     @Mixin
     SamplerOptions samplers;
 
-    @Option(names = "--guidance", paramLabel = "W",
-            description = "a class-conditional model's classifier-free guidance weight w >= 0 (default: the config's "
-                    + "diffusion.guidance); its classes are drawn in the proportions of its training data")
-    Double guidance;
+    @Mixin
+    ClassOptions classes;
 
     @Option(names = "--eta", paramLabel = "E", description = "DDIM's eta (default: the config's diffusion.eta)")
     Double eta;
@@ -117,7 +116,8 @@ final class EvalCommand extends DdimCommand {
         }
         int count = this.count;
         DdimModel model = ModelOptions.load(weights, config);
-        model = ClassOptions.withGuidance(model, guidance, this);
+        model = classes.apply(model, this);
+        ClassPrior prior = classes.prior(model, this);
         var diffusion = model.config().diffusion();
         int steps = stepOptions.steps(diffusion, this);
         TimestepSpacing spacing = stepOptions.spacing(diffusion);
@@ -138,7 +138,7 @@ final class EvalCommand extends DdimCommand {
 
         long start = System.nanoTime();
         ProgressBar bar = new ProgressBar(out, "sampling", count);
-        INDArray samples = SampleDraws.draw(model, sampler, count, batch, seed, bar::update);
+        INDArray samples = SampleDraws.draw(model, prior, sampler, count, batch, seed, bar::update);
         bar.done();
         double sampling = (System.nanoTime() - start) / 1e9;
         SampleQuality q = SampleQuality.measure(samples, ref, FEATURE_BATCH, seed);
@@ -169,6 +169,7 @@ final class EvalCommand extends DdimCommand {
         json.put("eta", eta);
         if (model.conditional()) {
             json.put("guidance", model.config().diffusion().guidance());
+            json.put("classes", classes.classNames == null ? "all" : classes.classNames);
         }
         json.put("seed", seed);
         json.put("sampling_seconds", Math.round(sampling * 10) / 10.0);

@@ -120,7 +120,7 @@ final class SampleCommand extends DdimCommand {
             Images.writePng(Images.grid(x), output);
         }
         String conditioning = !m.conditional() ? "" : String.format(Locale.ROOT, ", %s, guidance %s",
-                classes.className != null ? "class " + classes.className : "classes drawn from the training counts",
+                classes.describe(),
                 m.config().diffusion().guidance());
         out.printf("wrote %d samples (%d steps, %s, eta %s%s%s) to %s in %.1f s%n", x.size(0),
                 kind == SamplerKind.DDIM ? sampler.evaluations() : s,

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.ddim4j.samples.LauncherTest.run;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -132,11 +133,33 @@ class TrainLauncherTest {
         r = run("sample", "--weights", runDir.toString(), "--guidance", "-1", "--output", png);
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--guidance must be a finite number >= 0, got -1.0"), r.err());
+        r = run("sample", "--weights", runDir.toString(), "--class", "Flags", "--class", "Smileys & Emotion", "--count", "2", "--output", png);
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("classes Flags, Smileys & Emotion, guidance 0.0"), r.out());
+
+        // editing by class: two latents, each decoded at strengths 0, 1, 2 (a strip row each); strength 0 is the
+        // null class's decoding of the latent, as ./ddim edit's boundary edits decode at alpha 0
+        Path edit = dir.resolve("edit");
+        r = run("edit", "--weights", runDir.toString(), "--to-class", "Flags", "--seed", "3", "--count", "2",
+                "--alphas", "0:2:3", "--steps", "2", "--out", edit.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("\"attribute\":\"Flags\",\"by\":\"class\",\"alphas\":[0.0,1.0,2.0]"), r.out());
+        assertTrue(Files.exists(edit.resolve("strip.png")) && Files.exists(edit.resolve("edit.gif")));
+        assertArrayEquals(new long[]{2, 3, 8, 8}, org.ddim4j.io.Npz.readArray(edit.resolve("latents.npz"), "z").shape());
+        r = run("edit", "--weights", runDir.toString(), "--to-class", "Hearts", "--seed", "3", "--out", edit.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--to-class: unknown class 'Hearts'; the model's classes are [Flags, Smileys & Emotion]"), r.err());
+        r = run("edit", "--weights", runDir.toString(), "--to-class", "Flags", "--seed", "3", "--distance", "1", "--out", edit.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--distance goes with --boundary; --to-class takes strengths (--alphas)"), r.err());
 
         Path plain = dir.resolve("plain");
         assertEquals(0, run("train", "--config", tiny.toString(), "--data-root", root.toString(), "--out", plain.toString()).code());
         r = run("sample", "--weights", plain.toString(), "--class", "Flags", "--output", png);
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--class goes with a class-conditional model (network.class_conditional); this one is unconditional"), r.err());
+        r = run("edit", "--weights", plain.toString(), "--to-class", "Flags", "--seed", "3", "--out", edit.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--to-class goes with a class-conditional model (network.class_conditional); this one is unconditional"), r.err());
     }
 }
