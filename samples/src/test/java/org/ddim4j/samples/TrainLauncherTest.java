@@ -137,6 +137,16 @@ class TrainLauncherTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("classes Flags, Smileys & Emotion, guidance 0.0"), r.out());
 
+        // eval of one class: its samples drawn as that class (the JSON says which), measured against the dataset given
+        r = run("eval", "--weights", runDir.toString(), "--dataset", "emoji", "--root", root.toString(), "--class", "Flags",
+                "--count", "4", "--steps", "2", "--out", dir.resolve("eval-flags").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("\"guidance\":0.0,\"classes\":[\"Flags\"]"), r.out());
+        r = run("eval", "--weights", runDir.toString(), "--dataset", "emoji", "--root", root.toString(), "--class", "Flags",
+                "--class", "Flags", "--count", "4", "--steps", "2", "--out", dir.resolve("eval-flags").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--class: class 'Flags' is given twice"), r.err());
+
         // editing by class: two latents, each decoded at strengths 0, 1, 2 (a strip row each); strength 0 is the
         // null class's decoding of the latent, as ./ddim edit's boundary edits decode at alpha 0
         Path edit = dir.resolve("edit");
