@@ -192,15 +192,8 @@ final class EditCommand extends DdimCommand {
         INDArray latents;
         INDArray images;
         if (byClass) {
-            // every latent decoded at each strength, the K latents as one batch; rows of the strip are latents
             latents = z.z().castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT);
-            images = Nd4j.create(org.nd4j.linalg.api.buffer.DataType.FLOAT, (long) count * alphas.length, shape[0], shape[1], shape[2]);
-            for (int a = 0; a < alphas.length; a++) {
-                INDArray x = z.decode(ClassEdit.predictor(model, label, alphas[a], count), decoder);
-                for (int k = 0; k < count; k++) {
-                    images.putSlice(k * alphas.length + a, x.slice(k));
-                }
-            }
+            images = decodedTowardClass(model, label, z, decoder, alphas);
         } else {
             List<INDArray> rows = new ArrayList<>();
             List<INDArray> decoded = new ArrayList<>();
@@ -262,6 +255,27 @@ final class EditCommand extends DdimCommand {
             AtomicFiles.writeString(dir.resolve("scores.json"), new Gson().toJson(line));
         }
         out.println(new Gson().toJson(line));
+    }
+
+    /**
+     * Every latent decoded toward class {@code label} at each strength ({@link ClassEdit}), the latents as one batch
+     * per strength; [K * strengths, C, H, W], latent k's row first (a strip row per latent).
+     */
+    private static INDArray decodedTowardClass(DdimModel model, int label, LatentFile z, Sampler decoder, double[] strengths) {
+        int count = (int) z.z().size(0);
+        INDArray images = null;
+        for (int a = 0; a < strengths.length; a++) {
+            INDArray x = z.decode(ClassEdit.predictor(model, label, strengths[a], count), decoder);
+            if (images == null) {
+                long[] shape = x.shape().clone();
+                shape[0] = (long) count * strengths.length;
+                images = Nd4j.create(x.dataType(), shape);
+            }
+            for (int k = 0; k < count; k++) {
+                images.putSlice(k * strengths.length + a, x.slice(k));
+            }
+        }
+        return images;
     }
 
     /** FROM:TO:COUNT, evenly spaced, both ends included. */
