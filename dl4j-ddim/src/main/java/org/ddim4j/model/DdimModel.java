@@ -67,8 +67,9 @@ public record DdimModel(DdimConfig config, UNet network) {
      * {@code seed} (e.g. {@link ClassPrior#restrictedTo} some classes), guided by the config's {@code diffusion.guidance}.
      */
     public DifferentiableNoisePredictor generatingPredictor(ClassPrior prior, int count, long seed) {
-        if (prior.size() != classes().size()) {
-            throw new IllegalArgumentException("the class prior has " + prior.size() + " classes, the model " + classes().size());
+        if (!prior.names().equals(classes().names())) {
+            throw new IllegalArgumentException("the class prior's classes " + prior.names() + " are not the model's "
+                    + classes().names());
         }
         return noisePredictor(prior.draw(count, seed), config.diffusion().guidance());
     }

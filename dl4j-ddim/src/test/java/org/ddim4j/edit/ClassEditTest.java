@@ -45,7 +45,7 @@ class ClassEditTest {
             INDArray edited = ClassEdit.predictor(m, heart, s, 3).predictNoise(X, T);
             assertTrue(maxAbs(edited.sub(expected)) <= 1e-6 * (Math.abs(s) + Math.abs(s - 1)) * scale, "strength " + s);
         }
-        // the class matters: heart's edit differs from smile's
+        // the class matters: heart's edit differs from smile's (by far more than float32 rounding, 6e-8 of the scale)
         INDArray smile = ClassEdit.predictor(m, m.classes().label("smile"), 1, 3).predictNoise(X, T);
         assertTrue(maxAbs(smile.sub(conditional)) > 1e-3 * scale);
     }
@@ -60,7 +60,7 @@ class ClassEditTest {
         INDArray unedited = sampler.sample(ClassEdit.predictor(m, 1, 0, 2), z, null);
         assertEquals(0.0, maxAbs(unedited.sub(own)), 0.0);
         INDArray edited = sampler.sample(ClassEdit.predictor(m, 1, 2, 2), z, null);
-        assertTrue(maxAbs(edited.sub(own)) > 1e-3, "a strength of 2 changes the image");
+        assertTrue(maxAbs(edited.sub(own)) > 1e-3, "a strength of 2 changes the image (beyond float32 rounding)");
     }
 
     @Test
