@@ -104,10 +104,13 @@ public final class Datasets {
         ShuffledBatches batches = new ShuffledBatches(parts.size() == 1 ? parts.get(0) : Nd4j.concat(0, parts.toArray(INDArray[]::new)), seed);
         // each image's class as data.dataset's split labels it (category for "emoji", else subcategory), by file; the
         // split is opened after the sets, which are there by now (so data.download: false is honoured)
-        ImageSplit labelled = ImageDatasets.open(data.dataset().key(), root, Split.TRAIN);
         java.util.Map<String, Integer> labelOfFile = new java.util.HashMap<>();
-        for (int i = 0; i < labelled.size(); i++) {
-            labelOfFile.put(labelled.source(i), labelled.label(i));
+        List<String> classNames;
+        try (ImageSplit labelled = ImageDatasets.open(data.dataset().key(), root, Split.TRAIN)) {
+            for (int i = 0; i < labelled.size(); i++) {
+                labelOfFile.put(labelled.source(i), labelled.label(i));
+            }
+            classNames = labelled.classNames();
         }
         int[] labels = new int[files.size()];
         for (int i = 0; i < labels.length; i++) {
@@ -118,6 +121,6 @@ public final class Datasets {
             }
             labels[i] = label;
         }
-        return batches.withLabels(labelled.classNames(), labels);
+        return batches.withLabels(classNames, labels);
     }
 }

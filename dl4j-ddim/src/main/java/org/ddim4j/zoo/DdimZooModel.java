@@ -42,9 +42,8 @@ import java.util.zip.CheckedInputStream;
  * DdimModel ddim = DdimZooModel.of("emoji").initPretrainedModel();     // sampling, inversion, editing
  * INDArray z = Nd4j.randn(DataType.FLOAT, 16, 3, 32, 32);
  * INDArray images = ddim.sampler().sample(ddim.generatingPredictor(16, 0), z, null);  // classes as in the data
- * int[] labels = new int[16];
- * Arrays.fill(labels, ddim.classes().label("heart"));
- * INDArray hearts = ddim.sampler().sample(ddim.noisePredictor(labels, 0), z, null);   // one class, unguided
+ * ClassPrior heart = ddim.classes().restrictedTo(List.of("heart"));
+ * INDArray hearts = ddim.sampler().sample(ddim.generatingPredictor(heart, 16, 0), z, null);   // one class
  * }</pre>
  *
  * <p>DL4J's {@link ZooModel} restores only networks serialised by its {@code ModelSerializer}, so
