@@ -111,6 +111,12 @@ class SweepTest {
         assertEquals(SweepTask.trainingKey(conditional), SweepTask.trainingKey(
                 conditional.withDiffusion(conditional.diffusion().withGuidance(0.0))));
         assertTrue(!SweepTask.trainingKey(conditional).equals(SweepTask.trainingKey(config)));
+        // class repeats sweep as a list of mappings, one candidate each; they change training
+        SweepSpec repeats = spec("sweep: {training.class_repeats: [{}, {\"Smileys & Emotion\": 8}]}\n");
+        var repeated = ConfigOverrides.apply(conditional, java.util.Map.of("training.class_repeats",
+                repeats.values().get("training.class_repeats").get(1)));
+        assertEquals(java.util.Map.of("Smileys & Emotion", 8), repeated.training().classRepeats());
+        assertTrue(!SweepTask.trainingKey(repeated).equals(SweepTask.trainingKey(conditional)));
         var model = new org.ddim4j.model.DdimModel(unipc, org.ddim4j.unet.UNet.create(unipc.network(), unipc.data().shape(), 1));
         assertTrue(CandidateEvaluator.generating(model) instanceof org.ddim4j.sampler.UniPcSampler);
         var e = assertThrows(org.ddim4j.config.ConfigException.class, () -> spec("sweep: {diffusion.sampler: [ddim, plms]}\n"));

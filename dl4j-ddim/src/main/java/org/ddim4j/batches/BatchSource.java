@@ -32,4 +32,19 @@ public interface BatchSource {
     default int[] labels(long iteration, int batchSize) {
         throw new UnsupportedOperationException("these training images carry no class labels");
     }
+
+    /**
+     * These batches with each image of a named class shown that many times per epoch (training.class_repeats); the
+     * source itself when {@code repeats} is empty.
+     *
+     * @throws IllegalArgumentException if repeats are asked of a source that cannot repeat classes, or name a class
+     *                                  the images do not carry
+     */
+    default BatchSource withClassRepeats(java.util.Map<String, Integer> repeats) {
+        if (repeats.isEmpty()) {
+            return this;
+        }
+        throw new IllegalArgumentException("training.class_repeats " + repeats
+                + " needs training images labelled with classes that can be drawn by class; these cannot");
+    }
 }

@@ -13,6 +13,8 @@ import java.util.SplittableRandom;
  * Batches as a shuffling data loader serves them: every epoch visits each image once in an order drawn from
  * (seed, epoch). Image k of the run (k = iteration x batch + i, counting from 0) is position k mod N of epoch
  * k / N, so any iteration's batch can be produced directly. Images come from memory or are loaded on demand.
+ * With {@link #withClassRepeats class repeats} an epoch visits each image of a repeated class r times (N becomes the
+ * number of such visits), in one shuffled order as before.
  */
 public final class ShuffledBatches implements BatchSource {
     /** Loads image i of a dataset as [C, H, W] float32 in [-1, 1]. */
@@ -31,6 +33,8 @@ public final class ShuffledBatches implements BatchSource {
     private final java.util.Set<Integer> unreadable = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final List<String> classNames;
     private final int[] labels;
+    /** The image at each position of an unshuffled epoch when classes are repeated; null: image i at position i. */
+    private final int[] slots;
     private long cachedEpoch = -1;
     private int[] cachedOrder;
 
@@ -46,6 +50,7 @@ public final class ShuffledBatches implements BatchSource {
         this.strict = false;
         this.classNames = List.of();
         this.labels = null;
+        this.slots = null;
     }
 
     /**
@@ -68,9 +73,10 @@ public final class ShuffledBatches implements BatchSource {
         this.strict = strict;
         this.classNames = List.of();
         this.labels = null;
+        this.slots = null;
     }
 
-    private ShuffledBatches(ShuffledBatches base, boolean strict, List<String> classNames, int[] labels) {
+    private ShuffledBatches(ShuffledBatches base, boolean strict, List<String> classNames, int[] labels, int[] slots) {
         this.images = base.images;
         this.count = base.count;
         this.loader = base.loader;
@@ -78,11 +84,12 @@ public final class ShuffledBatches implements BatchSource {
         this.strict = strict;
         this.classNames = classNames;
         this.labels = labels;
+        this.slots = slots;
     }
 
     /** These batches, stopping at the first unreadable image with a one-line error (training's --strict). */
     public ShuffledBatches strict() {
-        return loader == null ? this : new ShuffledBatches(this, true, classNames, labels);
+        return loader == null ? this : new ShuffledBatches(this, true, classNames, labels, slots);
     }
 
     /**
@@ -101,7 +108,60 @@ public final class ShuffledBatches implements BatchSource {
                         + (names.size() - 1));
             }
         }
-        return new ShuffledBatches(this, strict, List.copyOf(names), labels.clone());
+        return new ShuffledBatches(this, strict, List.copyOf(names), labels.clone(), null);
+    }
+
+    /**
+     * These batches with the images of some classes shown several times per epoch (training.class_repeats): an image
+     * whose class has repeat r fills r positions of every epoch, any other image one, and each epoch is one shuffled
+     * order of all positions. No repeats: these batches unchanged.
+     *
+     * @param repeats repeat factor (at least 1) by class name; every name must be one of {@link #classNames()}
+     */
+    @Override
+    public ShuffledBatches withClassRepeats(java.util.Map<String, Integer> repeats) {
+        if (repeats.isEmpty()) {
+            return this;
+        }
+        if (labels == null) {
+            throw new IllegalArgumentException("training.class_repeats needs training images labelled with classes;"
+                    + " these carry none");
+        }
+        int[] perClass = new int[classNames.size()];
+        Arrays.fill(perClass, 1);
+        repeats.forEach((name, r) -> {
+            int c = classNames.indexOf(name);
+            if (c < 0) {
+                throw new IllegalArgumentException("training.class_repeats names '" + name
+                        + "', which is not a class of the training images " + classNames);
+            }
+            if (r == null || r < 1) {
+                throw new IllegalArgumentException("training.class_repeats." + name + " = " + r
+                        + ": expected a positive integer");
+            }
+            perClass[c] = r;
+        });
+        long positions = 0;
+        for (int l : labels) {
+            positions += perClass[l];
+        }
+        if (positions > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("training.class_repeats " + repeats + " make an epoch of " + positions
+                    + " images; at most " + (Integer.MAX_VALUE - 8) + " are possible");
+        }
+        int[] newSlots = new int[(int) positions];
+        int p = 0;
+        for (int i = 0; i < count; i++) {
+            for (int r = 0; r < perClass[labels[i]]; r++) {
+                newSlots[p++] = i;
+            }
+        }
+        return new ShuffledBatches(this, strict, classNames, labels, newSlots);
+    }
+
+    /** How many images one epoch visits: {@link #size()}, or more when classes are repeated. */
+    public int epochLength() {
+        return slots == null ? count : slots.length;
     }
 
     @Override
@@ -161,11 +221,12 @@ public final class ShuffledBatches implements BatchSource {
     }
 
     private int[] indices(long iteration, int batchSize) {
-        int n = size();
+        int n = epochLength();
         int[] idx = new int[batchSize];
         for (int i = 0; i < batchSize; i++) {
             long k = iteration * batchSize + i;
-            idx[i] = order(k / n)[(int) (k % n)];
+            int position = order(k / n)[(int) (k % n)];
+            idx[i] = slots == null ? position : slots[position];
         }
         return idx;
     }
@@ -207,7 +268,7 @@ public final class ShuffledBatches implements BatchSource {
 
     private int[] order(long epoch) {
         if (epoch != cachedEpoch) {
-            int n = size();
+            int n = epochLength();
             int[] perm = new int[n];
             for (int i = 0; i < n; i++) {
                 perm[i] = i;

@@ -160,7 +160,8 @@ public final class ConfigLoader {
                 s.integer("num_i", d.numI()), s.integer("log_frequency", d.logFrequency()),
                 s.integer("save_frequency", d.saveFrequency()), s.bool("tensorboard", d.tensorboard()),
                 s.longValue("seed", d.seed()), s.choice("loss_weighting", d.lossWeighting(), LossWeighting.class),
-                s.number("min_snr_gamma", d.minSnrGamma()), s.number("label_dropout", d.labelDropout()));
+                s.number("min_snr_gamma", d.minSnrGamma()), s.number("label_dropout", d.labelDropout()),
+                s.intMap("class_repeats", d.classRepeats()));
     }
 
     private static OptimizerConfig optimizer(Section s) {
@@ -297,6 +298,26 @@ public final class ConfigLoader {
             return out;
         }
 
+        /** A mapping of names to integers, in the file's order. */
+        Map<String, Integer> intMap(String key, Map<String, Integer> fallback) {
+            Object v = raw(key);
+            if (v == null) {
+                return fallback;
+            }
+            if (!(v instanceof Map<?, ?> map)) {
+                throw new InvalidValueException(path(key), v, "expected a mapping of class names to integers");
+            }
+            Map<String, Integer> out = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                if (e.getKey() == null || e.getKey() instanceof Map || e.getKey() instanceof List
+                        || !(e.getValue() instanceof Integer i)) {
+                    throw new InvalidValueException(path(key), v, "expected a mapping of class names to integers");
+                }
+                out.put(String.valueOf(e.getKey()), i);
+            }
+            return out;
+        }
+
         List<String> stringList(String key, List<String> fallback) {
             Object v = raw(key);
             if (v == null) {
@@ -387,6 +408,10 @@ public final class ConfigLoader {
         tr.put("loss_weighting", Choices.name(t.lossWeighting()));
         tr.put("min_snr_gamma", t.minSnrGamma());
         tr.put("label_dropout", t.labelDropout());
+        if (!t.classRepeats().isEmpty()) {
+            // written only when set: every run before it reads and writes as before
+            tr.put("class_repeats", new LinkedHashMap<>(t.classRepeats()));
+        }
         root.put("training", tr);
         EvaluationConfig e = c.evaluation();
         Map<String, Object> ev = new LinkedHashMap<>();

@@ -17,11 +17,17 @@ package org.ddim4j.config;
  * @param labelDropout  probability that a training image of a class-conditional network is shown without its label
  *                      (the null class), which trains the unconditional prediction classifier-free guidance needs
  *                      (default 0.1; Ho and Salimans 2022 found 0.1-0.2 best). Unused by an unconditional network.
+ * @param classRepeats  how many times each image of a class is shown per epoch, by class name (an addition; a class
+ *                      not named is shown once). Repeat-factor sampling (Gupta et al. 2019, LVIS, section 4): a class
+ *                      with repeat r is drawn r times as often as its share of the images, without changing which
+ *                      images the model learns from or the proportions it draws classes in. Empty (the default):
+ *                      every image once per epoch, the seed's batches exactly. Needs training images with class labels.
  */
 public record TrainingConfig(int batchSize, int logBatchSize, Criterion criterion, int numI, int logFrequency,
                              int saveFrequency, boolean tensorboard, long seed, LossWeighting lossWeighting,
-                             double minSnrGamma, double labelDropout) {
+                             double minSnrGamma, double labelDropout, java.util.Map<String, Integer> classRepeats) {
     public TrainingConfig {
+        classRepeats = classRepeats == null ? java.util.Map.of() : checkedRepeats(classRepeats);
         Check.positive("training.batch_size", batchSize);
         Check.positive("training.log_batch_size", logBatchSize);
         Check.notNull("training.criterion", criterion);
@@ -31,6 +37,29 @@ public record TrainingConfig(int batchSize, int logBatchSize, Criterion criterio
         Check.notNull("training.loss_weighting", lossWeighting);
         Check.positive("training.min_snr_gamma", minSnrGamma);
         Check.inRange("training.label_dropout", labelDropout, 0, 1, false);
+    }
+
+    /** Training with every image once per epoch and the given label dropout. */
+    public TrainingConfig(int batchSize, int logBatchSize, Criterion criterion, int numI, int logFrequency,
+                          int saveFrequency, boolean tensorboard, long seed, LossWeighting lossWeighting,
+                          double minSnrGamma, double labelDropout) {
+        this(batchSize, logBatchSize, criterion, numI, logFrequency, saveFrequency, tensorboard, seed, lossWeighting,
+                minSnrGamma, labelDropout, java.util.Map.of());
+    }
+
+    /** An unmodifiable copy in the given order; every name non-blank and every repeat a positive integer. */
+    private static java.util.Map<String, Integer> checkedRepeats(java.util.Map<String, Integer> repeats) {
+        java.util.Map<String, Integer> copy = new java.util.LinkedHashMap<>();
+        repeats.forEach((name, r) -> {
+            if (name == null || name.isBlank()) {
+                throw new InvalidValueException("training.class_repeats", repeats, "expected class names as keys");
+            }
+            if (r == null || r <= 0) {
+                throw new InvalidValueException("training.class_repeats." + name, r, "expected a positive integer");
+            }
+            copy.put(name, r);
+        });
+        return java.util.Collections.unmodifiableMap(copy);
     }
 
     /** The probability of dropping a label when none is given (Ho and Salimans' choice). */
@@ -56,11 +85,11 @@ public record TrainingConfig(int batchSize, int logBatchSize, Criterion criterio
 
     public TrainingConfig withIterations(int iterations, int log, int save) {
         return new TrainingConfig(batchSize, logBatchSize, criterion, iterations, log, save, tensorboard, seed,
-                lossWeighting, minSnrGamma, labelDropout);
+                lossWeighting, minSnrGamma, labelDropout, classRepeats);
     }
 
     public TrainingConfig withSeed(long newSeed) {
         return new TrainingConfig(batchSize, logBatchSize, criterion, numI, logFrequency, saveFrequency, tensorboard,
-                newSeed, lossWeighting, minSnrGamma, labelDropout);
+                newSeed, lossWeighting, minSnrGamma, labelDropout, classRepeats);
     }
 }

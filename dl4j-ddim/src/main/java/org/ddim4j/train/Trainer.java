@@ -42,7 +42,8 @@ import java.util.SplittableRandom;
 /**
  * Trains the U-Net to predict the noise of q(x_t | x_0) (DDPM's simple loss, with the seed's choices):
  * <ol>
- *   <li>x_0: a batch of training images, each flipped horizontally with probability data.flip_horizontal</li>
+ *   <li>x_0: a batch of training images, each flipped horizontally with probability data.flip_horizontal (the
+ *       images of a class in training.class_repeats drawn that many times as often, {@link BatchSource#withClassRepeats})</li>
  *   <li>t: antithetic pairs, t and T - 1 - t, as the seed draws them</li>
  *   <li>x_t = sqrt(alpha_bar_t) x_0 + sqrt(1 - alpha_bar_t) noise, noise ~ N(0, I)</li>
  *   <li>loss = mean |eps(x_t, t) - noise| (l1) or mean squared (l2); dropout on. A class-conditional network
@@ -88,7 +89,7 @@ public final class Trainer {
     private Trainer(DdimConfig config, BatchSource data, Path runDir, TrainingListener listener, UNet network, UNet ema,
                     TrainingOptimizer optimizer, long iteration, double elapsedSeconds) {
         this.config = config;
-        this.data = data;
+        this.data = data.withClassRepeats(config.training().classRepeats());
         this.run = new TrainingRun(runDir);
         this.listener = listener;
         this.network = network;
@@ -195,6 +196,7 @@ public final class Trainer {
             throw new IllegalArgumentException("network.class_names " + n.classNames()
                     + " differ from the classes of the training images " + data.classNames());
         }
+        data.withClassRepeats(config.training().classRepeats()); // refuses names the images do not carry, before any file
         INDArray probe = data.batch(0, 1);
         long[] expected = {1, config.data().channels(), config.data().height(), config.data().width()};
         if (!java.util.Arrays.equals(probe.shape(), expected)) {

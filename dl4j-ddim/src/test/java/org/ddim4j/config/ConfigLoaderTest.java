@@ -98,6 +98,9 @@ class ConfigLoaderTest {
             "network:\\n  class_conditional: true\\n  class_names: [a, b]\\n  class_counts: [0, 0]|network.class_counts = [0, 0]: expected non-negative image counts, not all zero",
             "network:\\n  class_names: heart|network.class_names = heart: expected a list of names",
             "training:\\n  label_dropout: 1|training.label_dropout = 1",
+            "training:\\n  class_repeats: {heart: 0}|training.class_repeats.heart = 0: expected a positive integer",
+            "training:\\n  class_repeats: {heart: 1.5}|training.class_repeats = {heart=1.5}: expected a mapping of class names to integers",
+            "training:\\n  class_repeats: [heart]|training.class_repeats = [heart]: expected a mapping of class names to integers",
             "diffusion:\\n  guidance: -0.5|diffusion.guidance = -0.5"})
     void badValuesNameTheFileTheKeyTheValueAndWhatIsAllowed(String yaml, String expected) {
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml.replace("\\n", "\n"), "bad.yml"));
@@ -138,9 +141,12 @@ class ConfigLoaderTest {
                   class_counts: [14, 25, 1, 0]
                 training:
                   label_dropout: 0.2
+                  class_repeats: {heart: 3, "Smileys & Emotion": 8}
                 diffusion:
                   guidance: 1.5
                 """, "conditional.yml");
+        assertEquals(java.util.Map.of("heart", 3, "Smileys & Emotion", 8), c.training().classRepeats());
+        assertEquals(List.of("heart", "Smileys & Emotion"), List.copyOf(c.training().classRepeats().keySet()), "in the file's order");
         assertTrue(c.network().classConditional());
         assertEquals(List.of("face-smiling", "heart", "yes", "1"), c.network().classNames());
         assertEquals(List.of(14, 25, 1, 0), c.network().classCounts());
@@ -151,6 +157,7 @@ class ConfigLoaderTest {
         DdimConfig seed = ConfigLoader.parse("network:\n  hidden_channels: 64\n", "x.yml");
         assertFalse(seed.network().classConditional());
         assertEquals(0.1, seed.training().labelDropout());
+        assertEquals(java.util.Map.of(), seed.training().classRepeats(), "every image once per epoch, as the seed");
         assertEquals(0.0, seed.diffusion().guidance());
         assertFalse(ConfigLoader.toYaml(seed).contains("class_"), ConfigLoader.toYaml(seed));
         // a conditional network's classes may be left for training to fill, but such a network cannot be built

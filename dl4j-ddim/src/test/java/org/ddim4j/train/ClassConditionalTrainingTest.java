@@ -84,6 +84,45 @@ class ClassConditionalTrainingTest {
         TrainerTest.assertSameWeights(straight.ema().parameters(), second.ema().parameters());
     }
 
+    /** TinyData's conditional config with training.class_repeats. */
+    static DdimConfig repeating(int iterations, int saveFrequency, java.util.Map<String, Integer> repeats) {
+        DdimConfig c = conditional(iterations, saveFrequency);
+        var t = c.training();
+        return c.withTraining(new org.ddim4j.config.TrainingConfig(t.batchSize(), t.logBatchSize(), t.criterion(), t.numI(),
+                t.logFrequency(), t.saveFrequency(), t.tensorboard(), t.seed(), t.lossWeighting(), t.minSnrGamma(),
+                t.labelDropout(), repeats));
+    }
+
+    /**
+     * training.class_repeats reaches the batches (the weights differ from a run without it: its epochs are longer, so
+     * their orders differ from the first batch on), is recorded in the run's config, survives a resume bit for bit, and a class the images do not
+     * carry is refused before the run folder is written.
+     */
+    @Test
+    void classRepeatsChangeTheBatchesAndResumeExactly(@TempDir Path dir) throws IOException {
+        var repeats = java.util.Map.of("red", 3);
+        Trainer plain = Trainer.start(conditional(4, 4), labelledDiscs(), dir.resolve("plain"), TrainingListener.NONE);
+        plain.train(null);
+        Trainer straight = Trainer.start(repeating(8, 4, repeats), labelledDiscs(), dir.resolve("straight"), TrainingListener.NONE);
+        assertEquals(repeats, ConfigLoader.load(straight.run().config()).training().classRepeats());
+        straight.train(null);
+        Trainer first = Trainer.start(repeating(4, 4, repeats), labelledDiscs(), dir.resolve("resumed"), TrainingListener.NONE);
+        first.train(null);
+        INDArray plainWeights = plain.network().parameters().trainableVector();
+        INDArray repeatedWeights = first.network().parameters().trainableVector();
+        assertTrue(!plainWeights.equals(repeatedWeights), "four iterations on other batches give other weights");
+        Trainer second = Trainer.resume(dir.resolve("resumed"), labelledDiscs(), TrainingListener.NONE, 8);
+        second.train(null);
+        TrainerTest.assertSameWeights(straight.network().parameters(), second.network().parameters());
+        TrainerTest.assertSameWeights(straight.ema().parameters(), second.ema().parameters());
+
+        var e = assertThrows(IllegalArgumentException.class, () -> Trainer.start(
+                repeating(4, 4, java.util.Map.of("purple", 2)), labelledDiscs(), dir.resolve("refused"), TrainingListener.NONE));
+        assertEquals("training.class_repeats names 'purple', which is not a class of the training images "
+                + "[red, green, blue, yellow]", e.getMessage());
+        assertTrue(!Files.exists(dir.resolve("refused")), "nothing written for a refused run");
+    }
+
     /**
      * The network learns what the labels mean, and guidance strengthens it. Each colour's disc (13 of 64 pixels) is +1
      * in its own channels and -1 in the others on a 0 background, so the mean of (red - blue) over an image is +0.41
