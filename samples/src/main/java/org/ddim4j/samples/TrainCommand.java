@@ -155,6 +155,10 @@ final class TrainCommand extends DdimCommand {
             config = Trainer.withDataClasses(config, data);
             out.printf("dataset %s: %d training images; model: %,d parameters%n", config.data().dataset(), data.size(),
                     UNetArchitecture.of(config).trainableCount());
+            String repeats = describeRepeats(config.training().classRepeats(), data);
+            if (!repeats.isEmpty()) {
+                out.println(repeats);
+            }
             trainer = Trainer.start(config, data, runDir, progress);
         }
         if (trainer.config().evaluation().kidEvery() > 0) {
@@ -164,6 +168,33 @@ final class TrainCommand extends DdimCommand {
         double loss = trainer.train(limit);
         out.printf("%nstopped at iteration %d, last loss %.4f; run folder %s (sample with ./ddim sample --weights %s)%n",
                 trainer.iteration(), loss, runDir, runDir);
+    }
+
+    /**
+     * What training.class_repeats makes of an epoch: its length and each repeated class's share of it; empty without
+     * repeats, or when the images carry no such class (the trainer then refuses the run, naming it).
+     */
+    static String describeRepeats(java.util.Map<String, Integer> repeats, BatchSource data) {
+        List<String> names = data.classNames();
+        if (repeats.isEmpty() || !names.containsAll(repeats.keySet())) {
+            return "";
+        }
+        List<Integer> counts = data.classCounts();
+        long epoch = 0;
+        for (int c = 0; c < names.size(); c++) {
+            epoch += (long) counts.get(c) * repeats.getOrDefault(names.get(c), 1);
+        }
+        StringBuilder sb = new StringBuilder("training.class_repeats: an epoch shows " + String.format("%,d", epoch)
+                + " images (");
+        String sep = "";
+        for (var e : repeats.entrySet()) {
+            int images = counts.get(names.indexOf(e.getKey()));
+            long shown = (long) images * e.getValue();
+            sb.append(sep).append(String.format(java.util.Locale.ROOT, "%s: %,d images x %d = %.1f %% of it, %.1f %% without repeats",
+                    e.getKey(), images, e.getValue(), 100.0 * shown / epoch, 100.0 * images / data.size()));
+            sep = "; ";
+        }
+        return sb.append(")").toString();
     }
 
     /** The probe of the KID measured during training, against the dataset's training split. */

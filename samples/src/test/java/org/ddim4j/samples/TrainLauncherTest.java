@@ -163,6 +163,21 @@ class TrainLauncherTest {
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--distance goes with --boundary; --to-class takes strengths (--alphas)"), r.err());
 
+        // training.class_repeats: the run says what an epoch becomes; a class the images do not carry is refused
+        // before the run folder is written
+        Path repeated = dir.resolve("repeated.yml");
+        Files.writeString(repeated, Files.readString(config) + "    class_repeats: {\"Smileys & Emotion\": 3}\n");
+        r = run("train", "--config", repeated.toString(), "--data-root", root.toString(), "--out", dir.resolve("rep").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("training.class_repeats: an epoch shows ") && r.out().contains("(Smileys & Emotion: ")
+                && r.out().contains(" images x 3 = "), r.out());
+        Files.writeString(repeated, Files.readString(config) + "    class_repeats: {Hearts: 3}\n");
+        r = run("train", "--config", repeated.toString(), "--data-root", root.toString(), "--out", dir.resolve("rep2").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("training.class_repeats names 'Hearts', which is not a class of the training images "
+                + "[Flags, Smileys & Emotion]"), r.err());
+        assertTrue(!Files.exists(dir.resolve("rep2")), "nothing written for a refused run");
+
         Path plain = dir.resolve("plain");
         assertEquals(0, run("train", "--config", tiny.toString(), "--data-root", root.toString(), "--out", plain.toString()).code());
         r = run("sample", "--weights", plain.toString(), "--class", "Flags", "--output", png);
