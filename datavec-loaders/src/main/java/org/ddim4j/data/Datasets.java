@@ -32,7 +32,8 @@ public final class Datasets {
      */
     public static BatchSource trainingBatches(DataConfig data, Path root, long seed) {
         return switch (data.dataset()) {
-            case EMOJI -> emoji(data, root, seed, e -> true);
+            // every emoji, held in memory; labelled by category ("emoji") or subcategory ("emoji-subcategories")
+            case EMOJI, EMOJI_SUBCATEGORIES -> emoji(data, root, seed, e -> true);
             // the demo's default category, held in memory as the demo holds it: a demo run resumed by ./ddim train gets
             // the same images in the same order
             case EMOJI_SMILEYS -> emoji(data, root, seed, e -> e.categoryName().equals(ImageDatasets.SMILEYS));

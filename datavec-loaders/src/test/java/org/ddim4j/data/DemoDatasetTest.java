@@ -59,7 +59,8 @@ class DemoDatasetTest {
     }
 
     /**
-     * Training images carry the dataset's labels: "emoji-smileys" by subcategory, "emoji" by category. The fake
+     * Training images carry the dataset's labels: "emoji-smileys" by subcategory, "emoji" by category, and
+     * "emoji-subcategories" (every emoji, as "emoji" serves them: same images, same order) by subcategory. The fake
      * package's emoji i (its skin-tone variant drawn as 99) has subcategory "sub" + i mod 3, category "Flags" for even
      * i, and i in the green channel of its corner pixel, read back at 64x64 (no resizing).
      */
@@ -72,7 +73,12 @@ class DemoDatasetTest {
         assertEquals(List.of("sub0", "sub1", "sub2"), bySubcategory.classNames());
         BatchSource byCategory = Datasets.trainingBatches(smileys.withDataset(Dataset.EMOJI, root.toString()), root, 3);
         assertEquals(List.of("Flags", "Smileys & Emotion"), byCategory.classNames());
-        for (BatchSource data : List.of(bySubcategory, byCategory)) {
+        BatchSource allBySubcategory = Datasets.trainingBatches(smileys.withDataset(Dataset.EMOJI_SUBCATEGORIES,
+                root.toString()), root, 3);
+        assertEquals(List.of("sub0", "sub1", "sub2"), allBySubcategory.classNames());
+        assertEquals(byCategory.size(), allBySubcategory.size());
+        assertEquals(byCategory.batch(0, byCategory.size()), allBySubcategory.batch(0, byCategory.size()));
+        for (BatchSource data : List.of(bySubcategory, byCategory, allBySubcategory)) {
             int n = data.size();
             var epoch = data.batch(0, n);
             int[] labels = data.labels(0, n);
@@ -80,7 +86,7 @@ class DemoDatasetTest {
             for (int k = 0; k < n; k++) {
                 int seed = (int) Math.round((epoch.getDouble(k, 1, 0, 0) + 1) / 2 * 255);
                 int emoji = seed == 99 ? 1 : seed;
-                int expected = data == bySubcategory ? emoji % 3 : emoji % 2 == 0 ? 0 : 1;
+                int expected = data != byCategory ? emoji % 3 : emoji % 2 == 0 ? 0 : 1;
                 assertEquals(expected, labels[k], "image " + k + " (emoji " + emoji + ")");
                 counts[labels[k]]++;
             }
