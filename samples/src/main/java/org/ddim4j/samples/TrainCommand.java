@@ -171,30 +171,32 @@ final class TrainCommand extends DdimCommand {
     }
 
     /**
-     * What training.class_repeats makes of an epoch: its length and each repeated class's share of it; empty without
-     * repeats, or when the images carry no such class (the trainer then refuses the run, naming it).
+     * What training.class_repeats makes of an epoch: its length, and the share of it the repeated classes fill, with
+     * and without repeats; empty without repeats, or when the images carry no such class (the trainer then refuses
+     * the run, naming it).
      */
-    static String describeRepeats(java.util.Map<String, Integer> repeats, BatchSource data) {
+    static String describeRepeats(Map<String, Integer> repeats, BatchSource data) {
         List<String> names = data.classNames();
         if (repeats.isEmpty() || !names.containsAll(repeats.keySet())) {
             return "";
         }
         List<Integer> counts = data.classCounts();
         long epoch = 0;
+        long repeatedImages = 0;
+        long repeatedPlaces = 0;
         for (int c = 0; c < names.size(); c++) {
-            epoch += (long) counts.get(c) * repeats.getOrDefault(names.get(c), 1);
+            int r = repeats.getOrDefault(names.get(c), 1);
+            epoch += (long) counts.get(c) * r;
+            if (repeats.containsKey(names.get(c))) {
+                repeatedImages += counts.get(c);
+                repeatedPlaces += (long) counts.get(c) * r;
+            }
         }
-        StringBuilder sb = new StringBuilder("training.class_repeats: an epoch shows " + String.format("%,d", epoch)
-                + " images (");
-        String sep = "";
-        for (var e : repeats.entrySet()) {
-            int images = counts.get(names.indexOf(e.getKey()));
-            long shown = (long) images * e.getValue();
-            sb.append(sep).append(String.format(java.util.Locale.ROOT, "%s: %,d images x %d = %.1f %% of it, %.1f %% without repeats",
-                    e.getKey(), images, e.getValue(), 100.0 * shown / epoch, 100.0 * images / data.size()));
-            sep = "; ";
-        }
-        return sb.append(")").toString();
+        String which = repeats.size() == 1 ? "class " + repeats.keySet().iterator().next() + " (repeat "
+                + repeats.values().iterator().next() + ")" : "the " + repeats.size() + " repeated classes";
+        return String.format(java.util.Locale.ROOT, "training.class_repeats: an epoch shows %,d images; %s, %,d images,"
+                        + " fill %,d places of it (%.1f %%; %.1f %% without repeats)", epoch, which, repeatedImages,
+                repeatedPlaces, 100.0 * repeatedPlaces / epoch, 100.0 * repeatedImages / data.size());
     }
 
     /** The probe of the KID measured during training, against the dataset's training split. */
