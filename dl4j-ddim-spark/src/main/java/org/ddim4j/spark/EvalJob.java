@@ -11,6 +11,7 @@ import org.ddim4j.metrics.KernelInceptionDistance;
 import org.ddim4j.metrics.QualityMetrics;
 import org.ddim4j.metrics.QualityReport;
 import org.ddim4j.metrics.ReferenceFeatures;
+import org.ddim4j.model.ClassPrior;
 import org.ddim4j.model.DdimModel;
 import org.ddim4j.random.Seeds;
 import org.ddim4j.sampler.Sampler;
@@ -62,6 +63,7 @@ public final class EvalJob {
         if (referenceCount < 2) {
             throw new IllegalArgumentException(spec.dataset() + " " + spec.split() + ": at least 2 images are needed, the split holds " + referenceCount);
         }
+        model.classPrior(spec.classes()); // an unknown class, or classes of an unconditional model: refused here, once
         ShardCommitter output = new ShardCommitter(out);
         JobDescription.claim(output, "eval", spec, model);
         List<Work> all = new ArrayList<>();
@@ -95,6 +97,10 @@ public final class EvalJob {
         json.put("sampler", spec.sampler().key());
         json.put("steps", spec.steps());
         json.put("seed", spec.seed());
+        if (model.conditional()) {
+            json.put("guidance", model.config().diffusion().guidance());
+            json.put("classes", spec.classes().isEmpty() ? model.classes().names() : spec.classes());
+        }
         json.put("samples", report.toMap());
         Map<String, Object> h = new LinkedHashMap<>();
         h.put("kid_mean", halves.mean());
@@ -132,7 +138,10 @@ public final class EvalJob {
                     int n = (int) Math.min(spec.batch(), s.to() - from);
                     long b = from / spec.batch();
                     INDArray z = Seeds.gaussian(Seeds.mix(spec.seed(), b), n, data.channels(), data.height(), data.width());
-                    INDArray x = sampler.sample(m.generatingPredictor(n, Seeds.mix(spec.seed(), -1_000_000 - b)), z, Nd4j.getRandomFactory().getNewRandomInstance(Seeds.mix(spec.seed(), -1 - b)));
+                    ClassPrior prior = m.classPrior(spec.classes());
+                    var predictor = prior == null ? m.noisePredictor()
+                            : m.generatingPredictor(prior, n, Seeds.mix(spec.seed(), -1_000_000 - b));
+                    INDArray x = sampler.sample(predictor, z, Nd4j.getRandomFactory().getNewRandomInstance(Seeds.mix(spec.seed(), -1 - b)));
                     INDArray shown = Transforms.min(Transforms.max(x, -1.0, false), 1.0, false);
                     f.get(NDArrayIndex.interval(from - s.from(), from - s.from() + n), NDArrayIndex.all())
                             .assign(features.featuresInBatches(shown, FEATURE_BATCH));

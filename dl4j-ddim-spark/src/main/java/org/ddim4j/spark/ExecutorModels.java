@@ -24,7 +24,7 @@ public final class ExecutorModels {
     }
 
     private static String key(ModelBroadcast model) {
-        return "model-" + model.id();
+        return "model-" + model.key();
     }
 
     private static DdimModel build(ModelBroadcast model) {

@@ -9,7 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * {@code job.json} of an output folder: the job's kind, its spec and the model's parameter count and checksum. A
+ * {@code job.json} of an output folder: the job's kind, its spec and the model's parameter count and checksum (and a
+ * class-conditional model's guidance). A
  * re-run into the same folder continues only the same job: shards of another one are never mixed in.
  */
 final class JobDescription {
@@ -26,6 +27,11 @@ final class JobDescription {
         d.put("spec", spec.toString());
         d.put("parameters", model.network().parameters().trainableCount());
         d.put("parameterChecksum", checksum(model));
+        if (model.conditional()) {
+            // what the samples are drawn with besides the weights (written for a conditional model only, so an
+            // unconditional job's description, and its re-runs, stay as they were)
+            d.put("guidance", model.config().diffusion().guidance());
+        }
         String text = GSON.toJson(d);
         String before = output.readText(FILE);
         if (before == null) {

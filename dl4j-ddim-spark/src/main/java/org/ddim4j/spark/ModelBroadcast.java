@@ -14,9 +14,11 @@ import java.io.Serializable;
 public final class ModelBroadcast implements Serializable {
     private static final long serialVersionUID = 1L;
     private final Broadcast<byte[]> bytes;
+    private final String key;
 
     private ModelBroadcast(Broadcast<byte[]> bytes) {
         this.bytes = bytes;
+        this.key = java.util.UUID.randomUUID() + "-" + bytes.id();
     }
 
     /** Broadcasts {@code model} as the bytes of its model file. */
@@ -24,9 +26,12 @@ public final class ModelBroadcast implements Serializable {
         return new ModelBroadcast(sc.broadcast(LocalFiles.bytesOf(".ddim", file -> ModelFile.save(model, file))));
     }
 
-    /** Spark's id of the broadcast: one per model shipped. */
-    long id() {
-        return bytes.id();
+    /**
+     * One name per model shipped, unique in every JVM: Spark's broadcast ids start again at 0 in each context, and a
+     * JVM that outlives a context (a driver in local mode, a test) must not take a new model for an old one's.
+     */
+    String key() {
+        return key;
     }
 
     /** The model file's bytes (on an executor: fetched once per JVM by Spark). */

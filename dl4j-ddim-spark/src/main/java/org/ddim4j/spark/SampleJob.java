@@ -5,6 +5,7 @@ import com.google.gson.GsonBuilder;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.ddim4j.image.Images;
 import org.ddim4j.io.Npz;
+import org.ddim4j.model.ClassPrior;
 import org.ddim4j.model.DdimModel;
 import org.ddim4j.random.Seeds;
 import org.ddim4j.sampler.Sampler;
@@ -28,9 +29,13 @@ import java.util.stream.LongStream;
  * {@code job.json} (what was asked), {@code samples-NNNNN.npz} per shard ({@code x} [n, C, H, W] float32, the raw
  * samples, and {@code index} [n] int64), with {@code --png} also {@code png/sample-NNNNNNN.png} per sample, and
  * {@code index.json} (shards and their ranges) once all are complete. Sample i equals {@code ./ddim sample}'s sample i
- * for the same seed (bit for bit at the same batch and thread count; else to float rounding).
+ * for the same seed (bit for bit at the same batch and thread count; else to float rounding), a class-conditional
+ * model's too: its class is row i of the same draws, from the classes asked for ({@link SampleSpec#classes}), with the
+ * model's guidance.
  */
 public final class SampleJob {
+    /** The stream ./ddim sample draws its labels from: {@code Seeds.mix(seed, LABEL_STREAM)}. */
+    static final long LABEL_STREAM = -1_000_000;
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
 
     private SampleJob() {
@@ -42,6 +47,7 @@ public final class SampleJob {
 
     /** Runs the job; a re-run into the same folder computes only the shards missing. */
     public static Result run(JavaSparkContext sc, DdimModel model, SampleSpec spec, String out) throws IOException {
+        model.classPrior(spec.classes()); // an unknown class, or classes of an unconditional model: refused here, once
         ShardCommitter output = new ShardCommitter(out);
         JobDescription.claim(output, "sample", spec, model);
         List<Shard> shards = Shard.split(spec.count(), spec.shardSize());
@@ -72,13 +78,15 @@ public final class SampleJob {
         TaskThreads.apply();
         var data = m.config().data();
         Sampler sampler = m.sampler(spec.sampler(), spec.steps(), spec.spacing(), 0.0, spec.coupling());
+        ClassPrior prior = m.classPrior(spec.classes());
         INDArray x = Nd4j.create(DataType.FLOAT, shard.size(), data.channels(), data.height(), data.width());
         for (long from = shard.from(); from < shard.to(); from += spec.batch()) {
             long to = Math.min(shard.to(), from + spec.batch());
             INDArray z = Seeds.gaussianRows(spec.seed(), from, to, data.channels(), data.height(), data.width());
+            // row i's class as ./ddim sample draws it: row i of the prior's draws from mix(seed, -1,000,000)
             x.get(NDArrayIndex.interval(from - shard.from(), to - shard.from())).assign(sampler.sample(
-                    m.conditional() ? m.noisePredictor(m.classes().drawRows(Seeds.mix(spec.seed(), -1), from, to),
-                            m.config().diffusion().guidance()) : m.noisePredictor(), z, null));
+                    prior == null ? m.noisePredictor() : m.noisePredictor(prior.drawRows(Seeds.mix(spec.seed(), LABEL_STREAM),
+                            from, to), m.config().diffusion().guidance()), z, null));
         }
         Path local = null;
         try {

@@ -31,12 +31,13 @@ class SampleJobTest {
     }
 
     /** ./ddim sample's x for the same model, seed and steps, run in this JVM (same native thread count). */
-    private static INDArray ddimSample(Path model, int count, Path dir) {
+    private static INDArray ddimSample(Path model, int count, Path dir, String... more) {
         Path out = dir.resolve("ref.npz");
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Ddim.run(new String[]{"sample", "--weights", model.toString(), "--count", String.valueOf(count),
-                "--seed", "7", "--steps", "3", "--skip", "uniform", "--output", out.toString()},
-                new PrintStream(new ByteArrayOutputStream()), new PrintStream(err));
+        List<String> args = new java.util.ArrayList<>(List.of("sample", "--weights", model.toString(), "--count",
+                String.valueOf(count), "--seed", "7", "--steps", "3", "--skip", "uniform", "--output", out.toString()));
+        args.addAll(List.of(more));
+        int code = Ddim.run(args.toArray(String[]::new), new PrintStream(new ByteArrayOutputStream()), new PrintStream(err));
         assertEquals(0, code, err.toString());
         return Npz.readArray(out, "x");
     }
@@ -71,6 +72,38 @@ class SampleJobTest {
         String index = Files.readString(three.resolve("index.json"));
         assertTrue(index.contains("\"file\": \"samples-00002.npz\"") && index.contains("\"from\": 4"), index);
         assertFalse(Files.exists(three.resolve(ShardCommitter.ATTEMPTS)), "no attempt files left");
+    }
+
+    /**
+     * A class-conditional model's sample i is ./ddim sample's too: every class drawn in the training proportions, or
+     * only the classes asked for, guided as asked (bit for bit at the same batch and thread count). Classes the model
+     * does not have, or classes of an unconditional model, are refused before any shard runs.
+     */
+    @Test
+    void aConditionalModelsSamplesAreDdimSamplesForTheSameClassesAndGuidance(@TempDir Path dir) throws IOException {
+        DdimModel model = SparkTests.tinyConditionalModel();
+        Path modelFile = dir.resolve("cc.ddim");
+        org.ddim4j.model.ModelFile.save(model, modelFile);
+        SampleJob.run(SparkTests.context(), model, spec(6, 6, 6, false), dir.resolve("all").toString());
+        assertArrayEquals(ddimSample(modelFile, 6, dir).data().asFloat(), shards(dir.resolve("all"), 1).data().asFloat());
+
+        SampleSpec bc = new SampleSpec(6, 7, 3, TimestepSpacing.UNIFORM, SamplerKind.DDIM, Double.NaN, 6, 6, false,
+                List.of("b", "c"));
+        SampleJob.run(SparkTests.context(), model.withGuidance(1.5), bc, dir.resolve("bc").toString());
+        INDArray ref = ddimSample(modelFile, 6, dir, "--class", "b", "--class", "c", "--guidance", "1.5");
+        assertArrayEquals(ref.data().asFloat(), shards(dir.resolve("bc"), 1).data().asFloat());
+        assertTrue(ref.sub(shards(dir.resolve("all"), 1)).amaxNumber().doubleValue() > 1e-3,
+                "other classes and guidance, other samples");
+
+        SampleSpec unknown = new SampleSpec(6, 7, 3, TimestepSpacing.UNIFORM, SamplerKind.DDIM, Double.NaN, 6, 6, false,
+                List.of("d"));
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> SampleJob.run(SparkTests.context(), model, unknown, dir.resolve("d").toString()));
+        assertEquals("unknown class 'd'; the model's classes are [a, b, c]", e.getMessage());
+        assertFalse(Files.exists(dir.resolve("d")), "refused before the output folder is claimed");
+        e = assertThrows(IllegalArgumentException.class,
+                () -> SampleJob.run(SparkTests.context(), SparkTests.tinyModel(), bc, dir.resolve("u").toString()));
+        assertTrue(e.getMessage().contains("asked of an unconditional model"), e.getMessage());
     }
 
     @Test

@@ -54,6 +54,24 @@ public final class SparkTests {
         return new DdimModel(c, UNet.create(c.network(), c.data().shape(), 5));
     }
 
+    /**
+     * The tiny model, class-conditional on classes a, b and c (1, 2 and 3 training images), every weight drawn from
+     * N(0, 0.1^2) (seed 5): an initialised network's last convolution is zero, so its output would not depend on the
+     * label at all.
+     */
+    public static DdimModel tinyConditionalModel() {
+        DdimConfig c = ConfigLoader.parse("""
+                data: {dataset: emoji, shape: [3, 16, 16]}
+                network: {hidden_channels: 8, num_blocks: 1, channel_mults: [1, 2], attention_sizes: [8], embed_channels: 16,
+                          num_groups: 4, class_conditional: true, class_names: [a, b, c], class_counts: [1, 2, 3]}
+                diffusion: {num_t: 100, num_t_steps: 3}
+                """, "tiny-conditional.yml");
+        UNet net = UNet.create(c.network(), c.data().shape(), 5);
+        var weights = net.parameters().trainableVector();
+        weights.assign(org.ddim4j.random.Seeds.gaussian(5, weights.length()).reshape(weights.shape()).muli(0.1));
+        return new DdimModel(c, net);
+    }
+
     /** The tiny model as a ddim4j model file. */
     public static Path tinyModelFile(Path dir) throws IOException {
         Path f = dir.resolve("tiny.ddim");

@@ -10,6 +10,8 @@ import org.ddim4j.schedule.GuidedNoisePredictor;
 import org.ddim4j.schedule.NoiseSchedule;
 import org.ddim4j.unet.UNet;
 
+import java.util.List;
+
 /**
  * A trained (or imported) DDIM: its configuration and the network used for sampling (the EMA weights
  * of a training run). Samplers and inversion methods take {@link #noisePredictor()}, which is the network itself
@@ -39,6 +41,40 @@ public record DdimModel(DdimConfig config, UNet network) {
     /** The classes of a conditional model and their training counts. */
     public ClassPrior classes() {
         return ClassPrior.of(config.network());
+    }
+
+    /**
+     * What generated images' classes are drawn from: the model's prior restricted to {@code only} (all of it when
+     * empty; {@link ClassPrior#restrictedTo}), or null for an unconditional model given no classes.
+     *
+     * @throws IllegalArgumentException for classes asked of an unconditional model, or an unknown or repeated class
+     */
+    public ClassPrior classPrior(List<String> only) {
+        if (!conditional()) {
+            if (!only.isEmpty()) {
+                throw new IllegalArgumentException("classes " + only + " asked of an unconditional model"
+                        + " (network.class_conditional is false)");
+            }
+            return null;
+        }
+        return only.isEmpty() ? classes() : classes().restrictedTo(only);
+    }
+
+    /**
+     * This conditional model sampling with classifier-free guidance weight {@code w} (its config's diffusion.guidance
+     * replaced).
+     *
+     * @throws IllegalArgumentException for an unconditional model, or a w that is negative or not finite
+     */
+    public DdimModel withGuidance(double w) {
+        if (!conditional()) {
+            throw new IllegalArgumentException("guidance goes with a class-conditional model (network.class_conditional);"
+                    + " this one is unconditional");
+        }
+        if (!(w >= 0) || Double.isInfinite(w)) {
+            throw new IllegalArgumentException("guidance must be a finite number >= 0, got " + w);
+        }
+        return new DdimModel(config.withDiffusion(config.diffusion().withGuidance(w)), network);
     }
 
     /**

@@ -30,13 +30,11 @@ final class ClassOptions {
         if (guidance == null) {
             return model;
         }
-        if (!model.conditional()) {
-            throw command.usageError("--guidance goes with a class-conditional model (network.class_conditional); this one is unconditional");
+        try {
+            return model.withGuidance(guidance);
+        } catch (IllegalArgumentException e) {
+            throw command.usageError("--" + e.getMessage());
         }
-        if (!(guidance >= 0) || guidance.isInfinite()) {
-            throw command.usageError("--guidance must be a finite number >= 0, got " + guidance);
-        }
-        return new DdimModel(model.config().withDiffusion(model.config().diffusion().withGuidance(guidance)), model.network());
     }
 
     /**
@@ -48,7 +46,7 @@ final class ClassOptions {
             return null;
         }
         try {
-            return classNames == null ? model.classes() : model.classes().restrictedTo(classNames);
+            return model.classPrior(classNames == null ? List.of() : classNames);
         } catch (IllegalArgumentException e) {
             throw command.usageError("--class: " + e.getMessage());
         }

@@ -169,7 +169,7 @@ final class EvalCommand extends DdimCommand {
         json.put("eta", eta);
         if (model.conditional()) {
             json.put("guidance", model.config().diffusion().guidance());
-            json.put("classes", classes.classNames == null ? "all" : classes.classNames);
+            json.put("classes", classes.classNames == null ? model.classes().names() : classes.classNames);
         }
         json.put("seed", seed);
         json.put("sampling_seconds", Math.round(sampling * 10) / 10.0);

@@ -25,6 +25,8 @@ final class SparkEvalCommand implements Callable<Integer> {
     SparkModelOptions model;
     @Mixin
     SparkStepOptions stepOptions;
+    @Mixin
+    SparkClassOptions classes;
 
     @Option(names = "--count", required = true, paramLabel = "N", description = "samples to draw (at least 2)")
     long count;
@@ -50,11 +52,11 @@ final class SparkEvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DdimModel m = model.load();
+        DdimModel m = classes.apply(model.load());
         var d = m.config().diffusion();
         EvalSpec spec = new EvalSpec(count, seed, stepOptions.steps(d, null), stepOptions.spacing(d), stepOptions.kind(d),
                 batch, shardSize, dataset == null ? m.config().data().dataset().key() : dataset, root, Split.fromName(split),
-                features, inceptionUnchecked);
+                features, inceptionUnchecked, classes.classes());
         long t0 = System.nanoTime();
         try (JavaSparkContext sc = spark.context("eval")) {
             EvalJob.Result r = EvalJob.run(sc, m, spec, out);

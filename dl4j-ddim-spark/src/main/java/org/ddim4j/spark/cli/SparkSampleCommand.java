@@ -24,6 +24,8 @@ final class SparkSampleCommand implements Callable<Integer> {
     SparkModelOptions model;
     @Mixin
     SparkStepOptions stepOptions;
+    @Mixin
+    SparkClassOptions classes;
 
     @Option(names = "--count", required = true, paramLabel = "N", description = "number of samples")
     long count;
@@ -40,10 +42,10 @@ final class SparkSampleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DdimModel m = model.load();
+        DdimModel m = classes.apply(model.load());
         var d = m.config().diffusion();
         SampleSpec spec = new SampleSpec(count, seed, stepOptions.steps(d, null), stepOptions.spacing(d), stepOptions.kind(d),
-                Double.NaN, shardSize, Math.min(batch, shardSize), png);
+                Double.NaN, shardSize, Math.min(batch, shardSize), png, classes.classes());
         long t0 = System.nanoTime();
         try (JavaSparkContext sc = spark.context("sample")) {
             SampleJob.Result r = SampleJob.run(sc, m, spec, out);

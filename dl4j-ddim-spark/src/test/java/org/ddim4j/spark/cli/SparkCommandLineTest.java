@@ -53,5 +53,26 @@ class SparkCommandLineTest {
         assertTrue(r.err().contains("--config is required"), r.err());
         r = run("frobnicate");
         assertEquals(2, r.code());
+        // a class-conditional model's --class and --guidance, refused in one line where they cannot apply
+        r = run("sample", "--master", "local[2]", "--weights", model.toString(), "--count", "2", "--class", "heart",
+                "--out", dir.resolve("c").toString());
+        assertEquals(1, r.code());
+        assertEquals("ddim spark sample: error: --class: classes [heart] asked of an unconditional model "
+                + "(network.class_conditional is false)", r.err().strip());
+        Path cc = dir.resolve("cc.ddim");
+        org.ddim4j.model.ModelFile.save(SparkTests.tinyConditionalModel(), cc);
+        r = run("sample", "--master", "local[2]", "--weights", cc.toString(), "--count", "2", "--steps", "2",
+                "--class", "b", "--guidance", "-1", "--out", dir.resolve("c").toString());
+        assertEquals(1, r.code());
+        assertEquals("ddim spark sample: error: guidance must be a finite number >= 0, got -1.0", r.err().strip());
+        r = run("sample", "--master", "local[2]", "--weights", cc.toString(), "--count", "2", "--steps", "2",
+                "--class", "b", "--guidance", "1", "--out", dir.resolve("c").toString());
+        assertEquals(0, r.code(), r.err());
+        String job = Files.readString(dir.resolve("c").resolve("job.json"));
+        assertTrue(job.contains("classes\\u003d[b]") && job.contains("\"guidance\": 1.0"), job); // Gson writes = as \\u003d
+        r = run("sample", "--master", "local[2]", "--weights", cc.toString(), "--count", "2", "--steps", "2",
+                "--class", "b", "--guidance", "2", "--out", dir.resolve("c").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("holds the output of another job"), "another guidance is another job: " + r.err());
     }
 }
