@@ -58,4 +58,31 @@ class EvalJobTest {
         String json = Files.readString(out.resolve("metrics.json"));
         assertTrue(json.contains("\"floor_reference_halves\"") && json.contains("\"kid_mean\""), json);
     }
+    /**
+     * A class-conditional model's spark eval draws the classes asked for, guided as asked, as ./ddim eval draws them
+     * (SampleDraws with the restricted prior): the same generated features within float rounding, and metrics.json
+     * says which classes and guidance.
+     */
+    @Test
+    void aConditionalModelDrawsTheClassesAndGuidanceAskedForAsDdimEvalDoes(@TempDir Path dir) throws IOException {
+        Path root = dir.resolve("emoji");
+        Files.createDirectories(root);
+        EmojiDatasetTest.writeFakePackage(root.resolve("emoji-datasource-google-16.0.0.tgz"));
+        DdimModel model = SparkTests.tinyConditionalModel().withGuidance(1.0);
+        EvalSpec spec = new EvalSpec(8, 3, 2, TimestepSpacing.UNIFORM, SamplerKind.DDIM, 2, 4, "emoji", root.toString(),
+                Split.TRAIN, "emoji", false, java.util.List.of("b"));
+        Path out = dir.resolve("eval");
+        EvalJob.run(SparkTests.context(), model, spec, out.toString());
+        EmojiFeatures features = EmojiFeatures.shipped();
+        INDArray samples = SampleDraws.draw(model, model.classPrior(java.util.List.of("b")),
+                model.sampler(SamplerKind.DDIM, 2, TimestepSpacing.UNIFORM, 0.0, Double.NaN), 8, 2, 3, n -> {
+                });
+        INDArray generated = features.featuresInBatches(Transforms.min(Transforms.max(samples, -1.0, true), 1.0, false), 64);
+        INDArray sparkGenerated = Nd4j.concat(0, Npz.readArray(out.resolve("generated-00000.npz"), "features"),
+                Npz.readArray(out.resolve("generated-00001.npz"), "features"));
+        // as above: other batch shapes in the feature network, float rounding, 1e-4 of the features' scale
+        assertEquals(0, generated.sub(sparkGenerated).amaxNumber().doubleValue(), 1e-4 * generated.amaxNumber().doubleValue());
+        String json = Files.readString(out.resolve("metrics.json"));
+        assertTrue(json.contains("\"guidance\": 1.0") && json.contains("\"classes\": [\n    \"b\"\n  ]"), json);
+    }
 }
